@@ -1,0 +1,7 @@
+//! Offline, exact and deterministic Amazon ECS task placement.
+#![doc = "(crate documentation is completed in the README pass)"]
+
+pub mod aws;
+pub mod error;
+
+pub use error::{EcsError, ExceptionName};
