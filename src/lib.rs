@@ -3,5 +3,6 @@
 
 pub mod aws;
 pub mod error;
+pub mod query;
 
 pub use error::{EcsError, ExceptionName};
