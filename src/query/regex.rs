@@ -19,6 +19,10 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Lazy DFA cache limit, in bytes.
 const REGEX_DFA_SIZE_LIMIT: usize = 1 << 20;
 
+/// The most pattern items counted repetitions may expand to (`(ab){3}` is 6). Checked before
+/// compiling, so `(a{1000}){1000}` fails at once instead of compiling up to the size limit.
+const MAX_EXPANDED_ITEMS: u64 = 10_000;
+
 /// Compiles the pattern of `value` for a whole-string match.
 pub fn build_regex(value: &Value) -> Result<Regex, QueryError> {
     let pattern = &value.text;
@@ -61,7 +65,8 @@ fn check_java_only(pattern: &str) -> Result<(), QueryError> {
     let mut scanner = Scanner {
         pattern,
         position: 0,
-        group_depth: 0,
+        group_weights: vec![0],
+        last_item_weight: 0,
         after_quantifier: false,
     };
     scanner.run()
@@ -70,13 +75,16 @@ fn check_java_only(pattern: &str) -> Result<(), QueryError> {
 struct Scanner<'a> {
     pattern: &'a str,
     position: usize,
-    group_depth: usize,
+    /// Expanded item counts of the open groups, outermost first (the pattern itself at 0).
+    group_weights: Vec<u64>,
+    /// The expanded size of the last item, which a counted repetition multiplies.
+    last_item_weight: u64,
     /// Whether the previous item was a quantifier, so a `+` now makes it possessive.
     after_quantifier: bool,
 }
 
-impl Scanner<'_> {
-    fn rest(&self) -> &str {
+impl<'a> Scanner<'a> {
+    fn rest(&self) -> &'a str {
         self.pattern.get(self.position..).unwrap_or("")
     }
 
@@ -86,15 +94,56 @@ impl Scanner<'_> {
             self.position += c.len_utf8();
             let was_quantifier = std::mem::take(&mut self.after_quantifier);
             match c {
-                '\\' => self.escape(start)?,
-                '[' => self.class(start)?,
+                '\\' => {
+                    self.escape(start)?;
+                    self.add_item(1);
+                }
+                '[' => {
+                    self.class(start)?;
+                    self.add_item(1);
+                }
                 '(' => self.group(start)?,
                 ')' => self.close_group(start)?,
                 '*' | '+' | '?' if was_quantifier => self.after_a_quantifier(c, start)?,
                 '*' | '+' | '?' => self.after_quantifier = true,
-                '{' => self.after_quantifier = self.counted_repetition(),
-                _ => {}
+                '{' => match self.counted_repetition() {
+                    Some(bound) => {
+                        self.after_quantifier = true;
+                        self.repeat_last_item(bound, start)?;
+                    }
+                    None => self.add_item(1),
+                },
+                _ => self.add_item(1),
             }
+        }
+        Ok(())
+    }
+
+    fn add_item(&mut self, weight: u64) {
+        self.last_item_weight = weight;
+        if let Some(total) = self.group_weights.last_mut() {
+            *total = total.saturating_add(weight);
+        }
+    }
+
+    /// `{n,m}` after an item: the item now counts `max(n, m)` times.
+    fn repeat_last_item(&mut self, bound: u64, start: usize) -> Result<(), QueryError> {
+        let extra = self
+            .last_item_weight
+            .saturating_mul(bound.saturating_sub(1));
+        self.last_item_weight = self.last_item_weight.saturating_mul(bound);
+        let total = self.group_weights.last_mut().map_or(0, |total| {
+            *total = total.saturating_add(extra);
+            *total
+        });
+        if total > MAX_EXPANDED_ITEMS {
+            return Err(QueryError::new(
+                QueryErrorKind::RegexTooLarge,
+                start..self.position,
+                format!(
+                    "counted repetitions expand this pattern to more than {MAX_EXPANDED_ITEMS} items; simplify it"
+                ),
+            ));
         }
         Ok(())
     }
@@ -112,20 +161,21 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    /// `{n}`, `{n,}` or `{n,m}`; anything else is a literal `{` in Java.
-    fn counted_repetition(&mut self) -> bool {
+    /// `{n}`, `{n,}` or `{n,m}`, giving the larger bound; anything else is a literal `{`.
+    fn counted_repetition(&mut self) -> Option<u64> {
         let rest = self.rest();
-        let Some(end) = rest.find('}') else {
-            return false;
-        };
-        let body = rest.get(..end).unwrap_or("");
-        let (low, high) = body.split_once(',').unwrap_or((body, "0"));
+        let end = rest.find('}')?;
+        let body = rest.get(..end)?;
+        let (low, high) = body.split_once(',').unwrap_or((body, ""));
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         if low.is_empty() || !digits(low) || !digits(high) {
-            return false;
+            return None;
         }
         self.position += end + 1;
-        true
+        // Digit strings too long for u64 are huge bounds.
+        let bound = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
+        let high = if high.is_empty() { 0 } else { bound(high) };
+        Some(bound(low).max(high))
     }
 
     fn escape(&mut self, start: usize) -> Result<(), QueryError> {
@@ -206,19 +256,17 @@ impl Scanner<'_> {
                 "atomic groups (`(?>...)`) are not supported by this linear-time engine",
             ));
         }
-        self.group_depth += 1;
+        self.group_weights.push(0);
         Ok(())
     }
 
     fn close_group(&mut self, start: usize) -> Result<(), QueryError> {
-        match self.group_depth.checked_sub(1) {
-            Some(depth) => {
-                self.group_depth = depth;
-                self.after_quantifier = false;
-                Ok(())
-            }
-            None => Err(invalid(start..start + 1, "this `)` has no matching `(`")),
+        if self.group_weights.len() < 2 {
+            return Err(invalid(start..start + 1, "this `)` has no matching `(`"));
         }
+        let weight = self.group_weights.pop().unwrap_or(0);
+        self.add_item(weight);
+        Ok(())
     }
 }
 
@@ -304,6 +352,16 @@ mod tests {
     fn oversized_patterns_fail_quickly() {
         let error = build_regex(&Value::new("(a{1000}){1000}")).unwrap_err();
         assert_eq!(error.kind, QueryErrorKind::RegexTooLarge);
+        assert_eq!(error.span, 9..15, "points at the repetition that overflows");
+        let error = build_regex(&Value::new("a{99999999999999999999999}")).unwrap_err();
+        assert_eq!(error.kind, QueryErrorKind::RegexTooLarge);
+        assert!(build_regex(&Value::new("[0-9]{1,3}(\\.[0-9]{1,3}){3}")).is_ok());
+        let error = build_regex(&Value::new("\\w{50}\\w{50}\\w{50}\\w{50}\\w{50}")).unwrap_err();
+        assert_eq!(
+            error.kind,
+            QueryErrorKind::RegexTooLarge,
+            "Unicode classes hit the size limit"
+        );
         let error = build_regex(&Value::new("(unclosed")).unwrap_err();
         assert_eq!(error.kind, QueryErrorKind::InvalidRegex);
         assert!(
