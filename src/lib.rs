@@ -3,5 +3,6 @@
 
 pub mod aws;
 pub mod error;
+pub mod model;
 
 pub use error::{EcsError, ExceptionName};
