@@ -3,6 +3,7 @@
 
 pub mod aws;
 pub mod error;
+pub mod model;
 pub mod query;
 
 pub use error::{EcsError, ExceptionName};

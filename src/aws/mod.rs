@@ -150,8 +150,8 @@ pub struct ResourceRequirement {
     /// `GPU`, `InferenceAccelerator` or `NeuronDevice`.
     #[serde(rename = "type")]
     pub kind: ResourceType,
-    /// GPU sharing strategy (kept as given).
-    pub sharing_strategy: Option<String>,
+    /// GPU sharing strategy: a structure with one member such as `nvidiaMps` (kept as JSON).
+    pub sharing_strategy: Option<Value>,
 }
 
 /// A container of a task definition: the members placement and the response read.

@@ -1,0 +1,67 @@
+//! `ecs-place validate`: checks a snapshot (and a RunTask request) and prints a summary line.
+
+use std::path::PathBuf;
+
+use ecs_placement::aws::RunTaskRequest;
+use ecs_placement::model::Snapshot;
+
+use crate::input::{Failure, read_json, read_snapshot};
+
+/// Check a cluster snapshot (and optionally a RunTask request) and print a one-line summary.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  ecs-place validate --cluster examples/cluster.json --request examples/run-task.json"
+)]
+pub struct Args {
+    /// The cluster snapshot (JSON: containerInstances, and optionally cluster, taskDefinitions,
+    /// tasks, capacityProviders; `aws ecs describe-container-instances` output works as is).
+    #[arg(long, value_name = "FILE")]
+    pub cluster: PathBuf,
+    /// A RunTask request (JSON, the API's request syntax) to validate against the snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+}
+
+/// Runs the subcommand.
+pub fn run(args: &Args) -> Result<(), Failure> {
+    let snapshot = read_snapshot(&args.cluster)?;
+    let mut line = summary(&snapshot);
+    if let Some(path) = &args.request {
+        let request: RunTaskRequest = read_json(path)?;
+        line.push_str(&format!("; request {}", describe_request(&request)));
+    }
+    println!("{line}");
+    Ok(())
+}
+
+/// `cluster NAME: N instances (A ACTIVE, ...), T task definitions, K tasks (R running), P capacity providers`.
+fn summary(snapshot: &Snapshot) -> String {
+    let statuses: Vec<String> = snapshot
+        .status_counts()
+        .iter()
+        .map(|(status, count)| format!("{count} {status}"))
+        .collect();
+    let running = snapshot.tasks().values().filter(|t| t.running).count();
+    format!(
+        "cluster {}: {} instances ({}), {} task definitions, {} tasks ({} running), {} capacity providers",
+        snapshot.cluster().name,
+        snapshot.instances().len(),
+        if statuses.is_empty() {
+            "none".to_owned()
+        } else {
+            statuses.join(", ")
+        },
+        snapshot.task_definitions().len(),
+        snapshot.tasks().len(),
+        running,
+        snapshot.cluster().capacity_providers.len(),
+    )
+}
+
+fn describe_request(request: &RunTaskRequest) -> String {
+    format!(
+        "ok: {} x {}",
+        request.count.unwrap_or(1),
+        request.task_definition.as_deref().unwrap_or("?")
+    )
+}

@@ -1,0 +1,27 @@
+//! The validated cluster model: what placement reads and changes.
+//!
+//! A [`Snapshot`] is built from a [`SnapshotFile`] (AWS JSON) by `TryFrom`, which checks every
+//! rule a dump must follow and reports the JSON path of the first member that breaks one. Inside,
+//! attribute names, values and task groups are interned to small ids; each attribute has posting
+//! lists (instances per value) so the query language evaluates once per distinct value.
+
+mod attributes;
+mod cluster;
+mod instance;
+mod resources;
+mod snapshot;
+mod task;
+pub mod units;
+
+pub use attributes::{
+    AttrNameId, AttrValueId, MAX_ATTRIBUTE_LENGTH, check_attribute_name, check_attribute_value,
+};
+pub use cluster::{ArnParts, ClusterInfo};
+pub use instance::Instance;
+pub use resources::{PortSet, Resources};
+pub use snapshot::{AttributePostings, Snapshot, SnapshotError, SnapshotFile};
+pub use task::{TaskRecord, TaskUsage};
+
+/// An interned task group name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupId(pub u32);

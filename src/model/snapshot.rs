@@ -1,0 +1,537 @@
+//! The cluster snapshot: the library's main input, read from AWS JSON and validated into an
+//! interned, indexed model.
+//!
+//! [`SnapshotFile`] is the file as written (every key optional but `containerInstances`, so the
+//! bare output of `aws ecs describe-container-instances` is a snapshot). [`Snapshot`] is the
+//! validated model: attributes checked and interned, posting lists per attribute value,
+//! resources read, running tasks indexed by instance and by group.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::aws::{
+    CapacityProvider, Cluster, ContainerInstance, ContainerInstanceStatus, Task, TaskDefinition,
+    TaskDefinitionPlacementConstraintType,
+};
+use crate::error::EcsError;
+
+use super::GroupId;
+use super::attributes::{
+    AttrNameId, AttrValueId, Interner, check_attribute_name, check_attribute_value,
+};
+use super::cluster::ClusterInfo;
+use super::instance::{Instance, arn_short_id};
+use super::resources::{ResourceEntries, Resources};
+use super::task::{TaskRecord, TaskUsage, group_of, is_running};
+
+/// A snapshot file: what `ecs-place --cluster FILE` reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotFile {
+    /// The cluster; derived from the instances when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+    /// The container instances (required, may be empty).
+    pub container_instances: Vec<ContainerInstance>,
+    /// Task definition revisions.
+    #[serde(default)]
+    pub task_definitions: Vec<TaskDefinition>,
+    /// Tasks.
+    #[serde(default)]
+    pub tasks: Vec<Task>,
+    /// Capacity provider descriptions.
+    #[serde(default)]
+    pub capacity_providers: Vec<CapacityProvider>,
+}
+
+/// Why a snapshot is not valid: the JSON path of the offending member and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct SnapshotError {
+    /// The member, e.g. `containerInstances[3].attributes[1].name`.
+    pub path: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl SnapshotError {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<SnapshotError> for EcsError {
+    /// A snapshot that breaks an API rule is a client mistake: `ClientException`.
+    fn from(error: SnapshotError) -> Self {
+        EcsError::client(error.to_string())
+    }
+}
+
+/// Which instances hold each value of one attribute: value (or `None` for a name-only
+/// attribute) to ascending instance positions.
+pub type AttributePostings = IndexMap<Option<AttrValueId>, Vec<u32>>;
+
+/// A validated, interned and indexed cluster snapshot.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub(crate) cluster: ClusterInfo,
+    pub(crate) attribute_names: Interner,
+    pub(crate) attribute_values: Interner,
+    pub(crate) postings: Vec<AttributePostings>,
+    pub(crate) instances: Vec<Instance>,
+    pub(crate) instance_lookup: IndexMap<String, u32>,
+    pub(crate) task_definitions: Vec<TaskDefinition>,
+    pub(crate) tasks: IndexMap<String, TaskRecord>,
+    pub(crate) groups: Interner,
+    pub(crate) group_instances: Vec<IndexMap<u32, u32>>,
+    pub(crate) capacity_providers: Vec<CapacityProvider>,
+}
+
+impl Snapshot {
+    /// Reads and validates a snapshot from JSON text.
+    pub fn from_json(json: &str) -> Result<Self, EcsError> {
+        let file: SnapshotFile = serde_json::from_str(json).map_err(|e| {
+            EcsError::client(format!("snapshot is not valid JSON for its shape: {e}"))
+        })?;
+        Ok(Self::try_from(file)?)
+    }
+
+    /// The cluster.
+    pub fn cluster(&self) -> &ClusterInfo {
+        &self.cluster
+    }
+
+    /// The instances, in snapshot order; an instance's position is its number everywhere.
+    pub fn instances(&self) -> &[Instance] {
+        &self.instances
+    }
+
+    /// The position of the instance with this ARN or id.
+    pub fn instance_position(&self, arn_or_id: &str) -> Option<u32> {
+        self.instance_lookup.get(arn_or_id).copied()
+    }
+
+    /// The id of an attribute name, when some instance has it.
+    pub fn attribute_name_id(&self, name: &str) -> Option<AttrNameId> {
+        self.attribute_names.get(name).map(AttrNameId)
+    }
+
+    /// The text of an attribute name.
+    pub fn attribute_name(&self, id: AttrNameId) -> &str {
+        self.attribute_names.resolve(id.0)
+    }
+
+    /// The id of an attribute value, when some instance has it.
+    pub fn attribute_value_id(&self, value: &str) -> Option<AttrValueId> {
+        self.attribute_values.get(value).map(AttrValueId)
+    }
+
+    /// The text of an attribute value.
+    pub fn attribute_value(&self, id: AttrValueId) -> &str {
+        self.attribute_values.resolve(id.0)
+    }
+
+    /// Every distinct value of one attribute with the instances that hold it.
+    pub fn attribute_postings(&self, name: AttrNameId) -> &AttributePostings {
+        static EMPTY: std::sync::OnceLock<AttributePostings> = std::sync::OnceLock::new();
+        self.postings
+            .get(name.0 as usize)
+            .unwrap_or_else(|| EMPTY.get_or_init(AttributePostings::new))
+    }
+
+    /// The id of a task group, when some task (now or before) had it.
+    pub fn group_id(&self, group: &str) -> Option<GroupId> {
+        self.groups.get(group).map(GroupId)
+    }
+
+    /// The name of a group.
+    pub fn group_name(&self, id: GroupId) -> &str {
+        self.groups.resolve(id.0)
+    }
+
+    /// Instances hosting RUNNING tasks of the group: position to task count.
+    pub fn group_instances(&self, group: GroupId) -> &IndexMap<u32, u32> {
+        static EMPTY: std::sync::OnceLock<IndexMap<u32, u32>> = std::sync::OnceLock::new();
+        self.group_instances
+            .get(group.0 as usize)
+            .unwrap_or_else(|| EMPTY.get_or_init(IndexMap::new))
+    }
+
+    /// The task definition revisions.
+    pub fn task_definitions(&self) -> &[TaskDefinition] {
+        &self.task_definitions
+    }
+
+    /// The tasks, by ARN, in snapshot order.
+    pub fn tasks(&self) -> &IndexMap<String, TaskRecord> {
+        &self.tasks
+    }
+
+    /// The capacity provider descriptions.
+    pub fn capacity_providers(&self) -> &[CapacityProvider] {
+        &self.capacity_providers
+    }
+
+    /// The snapshot as a file again, with the live resources, counts and tasks.
+    pub fn to_file(&self) -> SnapshotFile {
+        SnapshotFile {
+            cluster: Some(self.cluster.to_wire()),
+            container_instances: self.instances.iter().map(Instance::to_wire).collect(),
+            task_definitions: self.task_definitions.clone(),
+            tasks: self.tasks.values().map(|t| t.wire.clone()).collect(),
+            capacity_providers: self.capacity_providers.clone(),
+        }
+    }
+
+    /// Counts instances per status, for summaries.
+    pub fn status_counts(&self) -> IndexMap<String, usize> {
+        let mut counts = IndexMap::new();
+        for instance in &self.instances {
+            *counts.entry(instance.status.to_string()).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// Records a task and, when it runs on an instance of the snapshot, counts it in its group.
+    pub(crate) fn index_task(&mut self, record: TaskRecord) {
+        if let (true, Some(position)) = (record.running, record.instance) {
+            self.count_group(record.group, position, 1);
+        }
+        let arn = record.wire.task_arn.clone().unwrap_or_default();
+        self.tasks.insert(arn, record);
+    }
+
+    /// Adds `delta` tasks of `group` on the instance at `position`.
+    pub(crate) fn count_group(&mut self, group: GroupId, position: u32, delta: i64) {
+        let index = group.0 as usize;
+        if self.group_instances.len() <= index {
+            self.group_instances.resize_with(index + 1, IndexMap::new);
+        }
+        let per_instance = &mut self.group_instances[index];
+        let count = i64::from(per_instance.get(&position).copied().unwrap_or(0)) + delta;
+        if count <= 0 {
+            per_instance.shift_remove(&position);
+        } else {
+            per_instance.insert(position, count as u32);
+        }
+        if let Some(instance) = self.instances.get_mut(position as usize) {
+            instance.adjust_group(group, delta);
+        }
+    }
+
+    /// The id of a group, interning it when new.
+    pub(crate) fn intern_group(&mut self, group: &str) -> GroupId {
+        GroupId(self.groups.intern(group))
+    }
+}
+
+impl TryFrom<SnapshotFile> for Snapshot {
+    type Error = SnapshotError;
+
+    fn try_from(file: SnapshotFile) -> Result<Self, SnapshotError> {
+        let SnapshotFile {
+            cluster,
+            container_instances,
+            task_definitions,
+            tasks,
+            capacity_providers,
+        } = file;
+        check_task_definitions(&task_definitions)?;
+        let provider_names = capacity_providers
+            .iter()
+            .filter_map(|p| p.name.clone())
+            .collect();
+        let cluster = ClusterInfo::resolve(cluster, &container_instances, provider_names);
+        let mut snapshot = Snapshot {
+            cluster,
+            attribute_names: Interner::default(),
+            attribute_values: Interner::default(),
+            postings: Vec::new(),
+            instances: Vec::with_capacity(container_instances.len()),
+            instance_lookup: IndexMap::with_capacity(container_instances.len() * 2),
+            task_definitions,
+            tasks: IndexMap::with_capacity(tasks.len()),
+            groups: Interner::default(),
+            group_instances: Vec::new(),
+            capacity_providers,
+        };
+        let mut given_remaining = Vec::with_capacity(container_instances.len());
+        for (position, wire) in container_instances.into_iter().enumerate() {
+            let (instance, remaining) = snapshot.read_instance(position, wire)?;
+            snapshot.add_instance(instance);
+            given_remaining.push(remaining);
+        }
+        snapshot.read_tasks(tasks)?;
+        snapshot.settle_remaining(given_remaining);
+        Ok(snapshot)
+    }
+}
+
+impl Snapshot {
+    /// Validates one instance; returns it with its given `remainingResources` entries.
+    fn read_instance(
+        &mut self,
+        position: usize,
+        wire: ContainerInstance,
+    ) -> Result<(Instance, ResourceEntries), SnapshotError> {
+        let path = format!("containerInstances[{position}]");
+        let arn = wire
+            .container_instance_arn
+            .clone()
+            .filter(|arn| !arn.is_empty())
+            .ok_or_else(|| {
+                SnapshotError::new(
+                    format!("{path}.containerInstanceArn"),
+                    "missing; every instance needs its ARN",
+                )
+            })?;
+        if self.instance_lookup.contains_key(&arn) {
+            return Err(SnapshotError::new(
+                format!("{path}.containerInstanceArn"),
+                format!("`{arn}` appears twice"),
+            ));
+        }
+        let status = wire
+            .status
+            .clone()
+            .unwrap_or(ContainerInstanceStatus::Active);
+        if let ContainerInstanceStatus::Unknown(other) = &status {
+            return Err(SnapshotError::new(
+                format!("{path}.status"),
+                format!(
+                    "`{other}` is not a container instance status; expected one of {}",
+                    ContainerInstanceStatus::KNOWN.join(", ")
+                ),
+            ));
+        }
+        let attributes = self.read_attributes(&path, &wire)?;
+        let registered = read_resources(
+            &path,
+            "registeredResources",
+            wire.registered_resources.as_deref(),
+        )?;
+        let remaining = read_resources(
+            &path,
+            "remainingResources",
+            wire.remaining_resources.as_deref(),
+        )?;
+        let counts = |value: Option<i64>, member: &str| -> Result<Option<u32>, SnapshotError> {
+            value
+                .map(|v| {
+                    u32::try_from(v).map_err(|_| {
+                        SnapshotError::new(
+                            format!("{path}.{member}"),
+                            format!("{v} is not a count"),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let running = counts(wire.running_tasks_count, "runningTasksCount")?;
+        let pending = counts(wire.pending_tasks_count, "pendingTasksCount")?;
+        let instance = Instance {
+            id: arn_short_id(&arn).to_owned(),
+            arn,
+            ec2_instance_id: wire.ec2_instance_id.clone(),
+            status,
+            // An instance described without the member is taken as connected: hand-written
+            // snapshots omit it, and the API always sends it.
+            agent_connected: wire.agent_connected.unwrap_or(true),
+            agent_version: wire
+                .version_info
+                .as_ref()
+                .and_then(|v| v.agent_version.clone()),
+            registered_at: wire.registered_at,
+            capacity_provider_name: wire.capacity_provider_name.clone(),
+            attributes,
+            registered: registered.into_resources(),
+            remaining: Resources::default(),
+            running_tasks_count: running.unwrap_or(u32::MAX),
+            pending_tasks_count: pending.unwrap_or(0),
+            groups: Vec::new(),
+            wire,
+        };
+        Ok((instance, remaining))
+    }
+
+    fn read_attributes(
+        &mut self,
+        path: &str,
+        wire: &ContainerInstance,
+    ) -> Result<Vec<(AttrNameId, Option<AttrValueId>)>, SnapshotError> {
+        let mut attributes = Vec::new();
+        for (index, attribute) in wire.attributes.iter().flatten().enumerate() {
+            let at = format!("{path}.attributes[{index}]");
+            check_attribute_name(&attribute.name)
+                .map_err(|m| SnapshotError::new(format!("{at}.name"), m))?;
+            let value = match attribute.value.as_deref() {
+                Some(value) => {
+                    check_attribute_value(value)
+                        .map_err(|m| SnapshotError::new(format!("{at}.value"), m))?;
+                    Some(AttrValueId(self.attribute_values.intern(value)))
+                }
+                None => None,
+            };
+            let name = AttrNameId(self.attribute_names.intern(&attribute.name));
+            if attributes.iter().any(|(n, _)| *n == name) {
+                return Err(SnapshotError::new(
+                    format!("{at}.name"),
+                    format!(
+                        "attribute `{}` appears twice on the instance",
+                        attribute.name
+                    ),
+                ));
+            }
+            attributes.push((name, value));
+        }
+        attributes.sort_unstable_by_key(|(name, _)| *name);
+        Ok(attributes)
+    }
+
+    fn add_instance(&mut self, instance: Instance) {
+        let position = self.instances.len() as u32;
+        for &(name, value) in &instance.attributes {
+            let index = name.0 as usize;
+            if self.postings.len() <= index {
+                self.postings.resize_with(index + 1, AttributePostings::new);
+            }
+            self.postings[index]
+                .entry(value)
+                .or_default()
+                .push(position);
+        }
+        self.instance_lookup.insert(instance.arn.clone(), position);
+        // The short id also finds the instance, unless another instance's ARN or id took it.
+        self.instance_lookup
+            .entry(instance.id.clone())
+            .or_insert(position);
+        self.instances.push(instance);
+    }
+
+    fn read_tasks(&mut self, tasks: Vec<Task>) -> Result<(), SnapshotError> {
+        for (index, wire) in tasks.into_iter().enumerate() {
+            let path = format!("tasks[{index}]");
+            let arn = wire
+                .task_arn
+                .clone()
+                .filter(|a| !a.is_empty())
+                .ok_or_else(|| {
+                    SnapshotError::new(
+                        format!("{path}.taskArn"),
+                        "missing; every task needs its ARN",
+                    )
+                })?;
+            if self.tasks.contains_key(&arn) {
+                return Err(SnapshotError::new(
+                    format!("{path}.taskArn"),
+                    format!("`{arn}` appears twice"),
+                ));
+            }
+            // A task may sit on an instance the dump does not hold (deregistered since, or a
+            // Fargate task): it is kept, but holds nothing on any instance of the snapshot.
+            let instance = wire
+                .container_instance_arn
+                .as_deref()
+                .and_then(|a| self.instance_position(a));
+            let group = self.intern_group(&group_of(&wire));
+            let record = TaskRecord {
+                running: is_running(&wire),
+                usage: TaskUsage::of_task(&wire),
+                instance,
+                group,
+                wire,
+            };
+            self.index_task(record);
+        }
+        Ok(())
+    }
+
+    /// Sets each instance's remaining resources: the given entries, and for the entries the
+    /// dump leaves out, registered minus what the instance's running tasks hold.
+    fn settle_remaining(&mut self, given: Vec<ResourceEntries>) {
+        let mut derived: Vec<Resources> = self
+            .instances
+            .iter()
+            .map(|i| i.registered.clone())
+            .collect();
+        let mut running_counts = vec![0u32; self.instances.len()];
+        for record in self.tasks.values().filter(|r| r.running) {
+            let Some(position) = record.instance else {
+                continue;
+            };
+            let resources = &mut derived[position as usize];
+            take_usage(resources, &record.usage);
+            running_counts[position as usize] += 1;
+        }
+        for (position, (instance, entries)) in self.instances.iter_mut().zip(given).enumerate() {
+            let fallback = std::mem::take(&mut derived[position]);
+            instance.remaining = Resources {
+                cpu: entries.cpu.unwrap_or(fallback.cpu),
+                memory: entries.memory.unwrap_or(fallback.memory),
+                ports_tcp: entries.ports_tcp.unwrap_or(fallback.ports_tcp),
+                ports_udp: entries.ports_udp.unwrap_or(fallback.ports_udp),
+                gpus: entries.gpus.unwrap_or(fallback.gpus),
+            };
+            if instance.running_tasks_count == u32::MAX {
+                instance.running_tasks_count = running_counts[position];
+            }
+        }
+    }
+}
+
+/// Takes one task's usage out of `resources`: cpu and memory subtracted, ports reserved, GPU ids
+/// no longer free.
+pub(crate) fn take_usage(resources: &mut Resources, usage: &TaskUsage) {
+    resources.cpu -= usage.cpu;
+    resources.memory -= usage.memory;
+    for &port in &usage.ports_tcp {
+        resources.ports_tcp.insert(port);
+    }
+    for &port in &usage.ports_udp {
+        resources.ports_udp.insert(port);
+    }
+    resources.gpus.retain(|id| !usage.gpu_ids.contains(id));
+}
+
+fn read_resources(
+    path: &str,
+    member: &str,
+    list: Option<&[crate::aws::Resource]>,
+) -> Result<ResourceEntries, SnapshotError> {
+    ResourceEntries::read(list.unwrap_or_default()).map_err(|message| {
+        let (index, rest) = message.split_once(": ").unwrap_or((&message, ""));
+        SnapshotError::new(format!("{path}.{member}{index}"), rest.to_owned())
+    })
+}
+
+/// Checks what loading a task definition checks: a family, and only `memberOf` constraints.
+fn check_task_definitions(definitions: &[TaskDefinition]) -> Result<(), SnapshotError> {
+    for (index, definition) in definitions.iter().enumerate() {
+        let path = format!("taskDefinitions[{index}]");
+        let has_family = definition.family.as_deref().is_some_and(|f| !f.is_empty())
+            || definition.task_definition_arn.is_some();
+        if !has_family {
+            return Err(SnapshotError::new(
+                format!("{path}.family"),
+                "missing; a task definition needs its family or ARN",
+            ));
+        }
+        for (c, constraint) in definition
+            .placement_constraints
+            .iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(TaskDefinitionPlacementConstraintType::Unknown(kind)) = &constraint.kind {
+                return Err(SnapshotError::new(
+                    format!("{path}.placementConstraints[{c}].type"),
+                    format!("constraint.type '{kind}' is not supported."),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

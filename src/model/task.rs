@@ -1,0 +1,162 @@
+//! Tasks of the snapshot: which instance and group each belongs to and what it holds there,
+//! so the instance's remaining resources can be derived and later released.
+
+use crate::aws::{DesiredStatus, Task, TransportProtocol};
+
+use super::GroupId;
+use super::units::{parse_cpu_units, parse_memory_mib};
+
+/// What one task holds on its instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskUsage {
+    /// CPU units.
+    pub cpu: i64,
+    /// Memory MiB.
+    pub memory: i64,
+    /// TCP host ports.
+    pub ports_tcp: Vec<u16>,
+    /// UDP host ports.
+    pub ports_udp: Vec<u16>,
+    /// GPU ids.
+    pub gpu_ids: Vec<String>,
+}
+
+impl TaskUsage {
+    /// Reads what a described task holds: task-level cpu and memory when set, else the sum over
+    /// its containers (memory: the reservation when above zero, else the limit); host ports
+    /// from the network bindings; GPU ids from the containers.
+    pub fn of_task(task: &Task) -> Self {
+        let containers = task.containers.as_deref().unwrap_or_default();
+        let cpu = task
+            .cpu
+            .as_deref()
+            .and_then(parse_cpu_units)
+            .unwrap_or_else(|| {
+                containers
+                    .iter()
+                    .filter_map(|c| c.cpu.as_deref().and_then(parse_cpu_units))
+                    .sum()
+            });
+        let memory = task
+            .memory
+            .as_deref()
+            .and_then(parse_memory_mib)
+            .unwrap_or_else(|| containers.iter().map(container_memory).sum());
+        let mut usage = Self {
+            cpu,
+            memory,
+            ..Self::default()
+        };
+        for container in containers {
+            for binding in container.network_bindings.iter().flatten() {
+                let Some(port) = binding.host_port.and_then(|p| u16::try_from(p).ok()) else {
+                    continue;
+                };
+                if port == 0 {
+                    continue;
+                }
+                match binding.protocol {
+                    Some(TransportProtocol::Udp) => usage.ports_udp.push(port),
+                    _ => usage.ports_tcp.push(port),
+                }
+            }
+            usage
+                .gpu_ids
+                .extend(container.gpu_ids.iter().flatten().cloned());
+        }
+        usage
+    }
+}
+
+fn container_memory(container: &crate::aws::Container) -> i64 {
+    let reservation = container
+        .memory_reservation
+        .as_deref()
+        .and_then(parse_memory_mib)
+        .filter(|m| *m > 0);
+    reservation
+        .or_else(|| container.memory.as_deref().and_then(parse_memory_mib))
+        .unwrap_or(0)
+}
+
+/// A task of the snapshot.
+#[derive(Debug, Clone)]
+pub struct TaskRecord {
+    /// The task as described.
+    pub wire: Task,
+    /// The instance it is on (by position), when that instance is in the snapshot.
+    pub instance: Option<u32>,
+    /// Its group.
+    pub group: GroupId,
+    /// Whether its desired status is RUNNING (only those hold resources and count for groups).
+    pub running: bool,
+    /// What it holds on its instance.
+    pub usage: TaskUsage,
+}
+
+/// Whether a described task counts as running for placement: desired status RUNNING, or no
+/// desired status at all (a hand-written snapshot listing a task means it runs).
+pub(crate) fn is_running(task: &Task) -> bool {
+    matches!(task.desired_status, None | Some(DesiredStatus::Running))
+}
+
+/// The task's group, or `family:<family>` from its task definition ARN as ECS defaults it.
+pub(crate) fn group_of(task: &Task) -> String {
+    if let Some(group) = task.group.as_deref().filter(|g| !g.is_empty()) {
+        return group.to_owned();
+    }
+    let family = task
+        .task_definition_arn
+        .as_deref()
+        .map(|arn| arn.rsplit('/').next().unwrap_or(arn))
+        .map(|family_revision| family_revision.split(':').next().unwrap_or(family_revision))
+        .unwrap_or("unknown");
+    format!("family:{family}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(json: &str) -> Task {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("bad fixture: {e}"))
+    }
+
+    #[test]
+    fn task_level_values_win() {
+        let t =
+            task(r#"{"cpu":"1 vCPU","memory":"2GB","containers":[{"cpu":"10","memory":"20"}]}"#);
+        let usage = TaskUsage::of_task(&t);
+        assert_eq!((usage.cpu, usage.memory), (1024, 2048));
+    }
+
+    #[test]
+    fn container_sums_use_reservation_when_positive() {
+        let t = task(
+            r#"{"containers":[{"cpu":"100","memory":"1024","memoryReservation":"512"},
+                              {"cpu":"28","memory":"512","memoryReservation":"0"}]}"#,
+        );
+        let usage = TaskUsage::of_task(&t);
+        assert_eq!((usage.cpu, usage.memory), (128, 1024));
+    }
+
+    #[test]
+    fn ports_by_protocol_and_gpus() {
+        let t = task(
+            r#"{"containers":[{"networkBindings":[{"hostPort":80},{"hostPort":53,"protocol":"udp"},{"hostPort":0}],
+                               "gpuIds":["g0"]}]}"#,
+        );
+        let usage = TaskUsage::of_task(&t);
+        assert_eq!(usage.ports_tcp, vec![80]);
+        assert_eq!(usage.ports_udp, vec![53]);
+        assert_eq!(usage.gpu_ids, vec!["g0"]);
+    }
+
+    #[test]
+    fn group_defaults_to_the_family() {
+        let t = task(r#"{"taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/web:7"}"#);
+        assert_eq!(group_of(&t), "family:web");
+        let t = task(r#"{"group":"service:api"}"#);
+        assert_eq!(group_of(&t), "service:api");
+    }
+}

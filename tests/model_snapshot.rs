@@ -1,0 +1,222 @@
+//! The snapshot model: what loads, what is rejected (with the JSON path), and what is derived
+//! (cluster identity, remaining resources, running counts, group index).
+
+use ecs_placement::aws::ContainerInstanceStatus;
+use ecs_placement::model::{Snapshot, SnapshotFile};
+use ecs_placement::{EcsError, ExceptionName};
+
+fn load(json: &str) -> Result<Snapshot, EcsError> {
+    Snapshot::from_json(json)
+}
+
+fn loaded(json: &str) -> Snapshot {
+    match load(json) {
+        Ok(snapshot) => snapshot,
+        Err(error) => panic!("fixture did not load: {error}"),
+    }
+}
+
+fn rejected(json: &str) -> EcsError {
+    match load(json) {
+        Ok(_) => panic!("fixture loaded but should not"),
+        Err(error) => error,
+    }
+}
+
+const INSTANCE_A: &str = r#"{
+  "containerInstanceArn": "arn:aws:ecs:us-east-1:012345678910:container-instance/prod/aaa",
+  "ec2InstanceId": "i-0a", "status": "ACTIVE", "agentConnected": true,
+  "versionInfo": {"agentVersion": "1.14.5"}, "registeredAt": "2018-06-18T22:28:28Z",
+  "attributes": [{"name": "ecs.instance-type", "value": "t2.small"},
+                 {"name": "ecs.availability-zone", "value": "us-east-1a"},
+                 {"name": "ecs.capability.task-eni"}],
+  "registeredResources": [
+    {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+    {"name": "MEMORY", "type": "INTEGER", "integerValue": 3768},
+    {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["22", "2375", "2376", "51678"]},
+    {"name": "PORTS_UDP", "type": "STRINGSET", "stringSetValue": []}]
+}"#;
+
+const INSTANCE_B: &str = r#"{
+  "containerInstanceArn": "arn:aws:ecs:us-east-1:012345678910:container-instance/prod/bbb",
+  "status": "DRAINING", "agentConnected": false, "runningTasksCount": 7,
+  "attributes": [{"name": "ecs.instance-type", "value": "t2.small"}],
+  "registeredResources": [{"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+                          {"name": "MEMORY", "type": "INTEGER", "integerValue": 2000}],
+  "remainingResources": [{"name": "CPU", "type": "INTEGER", "integerValue": 24},
+                         {"name": "MEMORY", "type": "INTEGER", "integerValue": 1000}]
+}"#;
+
+fn two_instances_with_tasks() -> String {
+    format!(
+        r#"{{"containerInstances": [{INSTANCE_A}, {INSTANCE_B}],
+            "tasks": [
+              {{"taskArn": "arn:aws:ecs:us-east-1:012345678910:task/prod/t1",
+                "containerInstanceArn": "arn:aws:ecs:us-east-1:012345678910:container-instance/prod/aaa",
+                "group": "service:web", "desiredStatus": "RUNNING", "cpu": "256", "memory": "512",
+                "containers": [{{"name": "web", "networkBindings": [{{"hostPort": 80, "containerPort": 80}}]}}]}},
+              {{"taskArn": "arn:aws:ecs:us-east-1:012345678910:task/prod/t2",
+                "containerInstanceArn": "aaa",
+                "taskDefinitionArn": "arn:aws:ecs:us-east-1:012345678910:task-definition/batch:3",
+                "desiredStatus": "RUNNING", "cpu": "1 vCPU", "memory": "1GB"}},
+              {{"taskArn": "arn:aws:ecs:us-east-1:012345678910:task/prod/t3",
+                "containerInstanceArn": "aaa", "group": "service:web",
+                "desiredStatus": "STOPPED", "cpu": "256", "memory": "512"}}
+            ]}}"#
+    )
+}
+
+#[test]
+fn describe_container_instances_output_is_a_snapshot() {
+    let json = format!(r#"{{"containerInstances": [{INSTANCE_A}], "failures": []}}"#);
+    let snapshot = loaded(&json);
+    assert_eq!(snapshot.instances().len(), 1);
+    assert_eq!(snapshot.cluster().name, "prod");
+    assert_eq!(
+        snapshot.cluster().arn,
+        "arn:aws:ecs:us-east-1:012345678910:cluster/prod"
+    );
+    let instance = &snapshot.instances()[0];
+    assert_eq!(instance.id, "aaa");
+    assert_eq!(instance.agent_version.as_deref(), Some("1.14.5"));
+    assert_eq!(instance.remaining.cpu, 2048);
+    assert_eq!(instance.running_tasks_count, 0);
+}
+
+#[test]
+fn remaining_is_registered_minus_running_tasks_when_absent() {
+    let snapshot = loaded(&two_instances_with_tasks());
+    let a = &snapshot.instances()[0];
+    assert_eq!(a.remaining.cpu, 2048 - 256 - 1024);
+    assert_eq!(a.remaining.memory, 3768 - 512 - 1024);
+    assert!(a.remaining.ports_tcp.contains(80));
+    assert!(a.remaining.ports_tcp.contains(22));
+    assert_eq!(a.running_tasks_count, 2, "the STOPPED task does not count");
+    let b = &snapshot.instances()[1];
+    assert_eq!(
+        (b.remaining.cpu, b.remaining.memory),
+        (24, 1000),
+        "given remaining wins"
+    );
+    assert_eq!(b.running_tasks_count, 7, "a given count wins");
+    assert_eq!(b.status, ContainerInstanceStatus::Draining);
+    assert!(!b.agent_connected);
+}
+
+#[test]
+fn running_tasks_are_indexed_by_group() {
+    let snapshot = loaded(&two_instances_with_tasks());
+    let web = snapshot.group_id("service:web");
+    let batch = snapshot.group_id("family:batch");
+    let (Some(web), Some(batch)) = (web, batch) else {
+        panic!("groups not interned");
+    };
+    assert_eq!(snapshot.group_instances(web).get(&0), Some(&1));
+    assert_eq!(snapshot.group_instances(batch).get(&0), Some(&1));
+    assert_eq!(snapshot.instances()[0].group_count(web), 1);
+    assert_eq!(snapshot.instances()[1].group_count(web), 0);
+    assert_eq!(snapshot.tasks().len(), 3);
+}
+
+#[test]
+fn attributes_are_interned_with_posting_lists() {
+    let snapshot = loaded(&two_instances_with_tasks());
+    let Some(kind) = snapshot.attribute_name_id("ecs.instance-type") else {
+        panic!("attribute name not interned");
+    };
+    let postings = snapshot.attribute_postings(kind);
+    let t2 = snapshot.attribute_value_id("t2.small");
+    assert_eq!(postings.get(&t2), Some(&vec![0, 1]));
+    let Some(eni) = snapshot.attribute_name_id("ecs.capability.task-eni") else {
+        panic!("name-only attribute not interned");
+    };
+    assert_eq!(snapshot.attribute_postings(eni).get(&None), Some(&vec![0]));
+    assert_eq!(snapshot.instances()[0].attribute(eni), Some(None));
+    assert_eq!(snapshot.instances()[1].attribute(eni), None);
+}
+
+#[test]
+fn bad_attribute_name_is_reported_with_its_path() {
+    let json = r#"{"containerInstances": [
+        {"containerInstanceArn": "arn:aws:ecs:us-east-1:1:container-instance/x"},
+        {"containerInstanceArn": "arn:aws:ecs:us-east-1:1:container-instance/y",
+         "attributes": [{"name": "ok"}, {"name": "bad name"}]}]}"#;
+    let error = rejected(json);
+    assert_eq!(error.exception, ExceptionName::ClientException);
+    assert!(
+        error
+            .message
+            .starts_with("containerInstances[1].attributes[1].name: "),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn other_rejections_name_their_member() {
+    let cases = [
+        (
+            r#"{"containerInstances": [{}]}"#,
+            "containerInstances[0].containerInstanceArn: ",
+        ),
+        (
+            r#"{"containerInstances": [{"containerInstanceArn": "a", "status": "SLEEPING"}]}"#,
+            "containerInstances[0].status: ",
+        ),
+        (
+            r#"{"containerInstances": [{"containerInstanceArn": "a", "attributes": [{"name": "x", "value": " y"}]}]}"#,
+            "containerInstances[0].attributes[0].value: ",
+        ),
+        (
+            r#"{"containerInstances": [{"containerInstanceArn": "a"}, {"containerInstanceArn": "a"}]}"#,
+            "containerInstances[1].containerInstanceArn: ",
+        ),
+        (
+            r#"{"containerInstances": [{"containerInstanceArn": "a", "registeredResources": [{"name": "PORTS", "stringSetValue": ["x"]}]}]}"#,
+            "containerInstances[0].registeredResources[0].stringSetValue[0]: ",
+        ),
+        (
+            r#"{"containerInstances": [], "tasks": [{}]}"#,
+            "tasks[0].taskArn: ",
+        ),
+        (
+            r#"{"containerInstances": [], "taskDefinitions": [{"family": "f", "placementConstraints": [{"type": "distinctInstance"}]}]}"#,
+            "taskDefinitions[0].placementConstraints[0].type: ",
+        ),
+    ];
+    for (json, prefix) in cases {
+        let error = rejected(json);
+        assert!(
+            error.message.starts_with(prefix),
+            "{prefix} vs {}",
+            error.message
+        );
+    }
+}
+
+#[test]
+fn instances_without_attributes_and_tasks_on_unknown_instances_load() {
+    let json = r#"{"containerInstances": [{"containerInstanceArn": "arn:aws:ecs:us-east-1:1:container-instance/x"}],
+                   "tasks": [{"taskArn": "t", "containerInstanceArn": "elsewhere", "taskDefinitionArn": "arn:aws:ecs:us-east-1:1:task-definition/gone:9"}]}"#;
+    let snapshot = loaded(json);
+    assert_eq!(snapshot.instances()[0].running_tasks_count, 0);
+    assert_eq!(snapshot.tasks().get("t").and_then(|t| t.instance), None);
+}
+
+#[test]
+fn the_written_file_loads_back_to_the_same_state() {
+    let snapshot = loaded(&two_instances_with_tasks());
+    let file = snapshot.to_file();
+    let again = match Snapshot::try_from(file.clone()) {
+        Ok(s) => s,
+        Err(e) => panic!("written snapshot does not load: {e}"),
+    };
+    for (before, after) in snapshot.instances().iter().zip(again.instances()) {
+        assert_eq!(before.remaining, after.remaining);
+        assert_eq!(before.running_tasks_count, after.running_tasks_count);
+        assert_eq!(before.groups.len(), after.groups.len());
+    }
+    let text = serde_json::to_string(&file).unwrap_or_default();
+    let reread: Result<SnapshotFile, _> = serde_json::from_str(&text);
+    assert_eq!(reread.ok(), Some(file));
+}
