@@ -6,16 +6,24 @@
 //! - [`lexer`]: text to tokens with byte spans, switching to a value mode after an operator;
 //! - [`parser`]: tokens to an [`ast`] tree, enforcing the length and nesting limits, the
 //!   operator list of each subject and the types of values (dates, versions, counts, regexes);
-//! - [`printer`]: a tree back to canonical text (`Display`);
+//! - `printer`: a tree back to canonical text (`Display`);
 //! - `typed` and `regex`: the typed values and the anchored, size-limited patterns;
+//! - `compile`: a tree and a [`Snapshot`](crate::model::Snapshot) to a [`CompiledExpression`],
+//!   evaluating per distinct attribute value into instance bitsets;
+//! - `eval`: [`CompiledExpression::filter`] and [`CompiledExpression::matches`], reading
+//!   `runningTasksCount` and `task:group` live;
+//! - [`list`]: [`list_container_instances`], the `ListContainerInstances` operation;
 //! - `suggest`: "did you mean" for misspelt subjects;
 //! - [`error`]: [`QueryError`], the one error type of every stage.
 //!
 //! See `docs/QUERY_LANGUAGE.md` for the grammar and every decision.
 
 pub mod ast;
+mod compile;
 pub mod error;
+mod eval;
 pub mod lexer;
+pub mod list;
 pub mod parser;
 mod printer;
 mod regex;
@@ -25,7 +33,9 @@ mod typed;
 use std::fmt;
 
 pub use ast::{Argument, Comparison, Node, NodeKind, Operator, Subject, Value};
+pub use compile::CompiledExpression;
 pub use error::{Expected, QueryError, QueryErrorKind};
+pub use list::list_container_instances;
 pub use parser::{MAX_EXPRESSION_CHARS, MAX_NESTING_DEPTH};
 
 /// A parsed, syntactically valid query expression.
