@@ -172,3 +172,72 @@ fn group_filter(test: &GroupTest, snapshot: &Snapshot, count: usize) -> FixedBit
     }
     set
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::query::Expression;
+
+    fn two_instances() -> Snapshot {
+        let instance = |id: &str| {
+            format!(
+                r#"{{"containerInstanceArn": "arn:aws:ecs:us-east-1:1:container-instance/c/{id}",
+                    "attributes": [{{"name": "zone", "value": "{id}"}}]}}"#
+            )
+        };
+        let json = format!(
+            r#"{{"containerInstances": [{}, {}], "tasks": []}}"#,
+            instance("a"),
+            instance("b")
+        );
+        Snapshot::from_json(&json).unwrap()
+    }
+
+    fn compiled(snapshot: &Snapshot, text: &str) -> CompiledExpression {
+        Expression::parse(text).unwrap().compile(snapshot).unwrap()
+    }
+
+    fn selected(expression: &CompiledExpression, snapshot: &Snapshot) -> Vec<usize> {
+        let by_filter: Vec<usize> = expression.filter(snapshot).ones().collect();
+        let by_matches: Vec<usize> = (0..2).filter(|&p| expression.matches(snapshot, p)).collect();
+        assert_eq!(by_filter, by_matches);
+        by_filter
+    }
+
+    #[test]
+    fn task_groups_are_read_live_even_for_groups_new_since_compiling() {
+        let mut snapshot = two_instances();
+        let hosts_web = compiled(&snapshot, "task:group == web");
+        let avoids_web = compiled(&snapshot, "not(task:group == web) and attribute:zone exists");
+        let web_like = compiled(&snapshot, "task:group =~ 'w.*'");
+        let busy = compiled(&snapshot, "runningTasksCount >= 1");
+        assert_eq!(selected(&hosts_web, &snapshot), Vec::<usize>::new());
+        assert_eq!(selected(&avoids_web, &snapshot), vec![0, 1]);
+
+        // A task of a group no task had when compiling is placed on instance 1.
+        let web = snapshot.intern_group("web");
+        snapshot.count_group(web, 1, 1);
+        snapshot.instances[1].running_tasks_count += 1;
+        assert_eq!(selected(&hosts_web, &snapshot), vec![1]);
+        assert_eq!(selected(&avoids_web, &snapshot), vec![0]);
+        assert_eq!(selected(&web_like, &snapshot), vec![1]);
+        assert_eq!(selected(&busy, &snapshot), vec![1]);
+
+        // And stopped again.
+        snapshot.count_group(web, 1, -1);
+        snapshot.instances[1].running_tasks_count -= 1;
+        assert_eq!(selected(&hosts_web, &snapshot), Vec::<usize>::new());
+        assert_eq!(selected(&busy, &snapshot), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn positions_outside_the_snapshot_match_nothing() {
+        let snapshot = two_instances();
+        let everything = compiled(&snapshot, "attribute:zone !exists or attribute:zone exists");
+        assert!(everything.matches(&snapshot, 1));
+        assert!(!everything.matches(&snapshot, 2));
+        assert_eq!(everything.filter(&snapshot).len(), 2);
+        assert_eq!(everything.instance_count(), 2);
+    }
+}
