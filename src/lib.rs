@@ -3,5 +3,6 @@
 
 pub mod aws;
 pub mod error;
+pub mod request;
 
 pub use error::{EcsError, ExceptionName};

@@ -127,7 +127,10 @@ mod tests {
         assert_eq!(read("\"2018-06-18T22:28:28\""), expected);
         assert_eq!(read("\"2018-06-19T00:28:28+02:00\""), expected);
         assert_eq!(read("\"2018-06-18T22:28:28.000000+00:00\""), expected);
-        assert_eq!(read("1529360908.25"), Some(Timestamp::from_millis(1_529_360_908_250)));
+        assert_eq!(
+            read("1529360908.25"),
+            Some(Timestamp::from_millis(1_529_360_908_250))
+        );
     }
 
     #[test]
@@ -140,8 +143,14 @@ mod tests {
     #[test]
     fn writes_epoch_seconds() {
         let ts = Timestamp::from_millis(1_529_360_908_000);
-        assert_eq!(serde_json::to_string(&ts).ok().as_deref(), Some("1529360908"));
+        assert_eq!(
+            serde_json::to_string(&ts).ok().as_deref(),
+            Some("1529360908")
+        );
         let ts = Timestamp::from_millis(1_529_360_908_250);
-        assert_eq!(serde_json::to_string(&ts).ok().as_deref(), Some("1529360908.25"));
+        assert_eq!(
+            serde_json::to_string(&ts).ok().as_deref(),
+            Some("1529360908.25")
+        );
     }
 }
