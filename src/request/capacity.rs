@@ -112,7 +112,8 @@ fn check_strategy(
         StrategySource::ClusterDefault => "the cluster's defaultCapacityProviderStrategy",
     };
     let associated = |item: &CapacityProviderStrategyItem| {
-        ctx.cluster_capacity_providers.contains(&item.capacity_provider)
+        ctx.cluster_capacity_providers
+            .contains(&item.capacity_provider)
     };
     if !items.iter().all(associated) {
         return Err(EcsError::invalid_parameter(NOT_ASSOCIATED));
