@@ -1427,3 +1427,74 @@ fn start_task_shares_the_member_rules() {
         &["web:3"],
     );
 }
+
+#[test]
+fn managed_instances_only_through_a_provider_strategy() {
+    let call = RunTaskRequest {
+        launch_type: Some(LaunchType::ManagedInstances),
+        ..request()
+    };
+    assert_rejected(
+        Cluster::new().run(&call),
+        InvalidParameterException,
+        &["launchType", "MANAGED_INSTANCES"],
+    );
+}
+
+#[test]
+fn a_provider_strategy_on_a_cluster_without_instances_is_left_to_placement() {
+    let mut cluster = Cluster::new();
+    cluster.instances = 0;
+    let call = RunTaskRequest {
+        capacity_provider_strategy: Some(vec![item("asg-a", Some(1), None)]),
+        ..request()
+    };
+    assert!(cluster.run(&call).is_ok());
+}
+
+#[test]
+fn five_security_groups_pass_and_six_fail() {
+    let mut cluster = Cluster::new();
+    cluster.definitions[1].network_mode = Some(NetworkMode::Awsvpc);
+    let config = |groups: usize| NetworkConfiguration {
+        awsvpc_configuration: Some(AwsVpcConfiguration {
+            subnets: Some(vec!["subnet-1".into()]),
+            security_groups: Some((0..groups).map(|i| format!("sg-{i}")).collect()),
+            ..Default::default()
+        }),
+    };
+    let call = RunTaskRequest {
+        network_configuration: Some(config(5)),
+        ..request()
+    };
+    assert!(cluster.run(&call).is_ok());
+    let call = RunTaskRequest {
+        network_configuration: Some(config(6)),
+        ..request()
+    };
+    assert_rejected(
+        cluster.run(&call),
+        InvalidParameterException,
+        &["securityGroups", "6"],
+    );
+}
+
+#[test]
+fn the_shared_members_are_carried_to_placement() {
+    let call = RunTaskRequest {
+        started_by: Some("ci".into()),
+        reference_id: Some("ref-1".into()),
+        enable_execute_command: Some(true),
+        propagate_tags: Some(PropagateTags::None),
+        client_token: Some("tok".into()),
+        tags: Some(vec![tag("team", "a")]),
+        ..request()
+    };
+    let placement = Cluster::new().run(&call).unwrap();
+    assert_eq!(placement.common.started_by.as_deref(), Some("ci"));
+    assert_eq!(placement.common.reference_id.as_deref(), Some("ref-1"));
+    assert!(placement.common.enable_execute_command);
+    assert_eq!(placement.common.propagate_tags, Some(PropagateTags::None));
+    assert_eq!(placement.client_token.as_deref(), Some("tok"));
+    assert_eq!(placement.common.tags, vec![tag("team", "a")]);
+}
