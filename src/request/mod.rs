@@ -13,7 +13,7 @@
 //!
 //! Call alone:
 //! 1. `count` (1..=10);
-//! 2. `group`, `startedBy`, `referenceId`, `clientToken`, `propagateTags`;
+//! 2. `clientToken` (RunTask only), then `group`, `startedBy`, `referenceId`, `propagateTags`;
 //! 3. `tags`;
 //! 4. `overrides` (container overrides need a name; at most 8192 characters of JSON);
 //! 5. the call's `placementConstraints` (at most 10, then each one);
@@ -214,8 +214,8 @@ pub fn validate_run_task(
 ) -> Result<PlacementRequest, EcsError> {
     let shared = SharedRequest::of_run_task(request);
     let count = limits::check_count(request.count)?;
-    shared.check_alone()?;
     limits::check_client_token(request.client_token.as_deref())?;
+    shared.check_alone()?;
     let call_constraints =
         constraints::check_call_constraints(request.placement_constraints.as_deref())?;
     let call_strategies = strategies::check_strategies(request.placement_strategy.as_deref())?;
