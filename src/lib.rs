@@ -4,5 +4,6 @@
 pub mod aws;
 pub mod error;
 pub mod model;
+pub mod request;
 
 pub use error::{EcsError, ExceptionName};

@@ -239,6 +239,10 @@ fn example_remaining_resources_agree_with_its_tasks() {
     };
     for (a, b) in given.instances().iter().zip(derived.instances()) {
         assert_eq!(a.remaining, b.remaining, "instance {}", a.id);
-        assert_eq!(a.running_tasks_count, b.running_tasks_count, "instance {}", a.id);
+        assert_eq!(
+            a.running_tasks_count, b.running_tasks_count,
+            "instance {}",
+            a.id
+        );
     }
 }
