@@ -5,5 +5,6 @@ pub mod aws;
 pub mod error;
 pub mod model;
 pub mod query;
+pub mod request;
 
 pub use error::{EcsError, ExceptionName};
