@@ -124,7 +124,7 @@ fn benches(c: &mut Criterion) {
 /// Hostile inputs: each must fail in well under a millisecond per KB.
 fn hostile(c: &mut Criterion) {
     let items: Vec<String> = (0..390).map(|i| format!("v{i}")).collect();
-    let inputs = [
+    let rejected = [
         ("100k-open-parens", "(".repeat(100_000)),
         ("50k-nots", "not ".repeat(50_000)),
         ("1999-open-parens", "(".repeat(1999)),
@@ -138,12 +138,39 @@ fn hostile(c: &mut Criterion) {
             "attribute:a =~ '(a{1000}){1000}'".to_owned(),
         ),
         (
-            "regex-unicode-blowup",
-            format!("attribute:a =~ '{}'", "\\w{50}".repeat(5)),
+            "regex-unicode-property-blowup",
+            "attribute:a =~ '\\p{L}{100}'".to_owned(),
         ),
     ];
-    for (name, text) in &inputs {
+    for (name, text) in &rejected {
         assert!(Expression::parse(text).is_err(), "{name} must be rejected");
+        c.bench_function(&format!("query/hostile/{name}"), |b| {
+            b.iter(|| Expression::parse(black_box(text)))
+        });
+    }
+    // Patterns just under the expansion budget, which the regex engine itself compiles (or
+    // refuses at its size limit): the slowest a pattern can make parsing.
+    let near_limit = [
+        ("regex-near-limit-literal", "attribute:a =~ 'a{10000}'"),
+        (
+            "regex-near-limit-unicode-property",
+            "attribute:a =~ '\\p{L}{2}'",
+        ),
+        ("regex-near-limit-any", "attribute:a =~ '.{50}'"),
+        (
+            "regex-near-limit-negated-class",
+            "attribute:a =~ '[^a]{50}'",
+        ),
+        (
+            "regex-near-limit-wide-class",
+            "attribute:a =~ '[\\x{0}-\\x{10FFFF}]{50}'",
+        ),
+        (
+            "regex-ascii-classes",
+            "attribute:a =~ '\\w{50}\\d{50}\\s{50}\\W{40}'",
+        ),
+    ];
+    for (name, text) in near_limit {
         c.bench_function(&format!("query/hostile/{name}"), |b| {
             b.iter(|| Expression::parse(black_box(text)))
         });

@@ -381,6 +381,17 @@ fn hostile_input_fails_fast_without_overflow() {
         "attribute:a =~ '((((((((((a*)*)*)*)*)*)*)*)*)*)*+'",
         QueryErrorKind::UnsupportedRegex,
     );
+    rejects_quickly(
+        "attribute:a =~ '\\p{L}{100}'",
+        QueryErrorKind::RegexTooLarge,
+    );
+    // Patterns that are each within budget, but not all together.
+    let many = vec!["attribute:a =~ '\\p{L}'"; 75].join(" or ");
+    assert!(many.len() <= 2000);
+    let e = error(&many);
+    assert_eq!(e.kind, QueryErrorKind::RegexTooLarge);
+    assert_eq!(e.span, 67..74, "points at the third pattern, which goes over");
+    rejects_quickly(&many, QueryErrorKind::RegexTooLarge);
 }
 
 #[test]

@@ -15,6 +15,7 @@ use std::ops::Range;
 use super::ast::{Argument, Arity, Comparison, Node, NodeKind, Operator, Subject, Value};
 use super::error::{Expected, QueryError, QueryErrorKind, describe_expected};
 use super::lexer::{Lexer, Token, TokenKind};
+use super::regex::MAX_EXPANDED_ITEMS;
 use super::typed;
 
 /// The longest expression ECS accepts, in characters (decision 15).
@@ -40,6 +41,7 @@ pub fn parse(text: &str) -> Result<Node, QueryError> {
         lexer,
         current,
         depth: 0,
+        pattern_weight: 0,
     };
     let node = parser.or_expr()?;
     parser.expect_end()?;
@@ -68,6 +70,9 @@ struct Parser<'a> {
     lexer: Lexer<'a>,
     current: Token,
     depth: usize,
+    /// The expanded size of the patterns so far: bounded for the whole expression, so many
+    /// patterns cannot add up to a slow compile.
+    pattern_weight: u64,
 }
 
 impl Parser<'_> {
@@ -176,7 +181,8 @@ impl Parser<'_> {
             Arity::List => self.list(operator)?,
         };
         for value in argument_values(&argument) {
-            typed::check_value(&subject, operator, value)?;
+            let weight = typed::check_value(&subject, operator, value)?;
+            self.add_pattern_weight(weight, value)?;
         }
         let end = argument_end(&argument).unwrap_or(operator_span.end);
         Ok(Node {
@@ -189,6 +195,21 @@ impl Parser<'_> {
             }),
             span: subject_token.span.start..end,
         })
+    }
+
+    fn add_pattern_weight(&mut self, weight: u64, value: &Value) -> Result<(), QueryError> {
+        self.pattern_weight = self.pattern_weight.saturating_add(weight);
+        if self.pattern_weight > MAX_EXPANDED_ITEMS {
+            return Err(QueryError::new(
+                QueryErrorKind::RegexTooLarge,
+                value.span.clone(),
+                format!(
+                    "the patterns of this expression together expand to more than \
+                     {MAX_EXPANDED_ITEMS} items; simplify them"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn single_value(&mut self, operator: Operator) -> Result<Value, QueryError> {

@@ -6,6 +6,10 @@
 //! pointing at the construct, never reinterpreted: look-around, atomic groups, back-references,
 //! possessive quantifiers (`*+ ++ ?+ {n}+`) and `\Q...\E` quoting. An unbalanced `)` is rejected
 //! too, because it would otherwise escape the `(?:...)` wrapper and unanchor the pattern.
+//!
+//! Java's `\d \w \s` (and `\D \W \S`) are ASCII classes; the engine's are Unicode, so they are
+//! rewritten to the ASCII sets Java means. Besides keeping Java's meaning this keeps them small:
+//! a Unicode `\w` compiles to thousands of bytes.
 
 use regex::{Regex, RegexBuilder};
 
@@ -14,24 +18,49 @@ use super::error::{QueryError, QueryErrorKind};
 
 /// Compiled program size limit, in bytes: ample for real patterns, small enough that a
 /// pattern such as `(a{100}){100}` fails fast instead of compiling for long.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+const REGEX_SIZE_LIMIT: usize = 1 << 18;
 
 /// Lazy DFA cache limit, in bytes.
 const REGEX_DFA_SIZE_LIMIT: usize = 1 << 20;
 
-/// The most pattern items counted repetitions may expand to (`(ab){3}` is 6). Checked before
-/// compiling, so `(a{1000}){1000}` fails at once instead of compiling up to the size limit.
-const MAX_EXPANDED_ITEMS: u64 = 10_000;
+/// The most pattern items counted repetitions may expand to (`(ab){3}` is 6), in one pattern
+/// and in all the patterns of one expression. Checked before compiling, so `(a{1000}){1000}`
+/// fails at once instead of compiling up to the size limit.
+pub const MAX_EXPANDED_ITEMS: u64 = 10_000;
+
+/// Checks the pattern of `value` without compiling it: Java-only constructs, the expansion
+/// budget and the syntax. Gives the pattern's expanded size, for the expression's budget.
+pub fn check_regex(value: &Value) -> Result<u64, QueryError> {
+    let (pattern, weight) = translate_java(&value.text).map_err(|e| e.shifted(value.text_start))?;
+    regex_syntax::Parser::new()
+        .parse(&anchored(&pattern))
+        .map_err(|error| syntax_error(value, &error.to_string()))?;
+    Ok(weight)
+}
 
 /// Compiles the pattern of `value` for a whole-string match.
 pub fn build_regex(value: &Value) -> Result<Regex, QueryError> {
-    let pattern = &value.text;
-    check_java_only(pattern).map_err(|error| error.shifted(value.text_start))?;
-    RegexBuilder::new(&format!("^(?:{pattern})$"))
+    let (pattern, weight) = translate_java(&value.text).map_err(|e| e.shifted(value.text_start))?;
+    if weight > MAX_EXPANDED_ITEMS {
+        return Err(QueryError::new(
+            QueryErrorKind::RegexTooLarge,
+            value.span.clone(),
+            format!(
+                "the pattern `{}` expands to more than {MAX_EXPANDED_ITEMS} items; simplify it",
+                value.text
+            ),
+        ));
+    }
+    RegexBuilder::new(&anchored(&pattern))
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
         .build()
         .map_err(|error| regex_error(value, &error))
+}
+
+/// Whole-string match, as Java's `String.matches`.
+fn anchored(pattern: &str) -> String {
+    format!("^(?:{pattern})$")
 }
 
 fn regex_error(value: &Value, error: &regex::Error) -> QueryError {
@@ -45,32 +74,68 @@ fn regex_error(value: &Value, error: &regex::Error) -> QueryError {
                 value.text
             ),
         ),
-        other => {
-            let text = other.to_string();
-            let reason = text
-                .lines()
-                .find_map(|line| line.strip_prefix("error: "))
-                .unwrap_or("it is not a valid regular expression");
-            QueryError::new(
-                QueryErrorKind::InvalidRegex,
-                span,
-                format!("the pattern `{}` is invalid: {reason}", value.text),
-            )
-        }
+        other => syntax_error(value, &other.to_string()),
     }
 }
 
-/// Finds the first Java-only construct in `pattern`; spans are relative to the pattern.
-fn check_java_only(pattern: &str) -> Result<(), QueryError> {
+/// The engine's syntax error, reduced to its reason (its own caret picture shows the anchored
+/// pattern, whose offsets are not the user's).
+fn syntax_error(value: &Value, text: &str) -> QueryError {
+    let reason = text
+        .lines()
+        .find_map(|line| line.strip_prefix("error: "))
+        .unwrap_or("it is not a valid regular expression");
+    QueryError::new(
+        QueryErrorKind::InvalidRegex,
+        value.span.clone(),
+        format!("the pattern `{}` is invalid: {reason}", value.text),
+    )
+}
+
+/// Rejects the first Java-only construct in `pattern` (spans relative to the pattern), and
+/// rewrites Java's ASCII classes for the engine; gives the rewritten pattern and its expanded
+/// size.
+fn translate_java(pattern: &str) -> Result<(String, u64), QueryError> {
     let mut scanner = Scanner {
         pattern,
         position: 0,
         group_weights: vec![0],
         last_item_weight: 0,
         after_quantifier: false,
+        rewrites: Vec::new(),
     };
-    scanner.run()
+    scanner.run()?;
+    let mut translated = String::with_capacity(pattern.len());
+    let mut copied = 0;
+    for (span, replacement) in &scanner.rewrites {
+        translated.push_str(pattern.get(copied..span.start).unwrap_or(""));
+        translated.push_str(replacement);
+        copied = span.end;
+    }
+    translated.push_str(pattern.get(copied..).unwrap_or(""));
+    let weight = scanner.group_weights.first().copied().unwrap_or(0);
+    Ok((translated, weight))
 }
+
+/// Java's meaning of a class escape, as a set this engine reads the same way.
+fn ascii_class(escape: char) -> Option<&'static str> {
+    Some(match escape {
+        'd' => "[0-9]",
+        'D' => "[^0-9]",
+        'w' => "[0-9A-Za-z_]",
+        'W' => "[^0-9A-Za-z_]",
+        's' => "[\\t\\n\\x0B\\f\\r ]",
+        'S' => "[^\\t\\n\\x0B\\f\\r ]",
+        _ => return None,
+    })
+}
+
+/// Expanded-size weights, relative to a literal character, from what each costs to compile
+/// (see the hostile benches): a Unicode property class such as `\p{L}` compiles to a large
+/// automaton, and `.`, a negated class or a class reaching beyond ASCII may span most of
+/// Unicode.
+const UNICODE_PROPERTY_WEIGHT: u64 = 5000;
+const ANY_CHARACTER_WEIGHT: u64 = 200;
 
 struct Scanner<'a> {
     pattern: &'a str,
@@ -79,6 +144,8 @@ struct Scanner<'a> {
     group_weights: Vec<u64>,
     /// The expanded size of the last item, which a counted repetition multiplies.
     last_item_weight: u64,
+    /// Escapes to rewrite: their span in the pattern and the replacement, in order.
+    rewrites: Vec<(std::ops::Range<usize>, &'static str)>,
     /// Whether the previous item was a quantifier, so a `+` now makes it possessive.
     after_quantifier: bool,
 }
@@ -95,13 +162,14 @@ impl<'a> Scanner<'a> {
             let was_quantifier = std::mem::take(&mut self.after_quantifier);
             match c {
                 '\\' => {
-                    self.escape(start)?;
-                    self.add_item(1);
+                    let weight = self.escape(start)?;
+                    self.add_item(weight);
                 }
                 '[' => {
-                    self.class(start)?;
-                    self.add_item(1);
+                    let weight = self.class(start)?;
+                    self.add_item(weight);
                 }
+                '.' => self.add_item(ANY_CHARACTER_WEIGHT),
                 '(' => self.group(start)?,
                 ')' => self.close_group(start)?,
                 '*' | '+' | '?' if was_quantifier => self.after_a_quantifier(c, start)?,
@@ -178,7 +246,8 @@ impl<'a> Scanner<'a> {
         Some(bound(low).max(high))
     }
 
-    fn escape(&mut self, start: usize) -> Result<(), QueryError> {
+    /// An escape after `\`; gives its expanded-size weight.
+    fn escape(&mut self, start: usize) -> Result<u64, QueryError> {
         let Some(next) = self.rest().chars().next() else {
             return Err(invalid(
                 start..start + 1,
@@ -199,27 +268,62 @@ impl<'a> Scanner<'a> {
                 start..self.position,
                 "`\\Q...\\E` quoting is not supported; escape each special character with `\\`",
             )),
-            _ => Ok(()),
+            'p' | 'P' => {
+                // `\pL` or `\p{Name}`: skip the name so its braces are not read as a count.
+                let name_len = match self.rest().strip_prefix('{') {
+                    Some(braced) => braced.find('}').map_or(braced.len() + 1, |end| end + 2),
+                    None => self.rest().chars().next().map_or(0, char::len_utf8),
+                };
+                self.position += name_len;
+                Ok(UNICODE_PROPERTY_WEIGHT)
+            }
+            // Escapes that may stand for characters beyond ASCII, or for most of Unicode.
+            'x' | 'u' | 'c' | 'N' | 'W' | 'D' | 'S' | '0' => {
+                if let Some(replacement) = ascii_class(next) {
+                    self.rewrites.push((start..self.position, replacement));
+                }
+                Ok(ANY_CHARACTER_WEIGHT)
+            }
+            other => {
+                if let Some(replacement) = ascii_class(other) {
+                    self.rewrites.push((start..self.position, replacement));
+                }
+                Ok(if other.is_ascii() {
+                    1
+                } else {
+                    ANY_CHARACTER_WEIGHT
+                })
+            }
         }
     }
 
-    /// Skips a character class, which may nest (`[a-z&&[^aeiou]]`).
-    fn class(&mut self, start: usize) -> Result<(), QueryError> {
+    /// Skips a character class, which may nest (`[a-z&&[^aeiou]]`); gives its weight (a
+    /// negated class holds most of Unicode).
+    fn class(&mut self, start: usize) -> Result<u64, QueryError> {
         let mut depth = 1usize;
+        let mut weight = if self.rest().starts_with('^') {
+            ANY_CHARACTER_WEIGHT
+        } else {
+            1
+        };
         self.skip_class_opening();
         while let Some(c) = self.rest().chars().next() {
             let here = self.position;
             self.position += c.len_utf8();
             match c {
-                '\\' => self.escape(here)?,
+                '\\' => weight = weight.max(self.escape(here)?),
                 '[' => {
                     depth += 1;
+                    if self.rest().starts_with('^') {
+                        weight = weight.max(ANY_CHARACTER_WEIGHT);
+                    }
                     self.skip_class_opening();
                 }
+                c if !c.is_ascii() => weight = weight.max(ANY_CHARACTER_WEIGHT),
                 ']' => {
                     depth -= 1;
                     if depth == 0 {
-                        return Ok(());
+                        return Ok(weight);
                     }
                 }
                 _ => {}
@@ -342,6 +446,29 @@ mod tests {
     }
 
     #[test]
+    fn java_classes_keep_their_ascii_meaning() {
+        let regex = |p: &str| build_regex(&Value::new(p)).unwrap();
+        assert!(regex("\\d+").is_match("123"));
+        assert!(
+            !regex("\\d+").is_match("١٢٣"),
+            "Arabic-Indic digits are not Java digits"
+        );
+        assert!(!regex("\\w+").is_match("é"));
+        assert!(regex("\\W").is_match("é"));
+        assert!(regex("[\\w-]+").is_match("us-east-1a"));
+        assert!(regex("[^\\s]+\\s[\\S]+").is_match("a\tb"));
+        assert!(
+            regex("\\D\\\\d").is_match("x\\d"),
+            "an escaped backslash stays literal"
+        );
+        assert!(
+            regex("\\p{L}+").is_match("é"),
+            "Unicode properties stay Unicode"
+        );
+        assert!(regex("\\pL{2}").is_match("ab"));
+    }
+
+    #[test]
     fn cannot_escape_the_anchors() {
         let error = build_regex(&Value::new("a)|(b")).unwrap_err();
         assert_eq!(error.kind, QueryErrorKind::InvalidRegex);
@@ -356,12 +483,11 @@ mod tests {
         let error = build_regex(&Value::new("a{99999999999999999999999}")).unwrap_err();
         assert_eq!(error.kind, QueryErrorKind::RegexTooLarge);
         assert!(build_regex(&Value::new("[0-9]{1,3}(\\.[0-9]{1,3}){3}")).is_ok());
-        let error = build_regex(&Value::new("\\w{50}\\w{50}\\w{50}\\w{50}\\w{50}")).unwrap_err();
-        assert_eq!(
-            error.kind,
-            QueryErrorKind::RegexTooLarge,
-            "Unicode classes hit the size limit"
-        );
+        assert!(build_regex(&Value::new("\\w{50}\\w{50}\\w{50}\\w{50}\\w{50}")).is_ok());
+        for heavy in ["\\p{L}{100}", ".{9999}", "[^a]{5000}", "(\\pL|.){80}{80}"] {
+            let error = build_regex(&Value::new(heavy)).unwrap_err();
+            assert_eq!(error.kind, QueryErrorKind::RegexTooLarge, "{heavy}");
+        }
         let error = build_regex(&Value::new("(unclosed")).unwrap_err();
         assert_eq!(error.kind, QueryErrorKind::InvalidRegex);
         assert!(

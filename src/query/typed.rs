@@ -10,7 +10,7 @@ use crate::aws::Timestamp;
 
 use super::ast::{Operator, Subject, Value};
 use super::error::{QueryError, QueryErrorKind};
-use super::regex::build_regex;
+use super::regex::check_regex;
 
 /// A dotted version such as `1.14.5`, compared numerically per component.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,16 +98,21 @@ pub fn parse_number(text: &str) -> Option<f64> {
     text.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
-/// Checks that `value` has the type the subject and operator need.
-pub fn check_value(subject: &Subject, operator: Operator, value: &Value) -> Result<(), QueryError> {
+/// Checks that `value` has the type the subject and operator need; gives the expanded size
+/// of a pattern (0 for other values).
+pub fn check_value(
+    subject: &Subject,
+    operator: Operator,
+    value: &Value,
+) -> Result<u64, QueryError> {
     if matches!(operator, Operator::Matches | Operator::NotMatches) {
-        return build_regex(value).map(drop);
+        return check_regex(value);
     }
     match subject {
-        Subject::AgentVersion => version_value(value).map(drop),
-        Subject::RegisteredAt => date_value(value).map(drop),
-        Subject::RunningTasksCount => integer_value(value).map(drop),
-        _ => Ok(()),
+        Subject::AgentVersion => version_value(value).map(|_| 0),
+        Subject::RegisteredAt => date_value(value).map(|_| 0),
+        Subject::RunningTasksCount => integer_value(value).map(|_| 0),
+        _ => Ok(0),
     }
 }
 
