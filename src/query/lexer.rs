@@ -170,12 +170,7 @@ impl<'a> Lexer<'a> {
     /// The bytes of the whitespace-delimited chunk at `start`, for error messages.
     fn chunk_span(&self, start: usize) -> Range<usize> {
         let chunk = self.run_from(start, |c| !c.is_whitespace());
-        let len = chunk
-            .chars()
-            .next()
-            .map_or(0, |c| c.len_utf8())
-            .max(chunk.len());
-        start..start + len
+        start..start + chunk.len()
     }
 
     fn chunk_text(&self, start: usize) -> &'a str {
