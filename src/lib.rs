@@ -5,6 +5,7 @@ pub mod aws;
 pub mod error;
 pub mod model;
 pub mod placement;
+pub mod query;
 pub mod request;
 
 pub use error::{EcsError, ExceptionName};

@@ -1,0 +1,2 @@
+//! Placeholder until the query bench lands.
+fn main() {}
