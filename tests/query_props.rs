@@ -10,7 +10,9 @@ use std::cmp::Ordering;
 use ecs_placement::aws::Timestamp;
 use ecs_placement::model::{Instance, Snapshot};
 use ecs_placement::query::ast::Arity;
-use ecs_placement::query::{Argument, Comparison, Expression, Node, NodeKind, Operator, Subject, Value};
+use ecs_placement::query::{
+    Argument, Comparison, Expression, Node, NodeKind, Operator, Subject, Value,
+};
 use proptest::prelude::*;
 use query_support::{Inst, TaskSpec};
 
@@ -27,7 +29,15 @@ const DATES: [&str; 5] = [
     "2019-01-01T10:00:00+02:00",
     "2017-06-01",
 ];
-const PATTERNS: [&str; 7] = ["t2.*", "x|y", "1.*", "[a-z]+", "w.*", "service:.*", "(d|w)[a-z]{1,2}"];
+const PATTERNS: [&str; 7] = [
+    "t2.*",
+    "x|y",
+    "1.*",
+    "[a-z]+",
+    "w.*",
+    "service:.*",
+    "(d|w)[a-z]{1,2}",
+];
 const INSTANCE_IDS: [&str; 3] = ["i-1", "i-2", "i-3"];
 
 fn pick(options: &'static [&'static str]) -> impl Strategy<Value = String> {
@@ -106,8 +116,11 @@ fn comparison() -> impl Strategy<Value = Node> {
 fn tree() -> impl Strategy<Value = Node> {
     comparison().prop_recursive(4, 32, 3, |inner| {
         prop_oneof![
-            inner.clone().prop_map(|n| Node::new(NodeKind::Not(Box::new(n)))),
-            proptest::collection::vec(inner.clone(), 2..4).prop_map(|c| Node::new(NodeKind::And(c))),
+            inner
+                .clone()
+                .prop_map(|n| Node::new(NodeKind::Not(Box::new(n)))),
+            proptest::collection::vec(inner.clone(), 2..4)
+                .prop_map(|c| Node::new(NodeKind::And(c))),
             proptest::collection::vec(inner, 2..4).prop_map(|c| Node::new(NodeKind::Or(c))),
         ]
     })
@@ -138,12 +151,13 @@ fn instance() -> impl Strategy<Value = Inst> {
 fn cluster() -> impl Strategy<Value = (Vec<Inst>, Vec<TaskSpec>)> {
     proptest::collection::vec(instance(), 1..10).prop_flat_map(|instances| {
         let count = instances.len();
-        let task = (0..count, pick(&GROUPS), proptest::bool::weighted(0.8))
-            .prop_map(|(instance, group, running)| TaskSpec {
+        let task = (0..count, pick(&GROUPS), proptest::bool::weighted(0.8)).prop_map(
+            |(instance, group, running)| TaskSpec {
                 instance,
                 group,
                 running,
-            });
+            },
+        );
         (Just(instances), proptest::collection::vec(task, 0..12))
     })
 }
@@ -193,9 +207,10 @@ fn direct_comparison(c: &Comparison, snapshot: &Snapshot, instance: &Instance) -
             let wanted: i64 = single(&c.argument).parse().unwrap();
             ordered(op, i64::from(instance.running_tasks_count).cmp(&wanted))
         }
-        Subject::AgentVersion => instance.agent_version.as_deref().is_some_and(|v| {
-            ordered(op, compare_versions(v, single(&c.argument)))
-        }),
+        Subject::AgentVersion => instance
+            .agent_version
+            .as_deref()
+            .is_some_and(|v| ordered(op, compare_versions(v, single(&c.argument)))),
         Subject::RegisteredAt => instance.registered_at.is_some_and(|at| {
             let wanted = Timestamp::parse_iso(single(&c.argument)).unwrap();
             ordered(op, at.cmp(&wanted))
@@ -205,7 +220,11 @@ fn direct_comparison(c: &Comparison, snapshot: &Snapshot, instance: &Instance) -
             .as_deref()
             .is_some_and(|id| text_holds(op, &c.argument, id)),
         Subject::AgentConnected => {
-            let text = if instance.agent_connected { "true" } else { "false" };
+            let text = if instance.agent_connected {
+                "true"
+            } else {
+                "false"
+            };
             text_holds(op, &c.argument, text)
         }
     }

@@ -147,7 +147,7 @@ pub fn check(
     if !requirements
         .member_of
         .iter()
-        .all(|expression| expression.matches(snapshot, position))
+        .all(|expression| expression.matches(snapshot, position as usize))
     {
         return Err(Rejection::MemberOf);
     }

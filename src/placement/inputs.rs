@@ -1,17 +1,18 @@
 //! The seam between placement and the modules that feed it: request validation (what a call
 //! asks for) and the cluster query language (what `memberOf` means).
 //!
-//! Every other placement module imports these names from here, so switching from the interim
-//! stand-ins to `crate::request` and `crate::query` is a change of the two `use` lines below.
+//! Every other placement module imports these names from here: one place where placement meets
+//! `crate::request` and `crate::query`.
 
 use crate::error::EcsError;
 use crate::model::Snapshot;
 
-pub use super::interim::query::{CompiledExpression, Expression};
-pub use super::interim::request::{
+pub use crate::query::{CompiledExpression, Expression};
+pub use crate::request::capacity::is_fargate_provider;
+pub use crate::request::{
     BinpackField, Capacity, CommonMembers, Constraint, ContainerDemand, GpuDemand, HostPort,
     PlacementRequest, Protocol, ProviderShare, SpreadField, StartPlacementRequest, Strategy,
-    TaskDemand, ValidationContext, is_fargate_provider, validate_run_task, validate_start_task,
+    TaskDemand, ValidationContext, validate_run_task, validate_start_task,
 };
 
 /// The validation context of a snapshot: its cluster, task definitions and providers.
@@ -33,9 +34,6 @@ pub fn compile_member_of(
     snapshot: &Snapshot,
     expression: &str,
 ) -> Result<CompiledExpression, EcsError> {
-    let invalid = |message: String| {
-        EcsError::invalid_parameter(format!("memberOf expression `{expression}`: {message}"))
-    };
-    let parsed = Expression::parse(expression).map_err(|e| invalid(e.to_string()))?;
-    parsed.compile(snapshot).map_err(|e| invalid(e.to_string()))
+    let parsed = Expression::parse(expression)?;
+    Ok(parsed.compile(snapshot)?)
 }

@@ -20,7 +20,6 @@ pub mod capacity;
 pub mod changes;
 pub mod feasibility;
 pub mod inputs;
-mod interim;
 pub mod pipeline;
 pub mod response;
 pub mod rng;

@@ -200,7 +200,9 @@ mod tests {
 
     fn selected(expression: &CompiledExpression, snapshot: &Snapshot) -> Vec<usize> {
         let by_filter: Vec<usize> = expression.filter(snapshot).ones().collect();
-        let by_matches: Vec<usize> = (0..2).filter(|&p| expression.matches(snapshot, p)).collect();
+        let by_matches: Vec<usize> = (0..2)
+            .filter(|&p| expression.matches(snapshot, p))
+            .collect();
         assert_eq!(by_filter, by_matches);
         by_filter
     }
@@ -209,7 +211,10 @@ mod tests {
     fn task_groups_are_read_live_even_for_groups_new_since_compiling() {
         let mut snapshot = two_instances();
         let hosts_web = compiled(&snapshot, "task:group == web");
-        let avoids_web = compiled(&snapshot, "not(task:group == web) and attribute:zone exists");
+        let avoids_web = compiled(
+            &snapshot,
+            "not(task:group == web) and attribute:zone exists",
+        );
         let web_like = compiled(&snapshot, "task:group =~ 'w.*'");
         let busy = compiled(&snapshot, "runningTasksCount >= 1");
         assert_eq!(selected(&hosts_web, &snapshot), Vec::<usize>::new());
