@@ -220,3 +220,29 @@ fn the_written_file_loads_back_to_the_same_state() {
     let reread: Result<SnapshotFile, _> = serde_json::from_str(&text);
     assert_eq!(reread.ok(), Some(file));
 }
+
+/// The bundled example carries `remainingResources` as ECS reports them; stripping them must
+/// give the same resources back from registered minus what the running tasks hold.
+#[test]
+fn example_remaining_resources_agree_with_its_tasks() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/cluster.json");
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let given = loaded(&text);
+    let mut file: SnapshotFile = serde_json::from_str(&text).unwrap_or_default();
+    for instance in &mut file.container_instances {
+        instance.remaining_resources = None;
+        instance.running_tasks_count = None;
+    }
+    let derived = match Snapshot::try_from(file) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    for (a, b) in given.instances().iter().zip(derived.instances()) {
+        assert_eq!(a.remaining, b.remaining, "instance {}", a.id);
+        assert_eq!(
+            a.running_tasks_count, b.running_tasks_count,
+            "instance {}",
+            a.id
+        );
+    }
+}

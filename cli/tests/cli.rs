@@ -56,9 +56,10 @@ fn validate_summarises_the_example() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 1);
-    assert!(
-        stdout.starts_with("cluster prod: 14 instances (13 ACTIVE, 1 DRAINING), 6 task definitions, 17 tasks (16 running), 4 capacity providers"),
-        "{stdout}"
+    assert_eq!(
+        stdout.trim_end(),
+        "cluster prod: 14 instances (13 ACTIVE, 1 DRAINING), 6 task definitions, 17 tasks (16 running), \
+         4 capacity providers; request ok: 6 x web:12 as family:web on EC2, 1 constraints, 2 strategies"
     );
 }
 
@@ -100,6 +101,36 @@ fn invalid_snapshot_names_the_member() {
         "{first}"
     );
     assert!(first.starts_with("ClientException: "), "{first}");
+}
+
+#[test]
+fn invalid_request_is_reported_with_its_exception() {
+    let cluster = repo_file("examples/cluster.json");
+    let request = scratch_file(
+        "count.json",
+        r#"{"cluster": "prod", "taskDefinition": "web", "count": 11}"#,
+    );
+    let first = assert_input_error(&ecs_place(&[
+        "validate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--request",
+        request.to_str().unwrap(),
+    ]));
+    assert!(first.starts_with("InvalidParameterException: "), "{first}");
+    assert!(first.contains("count"), "{first}");
+    let request = scratch_file(
+        "cluster.json",
+        r#"{"cluster": "staging", "taskDefinition": "web"}"#,
+    );
+    let first = assert_input_error(&ecs_place(&[
+        "validate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--request",
+        request.to_str().unwrap(),
+    ]));
+    assert!(first.starts_with("ClusterNotFoundException: "), "{first}");
 }
 
 #[test]

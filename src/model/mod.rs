@@ -7,6 +7,7 @@
 
 mod attributes;
 mod cluster;
+pub mod demand;
 mod instance;
 mod resources;
 mod snapshot;

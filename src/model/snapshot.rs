@@ -20,6 +20,7 @@ use super::attributes::{
     AttrNameId, AttrValueId, Interner, check_attribute_name, check_attribute_value,
 };
 use super::cluster::ClusterInfo;
+use super::demand::task_demand;
 use super::instance::{Instance, arn_short_id};
 use super::resources::{ResourceEntries, Resources};
 use super::task::{TaskRecord, TaskUsage, group_of, is_running};
@@ -439,7 +440,7 @@ impl Snapshot {
             let group = self.intern_group(&group_of(&wire));
             let record = TaskRecord {
                 running: is_running(&wire),
-                usage: TaskUsage::of_task(&wire),
+                usage: self.usage_of(&wire),
                 instance,
                 group,
                 wire,
@@ -447,6 +448,37 @@ impl Snapshot {
             self.index_task(record);
         }
         Ok(())
+    }
+
+    /// What a described task holds. Its own cpu, memory and GPU ids come first (that is what
+    /// ECS reserved). Host ports come from its task definition when the snapshot holds it:
+    /// `networkBindings` also list ports Docker assigned dynamically, which ECS does not reserve.
+    /// The definition also fills in cpu and memory a task description leaves out.
+    fn usage_of(&self, task: &Task) -> TaskUsage {
+        let mut usage = TaskUsage::of_task(task);
+        let Some(demand) = self
+            .definition_of(task)
+            .and_then(|def| task_demand(def, task.overrides.as_ref()).ok())
+        else {
+            return usage;
+        };
+        usage.ports_tcp = demand.tcp_ports.iter().copied().collect();
+        usage.ports_udp = demand.udp_ports.iter().copied().collect();
+        if task.cpu.is_none() && usage.cpu == 0 {
+            usage.cpu = i64::try_from(demand.cpu).unwrap_or(i64::MAX);
+        }
+        if task.memory.is_none() && usage.memory == 0 {
+            usage.memory = i64::try_from(demand.memory_mib).unwrap_or(i64::MAX);
+        }
+        usage
+    }
+
+    /// The task definition revision a task names, when the snapshot holds it.
+    fn definition_of(&self, task: &Task) -> Option<&TaskDefinition> {
+        let arn = task.task_definition_arn.as_deref()?;
+        self.task_definitions
+            .iter()
+            .find(|def| def.task_definition_arn.as_deref() == Some(arn))
     }
 
     /// Sets each instance's remaining resources: the given entries, and for the entries the

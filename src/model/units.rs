@@ -1,39 +1,76 @@
 //! The API's CPU and memory strings: `"1024"` or `"1 vCPU"` for CPU units, `"2048"` or `"2GB"`
 //! for MiB. Task definitions and tasks carry them as strings; placement needs integers.
+//! Parsed exactly (decimal digits, no floating point), so `0.3 vCPU` is refused, not rounded.
 
 /// CPU units per vCPU.
-pub const UNITS_PER_VCPU: f64 = 1024.0;
-/// MiB per GB.
-pub const MIB_PER_GB: f64 = 1024.0;
+pub const UNITS_PER_VCPU: u64 = 1024;
+/// MiB per GB, as ECS converts task memory.
+pub const MIB_PER_GB: u64 = 1024;
 
-/// Reads CPU units: a plain integer is units; a number followed by `vCPU` (any case, space
-/// optional) is vCPUs. `None` for anything else, negative values and non-whole unit counts.
-pub fn parse_cpu_units(text: &str) -> Option<i64> {
-    parse_scaled(text, &["vcpu"], UNITS_PER_VCPU)
+/// Parses a task-level `cpu`: units (`"1024"`) or vCPUs (`"1 vCPU"`, `"0.5 vcpu"`, `"2vCPU"`).
+///
+/// The result must be a whole number of units; `"0.3 vCPU"` (307.2 units) is rejected rather
+/// than rounded, because ECS stores units as an integer.
+pub fn parse_cpu(text: &str) -> Result<u64, String> {
+    parse_with_unit(text, "vcpu", UNITS_PER_VCPU)
 }
 
-/// Reads memory MiB: a plain integer is MiB; a number followed by `GB` (any case, space
-/// optional) is GiB as the API means it (1 GB = 1024 MiB).
-pub fn parse_memory_mib(text: &str) -> Option<i64> {
-    parse_scaled(text, &["gb"], MIB_PER_GB)
+/// Parses a task-level `memory`: MiB (`"2048"`) or GB (`"2GB"`, `"2 GB"`, `"0.5GB"`), 1 GB being
+/// 1024 MiB as ECS converts it. The result must be a whole number of MiB.
+pub fn parse_memory(text: &str) -> Result<u64, String> {
+    parse_with_unit(text, "gb", MIB_PER_GB)
 }
 
-fn parse_scaled(text: &str, suffixes: &[&str], scale: f64) -> Option<i64> {
+fn parse_with_unit(text: &str, unit: &str, per_unit: u64) -> Result<u64, String> {
     let trimmed = text.trim();
     let lower = trimmed.to_ascii_lowercase();
-    for suffix in suffixes {
-        if let Some(number) = lower.strip_suffix(suffix) {
-            let amount: f64 = number.trim().parse().ok()?;
-            return whole(amount * scale);
-        }
+    let (number, scale) = match lower.strip_suffix(unit) {
+        Some(number) => (number.trim_end(), per_unit),
+        None => (lower.as_str(), 1),
+    };
+    let (mantissa, decimals) =
+        parse_decimal(number).ok_or_else(|| "not a non-negative number".to_owned())?;
+    let divisor = 10u64
+        .checked_pow(decimals)
+        .ok_or_else(|| "too many decimal places".to_owned())?;
+    let scaled = mantissa
+        .checked_mul(scale)
+        .ok_or_else(|| "too large".to_owned())?;
+    if scaled % divisor != 0 {
+        return Err("is not a whole number once converted".to_owned());
     }
-    trimmed.parse::<i64>().ok().filter(|v| *v >= 0)
+    Ok(scaled / divisor)
 }
 
-/// The value when it is a finite, non-negative whole number within i64.
-fn whole(value: f64) -> Option<i64> {
-    let in_range = (0.0..9.0e15).contains(&value);
-    (in_range && value.fract() == 0.0).then_some(value as i64)
+/// Reads `123`, `0.5`, `.5` as (digits without the point, number of decimals). No sign, no
+/// exponent: a negative or scientific value is malformed.
+pub(crate) fn parse_decimal(text: &str) -> Option<(u64, u32)> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    if !whole
+        .chars()
+        .chain(fraction.chars())
+        .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let digits = format!("{whole}{fraction}");
+    let mantissa = digits.parse::<u64>().ok()?;
+    let decimals = u32::try_from(fraction.len()).ok()?;
+    Some((mantissa, decimals))
+}
+
+/// [`parse_cpu`] as a signed count, `None` when malformed (for reading described tasks, where a
+/// value ECS wrote is trusted and an odd one is skipped rather than refused).
+pub fn parse_cpu_units(text: &str) -> Option<i64> {
+    parse_cpu(text).ok().and_then(|v| i64::try_from(v).ok())
+}
+
+/// [`parse_memory`] as a signed count, `None` when malformed.
+pub fn parse_memory_mib(text: &str) -> Option<i64> {
+    parse_memory(text).ok().and_then(|v| i64::try_from(v).ok())
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@
 
 pub mod capacity;
 pub mod constraints;
-pub mod demand;
+pub use crate::model::demand;
 pub mod limits;
 pub mod networking;
 pub mod strategies;
@@ -68,6 +68,22 @@ pub struct ValidationContext<'a> {
     pub default_capacity_provider_strategy: &'a [CapacityProviderStrategyItem],
     /// How many container instances the cluster has (any status).
     pub container_instance_count: usize,
+}
+
+impl<'a> ValidationContext<'a> {
+    /// The context a snapshot gives: its cluster, task definitions, providers and instances.
+    pub fn from_snapshot(snapshot: &'a crate::model::Snapshot) -> Self {
+        let cluster = snapshot.cluster();
+        Self {
+            cluster_name: &cluster.name,
+            cluster_arn: &cluster.arn,
+            task_definitions: snapshot.task_definitions(),
+            cluster_capacity_providers: &cluster.capacity_providers,
+            capacity_providers: snapshot.capacity_providers(),
+            default_capacity_provider_strategy: &cluster.default_capacity_provider_strategy,
+            container_instance_count: snapshot.instances().len(),
+        }
+    }
 }
 
 /// A RunTask call that passed every check.

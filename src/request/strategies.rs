@@ -136,13 +136,9 @@ fn spread_field(field_name: &str, field: Option<&str>) -> Result<SpreadField, Ec
     Ok(SpreadField::Attribute(name.to_owned()))
 }
 
-/// An attribute name per spec §9.1: 1..=128 ASCII letters, digits, `-`, `_`, `/`, `\`, `.`.
+/// An attribute name per spec §9.1, by the same rule the snapshot applies to instances.
 pub fn is_attribute_name(name: &str) -> bool {
-    let chars = name.chars().count();
-    (1..=MAX_ATTRIBUTE_NAME_CHARS).contains(&chars)
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '\\' | '.'))
+    crate::model::check_attribute_name(name).is_ok()
 }
 
 /// Tasks on Fargate take no strategies (DECISIONS 19, with the wording of the observed

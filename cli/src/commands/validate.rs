@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use ecs_placement::aws::RunTaskRequest;
 use ecs_placement::model::Snapshot;
+use ecs_placement::request::{Capacity, PlacementRequest, ValidationContext, validate_run_task};
 
 use crate::input::{Failure, read_json, read_snapshot};
 
@@ -28,7 +29,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let mut line = summary(&snapshot);
     if let Some(path) = &args.request {
         let request: RunTaskRequest = read_json(path)?;
-        line.push_str(&format!("; request {}", describe_request(&request)));
+        let checked = validate_run_task(&request, &ValidationContext::from_snapshot(&snapshot))?;
+        line.push_str(&format!("; request ok: {}", describe_request(&checked)));
     }
     println!("{line}");
     Ok(())
@@ -58,10 +60,24 @@ fn summary(snapshot: &Snapshot) -> String {
     )
 }
 
-fn describe_request(request: &RunTaskRequest) -> String {
+/// `6 x web:12 as family:web on EC2, 2 constraints, 2 strategies`.
+fn describe_request(request: &PlacementRequest) -> String {
+    let definition = &request.task_definition;
+    let capacity = match &request.capacity {
+        Capacity::LaunchType(launch_type) => launch_type.to_string(),
+        Capacity::Providers(shares) => {
+            let names: Vec<&str> = shares.iter().map(|s| s.name.as_str()).collect();
+            format!("providers {}", names.join("+"))
+        }
+    };
     format!(
-        "ok: {} x {}",
-        request.count.unwrap_or(1),
-        request.task_definition.as_deref().unwrap_or("?")
+        "{} x {}:{} as {} on {}, {} constraints, {} strategies",
+        request.count,
+        definition.family.as_deref().unwrap_or("?"),
+        definition.revision.unwrap_or(0),
+        request.group,
+        capacity,
+        request.constraints.len(),
+        request.strategies.len(),
     )
 }

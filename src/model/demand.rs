@@ -20,6 +20,7 @@
 //! comes from the call's **overrides** is an `InvalidParameterException`, because it is a parameter
 //! of this very call. Both messages name the field and the value.
 
+pub use crate::model::units::{parse_cpu, parse_memory};
 use std::collections::BTreeSet;
 
 use crate::aws::{
@@ -451,7 +452,7 @@ fn gpu_requirement(
     if let Ok(count) = value.parse::<u32>() {
         return Ok(Some(GpuDemand::Count(count)));
     }
-    if parse_decimal(value).is_some() {
+    if crate::model::units::parse_decimal(value).is_some() {
         return Err(EcsError::new(
             crate::error::ExceptionName::UnsupportedFeatureException,
             format!(
@@ -486,61 +487,6 @@ fn task_gpus(containers: &[ContainerDemand]) -> Result<GpuDemand, EcsError> {
     } else {
         GpuDemand::Count(counted)
     })
-}
-
-/// Parses a task-level `cpu`: units (`"1024"`) or vCPUs (`"1 vCPU"`, `"0.5 vcpu"`, `"2vCPU"`).
-///
-/// The result must be a whole number of units; `"0.3 vCPU"` (307.2 units) is rejected rather
-/// than rounded, because ECS stores units as an integer.
-pub fn parse_cpu(text: &str) -> Result<u64, String> {
-    parse_with_unit(text, "vcpu", 1024)
-}
-
-/// Parses a task-level `memory`: MiB (`"2048"`) or GB (`"2GB"`, `"2 GB"`, `"0.5GB"`), 1 GB being
-/// 1024 MiB as ECS converts it. The result must be a whole number of MiB.
-pub fn parse_memory(text: &str) -> Result<u64, String> {
-    parse_with_unit(text, "gb", 1024)
-}
-
-fn parse_with_unit(text: &str, unit: &str, per_unit: u64) -> Result<u64, String> {
-    let trimmed = text.trim();
-    let lower = trimmed.to_ascii_lowercase();
-    let (number, scale) = match lower.strip_suffix(unit) {
-        Some(number) => (number.trim_end(), per_unit),
-        None => (lower.as_str(), 1),
-    };
-    let (mantissa, decimals) =
-        parse_decimal(number).ok_or_else(|| "not a non-negative number".to_owned())?;
-    let divisor = 10u64
-        .checked_pow(decimals)
-        .ok_or_else(|| "too many decimal places".to_owned())?;
-    let scaled = mantissa
-        .checked_mul(scale)
-        .ok_or_else(|| "too large".to_owned())?;
-    if scaled % divisor != 0 {
-        return Err("is not a whole number once converted".to_owned());
-    }
-    Ok(scaled / divisor)
-}
-
-/// Reads `123`, `0.5`, `.5` as (digits without the point, number of decimals). No sign, no
-/// exponent: a negative or scientific value is malformed.
-fn parse_decimal(text: &str) -> Option<(u64, u32)> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() && fraction.is_empty() {
-        return None;
-    }
-    if !whole
-        .chars()
-        .chain(fraction.chars())
-        .all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let digits = format!("{whole}{fraction}");
-    let mantissa = digits.parse::<u64>().ok()?;
-    let decimals = u32::try_from(fraction.len()).ok()?;
-    Some((mantissa, decimals))
 }
 
 fn field_name(origin: Origin, member: &str) -> String {

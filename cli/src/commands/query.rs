@@ -1,0 +1,73 @@
+//! `ecs-place check-expression` and `ecs-place list-container-instances`: the cluster query
+//! language from the command line.
+
+use std::path::PathBuf;
+
+use ecs_placement::aws::ContainerInstanceStatus;
+use ecs_placement::query::{Expression, list_container_instances};
+use ecs_placement::EcsError;
+
+use crate::diagnostic::query_failure;
+use crate::input::{read_snapshot, Failure};
+
+/// Parse a cluster query expression and print its canonical form.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  ecs-place check-expression 'attribute:ecs.instance-type =~ t2.* and not(task:group == database)'")]
+pub struct CheckArgs {
+    /// The expression, as given to a memberOf constraint or a ListContainerInstances filter.
+    pub expression: String,
+}
+
+/// Runs `check-expression`.
+pub fn check(args: &CheckArgs) -> Result<(), Failure> {
+    let expression = parse(&args.expression)?;
+    println!("{expression}");
+    Ok(())
+}
+
+/// List the container instances of a snapshot that match a filter, as ListContainerInstances does.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  ecs-place list-container-instances --cluster examples/cluster.json --filter 'attribute:ecs.availability-zone in [us-east-1a, us-east-1b]' --status ACTIVE")]
+pub struct ListArgs {
+    /// The cluster snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub cluster: PathBuf,
+    /// A cluster query expression; every instance when absent.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// ACTIVE, DRAINING, REGISTERING, DEREGISTERING or REGISTRATION_FAILED; every status but
+    /// INACTIVE when absent.
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+}
+
+/// Runs `list-container-instances`.
+pub fn list(args: &ListArgs) -> Result<(), Failure> {
+    let snapshot = read_snapshot(&args.cluster)?;
+    if let Some(filter) = &args.filter {
+        // Parsed here first so a syntax error gets its caret diagnostic.
+        parse(filter)?;
+    }
+    let status = args.status.as_deref().map(status_filter).transpose()?;
+    let response = list_container_instances(&snapshot, args.filter.as_deref(), status.as_ref())?;
+    let json = serde_json::to_string_pretty(&response)
+        .map_err(|e| EcsError::client(format!("cannot write the response: {e}")))?;
+    println!("{json}");
+    Ok(())
+}
+
+fn parse(text: &str) -> Result<Expression, Failure> {
+    Expression::parse(text).map_err(|error| query_failure("expression", text, &error))
+}
+
+/// The ListContainerInstances `status` filter: the model's enum, which leaves out INACTIVE.
+fn status_filter(text: &str) -> Result<ContainerInstanceStatus, Failure> {
+    let status = ContainerInstanceStatus::parse(text);
+    if status.is_known() && status != ContainerInstanceStatus::Inactive {
+        return Ok(status);
+    }
+    Err(EcsError::invalid_parameter(format!(
+        "status `{text}` is not valid; expected one of ACTIVE, DRAINING, REGISTERING, DEREGISTERING, REGISTRATION_FAILED"
+    ))
+    .into())
+}
