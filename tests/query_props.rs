@@ -14,6 +14,7 @@ use ecs_placement::query::{
     Argument, Comparison, Expression, Node, NodeKind, Operator, Subject, Value,
 };
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use query_support::{Inst, TaskSpec};
 
 // ---------- generators ----------
@@ -45,15 +46,17 @@ fn pick(options: &'static [&'static str]) -> impl Strategy<Value = String> {
 }
 
 fn subject() -> impl Strategy<Value = Subject> {
+    // Weighted towards the cluster's attributes and groups, where the evaluator has the most
+    // paths (postings, direct lookups, the numeric index, per-group verdicts).
     prop_oneof![
-        Just(Subject::AgentConnected),
-        Just(Subject::AgentVersion),
-        pick(&ATTRIBUTE_NAMES).prop_map(Subject::Attribute),
-        "[a-zA-Z0-9._/-]{1,12}".prop_map(Subject::Attribute),
-        Just(Subject::Ec2InstanceId),
-        Just(Subject::RegisteredAt),
-        Just(Subject::RunningTasksCount),
-        Just(Subject::TaskGroup),
+        1 => Just(Subject::AgentConnected),
+        1 => Just(Subject::AgentVersion),
+        8 => pick(&ATTRIBUTE_NAMES).prop_map(Subject::Attribute),
+        1 => "[a-zA-Z0-9._/-]{1,12}".prop_map(Subject::Attribute),
+        1 => Just(Subject::Ec2InstanceId),
+        1 => Just(Subject::RegisteredAt),
+        1 => Just(Subject::RunningTasksCount),
+        3 => Just(Subject::TaskGroup),
     ]
 }
 
@@ -78,7 +81,8 @@ fn value_for(subject: &Subject, operator: Operator) -> BoxedStrategy<String> {
         Subject::RunningTasksCount => (0i64..4).prop_map(|n| n.to_string()).boxed(),
         Subject::AgentConnected => prop_oneof![pick(&["true", "false"]), free_text()].boxed(),
         Subject::Ec2InstanceId => prop_oneof![pick(&INSTANCE_IDS), free_text()].boxed(),
-        _ => free_text().boxed(),
+        Subject::TaskGroup => prop_oneof![3 => pick(&GROUPS), 1 => free_text()].boxed(),
+        _ => prop_oneof![3 => pick(&ATTRIBUTE_VALUES), 1 => free_text()].boxed(),
     }
 }
 
@@ -292,8 +296,19 @@ fn ordered(op: Operator, ordering: Ordering) -> bool {
 
 // ---------- properties ----------
 
+/// 512 cases; failures are saved in `proptest-regressions/query_props.txt` and replayed first.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 512,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "proptest-regressions/query_props.txt",
+        ))),
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(config())]
 
     #[test]
     fn print_then_parse_gives_the_tree_back(tree in tree()) {

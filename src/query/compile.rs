@@ -227,7 +227,13 @@ impl Compiler<'_> {
             }
         }
         if live.is_empty() {
-            return Ok(Predicate::Static(folded.unwrap_or_else(|| self.empty())));
+            // Only a hand-built tree has no children: `and` of nothing is true, `or` false.
+            let identity = || {
+                let mut set = self.empty();
+                set.set_range(.., is_and);
+                set
+            };
+            return Ok(Predicate::Static(folded.unwrap_or_else(identity)));
         }
         live.extend(folded.map(Predicate::Static));
         Ok(if is_and {

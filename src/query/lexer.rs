@@ -494,9 +494,10 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// Characters of subjects: those of attribute names (letters, digits, `-_/\.`) and `:`.
+/// Characters of subjects: those of attribute names (letters, digits, `-_/\.`; letters in
+/// the Unicode sense, as the snapshot model accepts them) and `:`.
 fn is_subject_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '\\' | '.' | ':')
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '\\' | '.' | ':')
 }
 
 /// Decision 6: a bare value runs to whitespace, a parenthesis, a bracket, a comma or a quote.
@@ -622,7 +623,15 @@ mod tests {
     #[test]
     fn non_ascii_input_never_splits_a_character() {
         let error = Lexer::tokenize("é == 1").unwrap_err();
+        assert_eq!(error.kind, QueryErrorKind::UnknownSubject);
         assert_eq!(error.span, 0..2);
+        let error = Lexer::tokenize("attribute:a ≠ 1").unwrap_err();
+        assert_eq!(error.span, 12..15);
+        let tokens = kinds("attribute:größe exists");
+        assert_eq!(
+            tokens[0],
+            TokenKind::Subject(Subject::Attribute("größe".into()))
+        );
         let tokens = kinds("attribute:a == é");
         assert_eq!(tokens[2], value("é", 15));
     }
