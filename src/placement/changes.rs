@@ -155,3 +155,92 @@ fn restore_gpus(remaining: &mut Resources, registered: &Resources, returned: &[S
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::placement::pipeline::run_task;
+    use crate::placement::test_support::{instance, run_request, snapshot};
+
+    fn gpu_instance() -> serde_json::Value {
+        instance(
+            "a",
+            0,
+            0,
+            json!({"registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 2048},
+                {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["22"]},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": ["g0", "g1", "g2"]}]}),
+        )
+    }
+
+    #[test]
+    fn apply_reserves_everything_and_stop_releases_it() {
+        let original = snapshot(vec![gpu_instance()], vec![], 1);
+        let outcome = run_task(&original, &run_request(json!({"count": 1})), 3)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outcome.changes.tasks.len(), 1);
+        let mut next = original.clone();
+        next.apply(&outcome.changes);
+        let after = &next.instances()[0];
+        assert_eq!(
+            (after.remaining.cpu, after.remaining.memory),
+            (2048 - 256, 2048 - 512)
+        );
+        assert!(after.remaining.ports_tcp.contains(80));
+        assert_eq!(after.remaining.gpus, vec!["g1", "g2"]);
+        assert_eq!(after.running_tasks_count, 1);
+        let group = next
+            .group_id("family:app")
+            .unwrap_or_else(|| panic!("group interned"));
+        assert_eq!(after.group_count(group), 1);
+        assert_eq!(next.tasks().len(), 1);
+
+        // Applying the same changes again changes nothing.
+        let twice = next.clone();
+        next.apply(&outcome.changes);
+        assert_eq!(
+            next.instances()[0].remaining,
+            twice.instances()[0].remaining
+        );
+
+        let arn = outcome.changes.tasks[0]
+            .task
+            .task_arn
+            .clone()
+            .unwrap_or_default();
+        stop_task(&mut next, &arn).unwrap_or_else(|e| panic!("{e}"));
+        let restored = &next.instances()[0];
+        assert_eq!(restored.remaining, original.instances()[0].remaining);
+        assert_eq!(restored.running_tasks_count, 0);
+        assert_eq!(restored.group_count(group), 0);
+        assert_eq!(
+            next.tasks()[arn.as_str()].wire.desired_status,
+            Some(DesiredStatus::Stopped)
+        );
+        // Stopping again is a no-op; an unknown task is an error.
+        stop_task(&mut next, &arn).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            next.instances()[0].remaining,
+            original.instances()[0].remaining
+        );
+        assert!(stop_task(&mut next, "arn:aws:ecs:us-east-1:1:task/prod/nope").is_err());
+    }
+
+    #[test]
+    fn released_gpus_return_in_registered_order() {
+        let mut remaining = Resources {
+            gpus: vec!["g2".into()],
+            ..Resources::default()
+        };
+        let registered = Resources {
+            gpus: vec!["g0".into(), "g1".into(), "g2".into()],
+            ..Resources::default()
+        };
+        restore_gpus(&mut remaining, &registered, &["g1".into(), "g0".into()]);
+        assert_eq!(remaining.gpus, vec!["g0", "g1", "g2"]);
+    }
+}

@@ -248,3 +248,148 @@ pub fn shortfall(snapshot: &Snapshot, pool: &Pool) -> Shortfall {
         _ => Shortfall::NoActiveInstances,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::placement::inputs::validate_run_task;
+    use crate::placement::inputs::validation_context;
+    use crate::placement::test_support::{instance, run_request, snapshot};
+
+    fn requirements(snapshot: &Snapshot, request: serde_json::Value) -> Requirements {
+        let plan = validate_run_task(&run_request(request), &validation_context(snapshot))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Requirements::new(
+            snapshot,
+            &plan.task_definition,
+            &plan.demand,
+            &plan.constraints,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn reasons_have_their_exact_wire_strings() {
+        let all = [
+            (Rejection::Agent, "AGENT"),
+            (Rejection::Attribute, "ATTRIBUTE"),
+            (Rejection::Cpu, "RESOURCE:CPU"),
+            (Rejection::Memory, "RESOURCE:MEMORY"),
+            (Rejection::Ports, "RESOURCE:PORTS"),
+            (Rejection::Gpu, "RESOURCE:GPU"),
+            (
+                Rejection::MemberOf,
+                "MemberOf placement constraint unsatisfied.",
+            ),
+            (
+                Rejection::DistinctInstance,
+                "DistinctInstance placement constraint unsatisfied.",
+            ),
+        ];
+        for (rejection, text) in all {
+            assert_eq!(rejection.as_str(), text);
+        }
+    }
+
+    #[test]
+    fn the_first_failing_check_in_order_is_the_reason() {
+        let cluster = snapshot(
+            vec![
+                // Disconnected and too small: AGENT comes first.
+                instance("a", 10, 10, json!({"agentConnected": false})),
+                // Too little CPU and memory: CPU comes before memory.
+                instance("b", 10, 10, json!({})),
+                instance("c", 1024, 10, json!({})),
+                // Port 80 reserved by the agent.
+                instance(
+                    "d",
+                    1024,
+                    1024,
+                    json!({"registeredResources": [
+                    {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+                    {"name": "MEMORY", "type": "INTEGER", "integerValue": 1024},
+                    {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["80"]}]}),
+                ),
+                // Fits, but in the wrong zone for memberOf.
+                instance(
+                    "e",
+                    1024,
+                    1024,
+                    json!({"attributes": [
+                    {"name": "ecs.availability-zone", "value": "us-east-1b"}]}),
+                ),
+                instance("f", 1024, 1024, json!({})),
+            ],
+            vec![],
+            0,
+        );
+        let needs = requirements(
+            &cluster,
+            json!({"placementConstraints": [
+                {"type": "memberOf", "expression": "attribute:ecs.availability-zone == us-east-1a"}]}),
+        );
+        let verdicts: Vec<_> = (0..6).map(|p| check(&cluster, p, &needs, None)).collect();
+        assert_eq!(
+            verdicts,
+            vec![
+                Err(Rejection::Agent),
+                Err(Rejection::Cpu),
+                Err(Rejection::Memory),
+                Err(Rejection::Ports),
+                Err(Rejection::MemberOf),
+                Ok(())
+            ]
+        );
+    }
+
+    #[test]
+    fn distinct_instance_counts_running_tasks_of_the_group_only() {
+        let task = |id: &str, group: &str, desired: &str| {
+            json!({"taskArn": format!("arn:aws:ecs:us-east-1:123456789012:task/prod/{id}"),
+                   "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/a",
+                   "group": group, "desiredStatus": desired, "cpu": "1", "memory": "1"})
+        };
+        let cluster = snapshot(
+            vec![instance("a", 4096, 4096, json!({}))],
+            vec![
+                task("t1", "family:other", "RUNNING"),
+                task("t2", "family:app", "STOPPED"),
+            ],
+            0,
+        );
+        let needs = requirements(
+            &cluster,
+            json!({"placementConstraints": [{"type": "distinctInstance"}]}),
+        );
+        let group = cluster.group_id("family:app");
+        assert_eq!(check(&cluster, 0, &needs, group), Ok(()));
+        let other = cluster.group_id("family:other");
+        assert_eq!(
+            check(&cluster, 0, &needs, other),
+            Err(Rejection::DistinctInstance)
+        );
+    }
+
+    #[test]
+    fn gpus_are_counted_against_the_free_ids() {
+        let with_gpus = |ids: serde_json::Value| {
+            json!({"registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": ids}]})
+        };
+        let cluster = snapshot(
+            vec![
+                instance("a", 0, 0, with_gpus(json!(["g0"]))),
+                instance("b", 0, 0, with_gpus(json!(["g0", "g1"]))),
+            ],
+            vec![],
+            2,
+        );
+        let needs = requirements(&cluster, json!({}));
+        assert_eq!(check(&cluster, 0, &needs, None), Err(Rejection::Gpu));
+        assert_eq!(check(&cluster, 1, &needs, None), Ok(()));
+    }
+}

@@ -25,6 +25,8 @@ pub mod response;
 pub mod rng;
 pub mod start_task;
 pub mod strategy;
+#[cfg(test)]
+mod test_support;
 
 pub use changes::{ChangeSet, PlacedTask, stop_task};
 pub use pipeline::{

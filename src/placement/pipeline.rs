@@ -332,3 +332,78 @@ impl Call<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::placement::test_support::{instance, run_request, snapshot};
+
+    #[test]
+    fn explain_gives_every_instance_a_verdict_and_the_same_outcome() {
+        let cluster = snapshot(
+            vec![
+                instance("a", 4096, 4096, json!({})),
+                instance("b", 100, 4096, json!({})),
+                instance("c", 4096, 4096, json!({"status": "DRAINING"})),
+                instance("d", 2048, 4096, json!({})),
+            ],
+            vec![],
+            0,
+        );
+        let request = run_request(json!({"count": 1,
+            "placementStrategy": [{"type": "binpack", "field": "cpu"}]}));
+        let (outcome, explanations) =
+            explain_run_task(&cluster, &request, 9).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            outcome,
+            run_task(&cluster, &request, 9).unwrap_or_else(|e| panic!("{e}"))
+        );
+        let verdicts: Vec<&Verdict> = explanations[0]
+            .instances
+            .iter()
+            .map(|i| &i.verdict)
+            .collect();
+        assert_eq!(
+            verdicts,
+            vec![
+                &Verdict::Candidate {
+                    keys: vec![4096],
+                    rank: 2,
+                    chosen: false
+                },
+                &Verdict::Rejected(Rejection::Cpu),
+                &Verdict::Skipped(Skip::NotActive),
+                &Verdict::Candidate {
+                    keys: vec![2048],
+                    rank: 1,
+                    chosen: true
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_route_stops_at_its_first_unplaceable_task() {
+        // Port 80 allows one task per instance: 2 of 5 placed, failures for the third only.
+        let cluster = snapshot(
+            vec![
+                instance("a", 4096, 4096, json!({})),
+                instance("b", 4096, 4096, json!({})),
+            ],
+            vec![],
+            0,
+        );
+        let outcome = run_task(&cluster, &run_request(json!({"count": 5})), 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outcome.response.tasks.len(), 2);
+        let reasons: Vec<_> = outcome
+            .response
+            .failures
+            .iter()
+            .map(|f| f.reason.clone())
+            .collect();
+        assert_eq!(reasons, vec![Some("RESOURCE:PORTS".to_owned()); 2]);
+    }
+}

@@ -193,3 +193,80 @@ pub fn failure(arn: &str, reason: &str) -> Failure {
         detail: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::placement::inputs::{ContainerDemand, HostPort};
+
+    fn demand(containers: Vec<GpuDemand>, total: GpuDemand) -> TaskDemand {
+        TaskDemand {
+            cpu: 256,
+            memory_mib: 512,
+            tcp_ports: BTreeSet::from([80]),
+            udp_ports: BTreeSet::new(),
+            gpus: total,
+            containers: containers
+                .into_iter()
+                .enumerate()
+                .map(|(i, gpus)| ContainerDemand {
+                    name: format!("c{i}"),
+                    host_ports: vec![HostPort {
+                        container_port: 8080,
+                        host_port: 80,
+                        protocol: Protocol::Tcp,
+                    }],
+                    gpus,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn gpu_ids_are_dealt_to_containers_in_order_and_all_takes_the_rest() {
+        let ids: Vec<String> = ["g0", "g1", "g2", "g3"].map(String::from).to_vec();
+        let counted = demand(
+            vec![
+                GpuDemand::Count(1),
+                GpuDemand::Count(0),
+                GpuDemand::Count(2),
+            ],
+            GpuDemand::Count(3),
+        );
+        assert_eq!(
+            split_gpus(&counted, &ids[..3]),
+            vec![
+                vec!["g0".to_owned()],
+                vec![],
+                vec!["g1".to_owned(), "g2".to_owned()]
+            ]
+        );
+        let all = demand(
+            vec![GpuDemand::All { at_least: 1 }, GpuDemand::Count(1)],
+            GpuDemand::All { at_least: 1 },
+        );
+        assert_eq!(
+            split_gpus(&all, &ids),
+            vec![ids[1..].to_vec(), vec!["g0".to_owned()]]
+        );
+    }
+
+    #[test]
+    fn usage_holds_nothing_off_instance_and_failures_have_no_detail() {
+        let d = demand(vec![GpuDemand::Count(0)], GpuDemand::Count(0));
+        assert_eq!(usage(&d, &[], false), TaskUsage::default());
+        let held = usage(&d, &[], true);
+        assert_eq!(
+            (held.cpu, held.memory, held.ports_tcp),
+            (256, 512, vec![80])
+        );
+        let entry = failure("arn:x", "AGENT");
+        assert_eq!(entry.detail, None);
+        assert_eq!(
+            serde_json::to_string(&entry).unwrap_or_default(),
+            r#"{"arn":"arn:x","reason":"AGENT"}"#
+        );
+    }
+}

@@ -139,3 +139,52 @@ fn describe(
         group: plan.group.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::placement::test_support::{instance, snapshot};
+
+    #[test]
+    fn named_instances_are_served_in_order_with_missing_and_inactive() {
+        let cluster = snapshot(
+            vec![
+                instance("a", 512, 1024, json!({})),
+                instance("b", 4096, 4096, json!({"status": "INACTIVE"})),
+                instance("c", 4096, 4096, json!({"agentConnected": false})),
+            ],
+            vec![],
+            0,
+        );
+        let request: StartTaskRequest = serde_json::from_value(json!({
+            "cluster": "prod", "taskDefinition": "app",
+            "containerInstances": ["a", "zzz", "b", "c", "a"]}))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let outcome = start_task(&cluster, &request, 0).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outcome.response.tasks.len(), 1);
+        let reasons: Vec<(String, String)> = outcome
+            .response
+            .failures
+            .iter()
+            .map(|f| {
+                let arn = f.arn.clone().unwrap_or_default();
+                let id = arn.rsplit('/').next().unwrap_or_default().to_owned();
+                (id, f.reason.clone().unwrap_or_default())
+            })
+            .collect();
+        let expected = [
+            ("zzz", "MISSING"),
+            ("b", "INACTIVE"),
+            ("c", "AGENT"),
+            ("a", "RESOURCE:PORTS"),
+        ];
+        assert_eq!(
+            reasons,
+            expected.map(|(a, b)| (a.to_owned(), b.to_owned())).to_vec()
+        );
+        // The input snapshot is untouched.
+        assert_eq!(cluster.instances()[0].remaining.cpu, 512);
+    }
+}
