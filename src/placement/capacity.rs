@@ -14,8 +14,9 @@ use super::inputs::{Capacity, ProviderShare, is_fargate_provider, validation_con
 /// The attribute ECS Anywhere instances carry.
 pub const EXTERNAL_ATTRIBUTE: &str = "ecs.capability.external";
 
-/// Where one task goes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Where one task goes (serialized as `{"launchType": "EC2"}` or `{"provider": "NAME"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Route {
     /// A launch type (`EC2`, `EXTERNAL`, `FARGATE`, ...).
     LaunchType(LaunchType),

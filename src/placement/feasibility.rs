@@ -217,6 +217,13 @@ fn signed(amount: u64) -> i64 {
     i64::try_from(amount).unwrap_or(i64::MAX)
 }
 
+impl serde::Serialize for Rejection {
+    /// The wire reason string.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// Why a route had no instance to judge at all (reported once, naming the provider or cluster).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shortfall {

@@ -8,6 +8,8 @@
 //! instance that rejected it, in snapshot order (DECISIONS 42). The caller's snapshot is never
 //! changed: the outcome carries a [`ChangeSet`] to apply.
 
+use serde::Serialize;
+
 use crate::aws::{Failure, RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
 use crate::model::{GroupId, Snapshot};
@@ -30,7 +32,8 @@ pub struct RunTaskOutcome {
 }
 
 /// Why an instance took no part in choosing a task's instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Skip {
     /// Its status is not ACTIVE.
     NotActive,
@@ -38,8 +41,10 @@ pub enum Skip {
     OutsidePool,
 }
 
-/// What placement thought of one instance for one task.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What placement thought of one instance for one task (serialized as `{"skipped": ...}`,
+/// `{"rejected": "RESOURCE:CPU"}` or `{"candidate": {"keys": [...], "rank": 1, "chosen": true}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Verdict {
     /// Not considered.
     Skipped(Skip),
@@ -58,7 +63,8 @@ pub enum Verdict {
 }
 
 /// One instance's verdict for one task.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InstanceExplanation {
     /// The instance's ARN.
     pub arn: String,
@@ -67,7 +73,8 @@ pub struct InstanceExplanation {
 }
 
 /// How one task of the call was placed (or not).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskExplanation {
     /// The task's route.
     pub route: Route,
@@ -365,6 +372,11 @@ mod tests {
             .iter()
             .map(|i| &i.verdict)
             .collect();
+        let text = serde_json::to_string(&explanations[0].instances[1]).unwrap_or_default();
+        assert_eq!(
+            text,
+            r#"{"arn":"arn:aws:ecs:us-east-1:123456789012:container-instance/prod/b","verdict":{"rejected":"RESOURCE:CPU"}}"#
+        );
         assert_eq!(
             verdicts,
             vec![
