@@ -99,8 +99,9 @@ pub fn stop_task(snapshot: &mut Snapshot, task_arn: &str) -> Result<(), EcsError
 /// Takes one task's usage from an instance's remaining resources: CPU and memory subtracted,
 /// host ports reserved, its GPU ids no longer free.
 fn take_usage(remaining: &mut Resources, usage: &TaskUsage) {
-    remaining.cpu -= usage.cpu;
-    remaining.memory -= usage.memory;
+    // Saturating: a change set built by hand must not overflow (and panic) on odd amounts.
+    remaining.cpu = remaining.cpu.saturating_sub(usage.cpu);
+    remaining.memory = remaining.memory.saturating_sub(usage.memory);
     for &port in &usage.ports_tcp {
         remaining.ports_tcp.insert(port);
     }
@@ -118,8 +119,8 @@ fn release_usage(instance: &mut Instance, usage: &TaskUsage) {
         registered,
         ..
     } = instance;
-    remaining.cpu += usage.cpu;
-    remaining.memory += usage.memory;
+    remaining.cpu = remaining.cpu.saturating_add(usage.cpu);
+    remaining.memory = remaining.memory.saturating_add(usage.memory);
     for &port in &usage.ports_tcp {
         if !registered.ports_tcp.contains(port) {
             remaining.ports_tcp.remove(port);
