@@ -23,6 +23,7 @@ pub mod inputs;
 pub mod pipeline;
 pub mod response;
 pub mod rng;
+mod scratch;
 pub mod start_task;
 pub mod strategy;
 #[cfg(test)]

@@ -20,6 +20,7 @@ use super::feasibility::{self, Rejection, Requirements};
 use super::inputs::{PlacementRequest, validate_run_task, validation_context};
 use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
+use super::scratch::working_copy;
 use super::strategy::{self, Key};
 
 /// What a RunTask call produced: the response and the changes that give the next state.
@@ -120,7 +121,7 @@ fn run(
     explain: bool,
 ) -> Result<(RunTaskOutcome, Vec<TaskExplanation>), EcsError> {
     let plan = validate_run_task(request, &validation_context(snapshot))?;
-    let mut scratch = snapshot.clone();
+    let mut scratch = working_copy(snapshot);
     // Interned before compiling memberOf, so `task:group == <this call's group>` sees the
     // tasks this call places even when the group had none before.
     scratch.intern_group(&plan.group);

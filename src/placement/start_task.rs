@@ -17,6 +17,7 @@ use super::inputs::{StartPlacementRequest, validate_start_task, validation_conte
 use super::pipeline::RunTaskOutcome;
 use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
+use super::scratch::working_copy;
 
 /// Why StartTask could not use a named instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +49,7 @@ pub fn start_task(
 ) -> Result<RunTaskOutcome, EcsError> {
     let plan = validate_start_task(request, &validation_context(snapshot))?;
     let requirements = Requirements::resources_only(snapshot, &plan.task_definition, &plan.demand);
-    let mut scratch = snapshot.clone();
+    let mut scratch = working_copy(snapshot);
     let mut rng = SeededRng::from_seed(seed);
     let mut outcome = RunTaskOutcome {
         response: Default::default(),
