@@ -4,8 +4,8 @@
 //! A task is described as ECS returns it right after RunTask: `lastStatus` PENDING,
 //! `desiredStatus` RUNNING, its ARN `arn:PARTITION:ecs:REGION:ACCOUNT:task/CLUSTER/<32 hex>`,
 //! the instance, group, launch type (and capacity provider), availability zone, CPU units and
-//! MiB as strings, the call's `startedBy`, tags and overrides, and one entry per container with
-//! its host-port bindings and GPU ids. `failures[].detail` is left out.
+//! MiB as strings, the call's `startedBy`, tags, overrides and `enableExecuteCommand`, and one
+//! entry per container with its host-port bindings and GPU ids. `failures[].detail` is left out.
 
 use crate::aws::{
     Container, DesiredStatus, Failure, LaunchType, NetworkBinding, Task, TaskDefinition,
@@ -122,6 +122,7 @@ pub fn describe_task(snapshot: &Snapshot, facts: &TaskFacts<'_>) -> Task {
         capacity_provider_name: facts.capacity_provider.map(str::to_owned),
         availability_zone: facts.instance.and_then(|i| availability_zone(snapshot, i)),
         tags: Some(facts.common.tags.clone()),
+        enable_execute_command: Some(facts.common.enable_execute_command),
         ..Task::default()
     }
 }
