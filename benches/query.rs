@@ -121,5 +121,34 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(query, benches);
+/// Hostile inputs: each must fail in well under a millisecond per KB.
+fn hostile(c: &mut Criterion) {
+    let items: Vec<String> = (0..390).map(|i| format!("v{i}")).collect();
+    let inputs = [
+        ("100k-open-parens", "(".repeat(100_000)),
+        ("50k-nots", "not ".repeat(50_000)),
+        ("1999-open-parens", "(".repeat(1999)),
+        ("499-nots", "not ".repeat(499)),
+        (
+            "unclosed-390-item-list",
+            format!("attribute:a in [{}", items.join(",")),
+        ),
+        (
+            "regex-blowup",
+            "attribute:a =~ '(a{1000}){1000}'".to_owned(),
+        ),
+        (
+            "regex-unicode-blowup",
+            format!("attribute:a =~ '{}'", "\\w{50}".repeat(5)),
+        ),
+    ];
+    for (name, text) in &inputs {
+        assert!(Expression::parse(text).is_err(), "{name} must be rejected");
+        c.bench_function(&format!("query/hostile/{name}"), |b| {
+            b.iter(|| Expression::parse(black_box(text)))
+        });
+    }
+}
+
+criterion_group!(query, benches, hostile);
 criterion_main!(query);
