@@ -7,7 +7,7 @@
 //! cross-multiplication), ties to the earlier item of the strategy.
 
 use crate::aws::LaunchType;
-use crate::model::{Instance, Snapshot};
+use crate::model::{AttrNameId, Instance, Snapshot};
 
 use super::inputs::{Capacity, ProviderShare, is_fargate_provider, validation_context};
 
@@ -80,16 +80,37 @@ impl Route {
 impl Pool {
     /// Whether the instance belongs to the pool (its status is judged elsewhere).
     pub fn contains(&self, snapshot: &Snapshot, instance: &Instance) -> bool {
+        self.membership(snapshot).contains(instance)
+    }
+
+    /// The pool with its attribute resolved, to test many instances.
+    pub fn membership<'p>(&'p self, snapshot: &Snapshot) -> Membership<'p> {
+        Membership {
+            pool: self,
+            external: snapshot.attribute_name_id(EXTERNAL_ATTRIBUTE),
+        }
+    }
+}
+
+/// A pool ready to test instances: the external attribute's id looked up once.
+#[derive(Debug, Clone, Copy)]
+pub struct Membership<'p> {
+    pool: &'p Pool,
+    external: Option<AttrNameId>,
+}
+
+impl Membership<'_> {
+    /// Whether the instance belongs to the pool (its status is judged elsewhere).
+    pub fn contains(&self, instance: &Instance) -> bool {
         let external = || {
-            snapshot
-                .attribute_name_id(EXTERNAL_ATTRIBUTE)
+            self.external
                 .is_some_and(|id| instance.attribute(id).is_some())
         };
-        match self {
-            Self::Serverless | Self::Unsupported => false,
-            Self::Ec2 => !external(),
-            Self::External => external(),
-            Self::Provider(name) => instance.capacity_provider_name.as_deref() == Some(name),
+        match self.pool {
+            Pool::Serverless | Pool::Unsupported => false,
+            Pool::Ec2 => !external(),
+            Pool::External => external(),
+            Pool::Provider(name) => instance.capacity_provider_name.as_deref() == Some(name),
         }
     }
 }

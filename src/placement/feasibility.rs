@@ -246,10 +246,11 @@ impl Shortfall {
 /// Why `pool` offered no instance: a provider pool without instances is empty; anything else
 /// had instances, none ACTIVE (or none at all for a launch type).
 pub fn shortfall(snapshot: &Snapshot, pool: &Pool) -> Shortfall {
+    let membership = pool.membership(snapshot);
     let has_members = snapshot
         .instances()
         .iter()
-        .any(|instance| pool.contains(snapshot, instance));
+        .any(|instance| membership.contains(instance));
     match pool {
         Pool::Provider(_) if !has_members => Shortfall::EmptyCapacityProvider,
         _ => Shortfall::NoActiveInstances,

@@ -21,7 +21,7 @@ use super::inputs::{PlacementRequest, validate_run_task, validation_context};
 use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
 use super::scratch::working_copy;
-use super::strategy::{self, Key};
+use super::strategy::{self, Key, KeyTable};
 
 /// What a RunTask call produced: the response and the changes that give the next state.
 #[derive(Debug, Clone, PartialEq)]
@@ -219,12 +219,13 @@ impl Call<'_> {
     /// Each instance's verdict, without keys (a candidate gets its keys afterwards).
     fn judge(&self, pool: &Pool, group: Option<GroupId>) -> Vec<Verdict> {
         let snapshot = &self.scratch;
+        let membership = pool.membership(snapshot);
         (0..snapshot.instances().len() as u32)
             .map(|position| {
                 let Some(instance) = snapshot.instances().get(position as usize) else {
                     return Verdict::Skipped(Skip::OutsidePool);
                 };
-                if !pool.contains(snapshot, instance) {
+                if !membership.contains(instance) {
                     return Verdict::Skipped(Skip::OutsidePool);
                 }
                 if !instance.is_active() {
@@ -312,15 +313,15 @@ impl Call<'_> {
         route: &Route,
         mut verdicts: Vec<Verdict>,
         candidates: &[u32],
-        keys: &[Key],
+        keys: &KeyTable,
         chosen: Option<u32>,
         result: &Result<PlacedTask, Vec<Failure>>,
     ) -> TaskExplanation {
         let ranks = strategy::ranks(keys);
-        for ((&position, key), rank) in candidates.iter().zip(keys).zip(ranks) {
+        for ((&position, key), rank) in candidates.iter().zip(keys.iter()).zip(ranks) {
             if let Some(slot) = verdicts.get_mut(position as usize) {
                 *slot = Verdict::Candidate {
-                    keys: key.clone(),
+                    keys: key.to_vec(),
                     rank,
                     chosen: chosen == Some(position),
                 };

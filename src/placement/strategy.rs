@@ -12,13 +12,47 @@
 
 use indexmap::IndexMap;
 
-use crate::model::{AttrValueId, GroupId, Snapshot};
+use crate::model::{AttrNameId, AttrValueId, GroupId, Snapshot};
 
 use super::inputs::{BinpackField, SpreadField, Strategy};
 use super::rng::SeededRng;
 
 /// One candidate's key: one integer per strategy.
 pub type Key = Vec<u64>;
+
+/// The keys of all candidates, row by row in one allocation (a call ranks thousands of
+/// candidates per task; one vector each would dominate the time).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyTable {
+    width: usize,
+    rows: usize,
+    values: Vec<u64>,
+}
+
+impl KeyTable {
+    /// How many candidates.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether there is no candidate.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Candidate `row`'s key (empty when out of range).
+    pub fn key(&self, row: usize) -> &[u64] {
+        let start = row * self.width;
+        self.values
+            .get(start..start + self.width)
+            .unwrap_or_default()
+    }
+
+    /// Every key, in candidate order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u64]> + '_ {
+        (0..self.rows).map(|row| self.key(row))
+    }
+}
 
 /// The key of every candidate (in the order given), drawing random keys from `rng` strategy by
 /// strategy, candidate by candidate.
@@ -28,15 +62,22 @@ pub fn keys(
     strategies: &[Strategy],
     group: Option<GroupId>,
     rng: &mut SeededRng,
-) -> Vec<Key> {
-    let mut keys: Vec<Key> = vec![Vec::with_capacity(strategies.len()); candidates.len()];
-    for strategy in strategies {
+) -> KeyTable {
+    let width = strategies.len();
+    let mut table = KeyTable {
+        width,
+        rows: candidates.len(),
+        values: vec![0; width * candidates.len()],
+    };
+    for (index, strategy) in strategies.iter().enumerate() {
         let column = column(snapshot, candidates, strategy, group, rng);
-        for (key, value) in keys.iter_mut().zip(column) {
-            key.push(value);
+        for (row, value) in column.into_iter().enumerate() {
+            if let Some(slot) = table.values.get_mut(row * width + index) {
+                *slot = value;
+            }
         }
     }
-    keys
+    table
 }
 
 /// One strategy's values for every candidate.
@@ -69,6 +110,8 @@ fn column(
             })
             .collect(),
         Strategy::Spread(SpreadField::Attribute(name)) => {
+            // Resolved once per call of the column, not per instance.
+            let name = snapshot.attribute_name_id(name);
             let counts = bucket_counts(snapshot, name, group);
             candidates
                 .iter()
@@ -82,15 +125,17 @@ fn column(
 /// `Some(None)` when it has it without a value.
 type Bucket = Option<Option<AttrValueId>>;
 
-fn bucket(snapshot: &Snapshot, attribute: &str, position: u32) -> Bucket {
-    let name = snapshot.attribute_name_id(attribute)?;
-    snapshot.instances().get(position as usize)?.attribute(name)
+fn bucket(snapshot: &Snapshot, name: Option<AttrNameId>, position: u32) -> Bucket {
+    snapshot
+        .instances()
+        .get(position as usize)?
+        .attribute(name?)
 }
 
 /// The group's RUNNING tasks per bucket, over every ACTIVE instance of the cluster.
 fn bucket_counts(
     snapshot: &Snapshot,
-    attribute: &str,
+    name: Option<AttrNameId>,
     group: Option<GroupId>,
 ) -> IndexMap<Bucket, u64> {
     let mut counts = IndexMap::new();
@@ -103,9 +148,7 @@ fn bucket_counts(
             .get(position as usize)
             .is_some_and(|i| i.is_active());
         if active {
-            *counts
-                .entry(bucket(snapshot, attribute, position))
-                .or_insert(0) += u64::from(tasks);
+            *counts.entry(bucket(snapshot, name, position)).or_insert(0) += u64::from(tasks);
         }
     }
     counts
@@ -113,9 +156,9 @@ fn bucket_counts(
 
 /// The index of the chosen candidate: the least key, ties broken uniformly by `rng` (a draw is
 /// made only when two or more candidates tie). `None` when there is no candidate.
-pub fn select(keys: &[Key], rng: &mut SeededRng) -> Option<usize> {
+pub fn select(keys: &KeyTable, rng: &mut SeededRng) -> Option<usize> {
     let best = keys.iter().min()?;
-    let tied: Vec<usize> = (0..keys.len()).filter(|&i| &keys[i] == best).collect();
+    let tied: Vec<usize> = (0..keys.len()).filter(|&i| keys.key(i) == best).collect();
     match tied.len() {
         1 => tied.first().copied(),
         n => tied.get(rng.below(n as u64) as usize).copied(),
@@ -123,8 +166,8 @@ pub fn select(keys: &[Key], rng: &mut SeededRng) -> Option<usize> {
 }
 
 /// The 1-based rank of each key: 1 + how many keys are strictly better.
-pub fn ranks(keys: &[Key]) -> Vec<u32> {
-    let mut sorted: Vec<&Key> = keys.iter().collect();
+pub fn ranks(keys: &KeyTable) -> Vec<u32> {
+    let mut sorted: Vec<&[u64]> = keys.iter().collect();
     sorted.sort();
     keys.iter()
         .map(|key| sorted.partition_point(|other| *other < key) as u32 + 1)
@@ -135,17 +178,26 @@ pub fn ranks(keys: &[Key]) -> Vec<u32> {
 mod tests {
     use super::*;
 
+    fn table(rows: Vec<Vec<u64>>) -> KeyTable {
+        KeyTable {
+            width: rows.first().map_or(0, Vec::len),
+            rows: rows.len(),
+            values: rows.concat(),
+        }
+    }
+
     #[test]
     fn select_prefers_the_lexicographically_least_key() {
-        let keys = vec![vec![1, 5], vec![0, 9], vec![0, 3]];
+        let keys = table(vec![vec![1, 5], vec![0, 9], vec![0, 3]]);
         let mut rng = SeededRng::from_seed(0);
         assert_eq!(select(&keys, &mut rng), Some(2));
-        assert_eq!(select(&[], &mut rng), None);
+        assert_eq!(keys.key(1), &[0, 9]);
+        assert_eq!(select(&KeyTable::default(), &mut rng), None);
     }
 
     #[test]
     fn ties_are_broken_by_the_seed_and_reach_every_candidate() {
-        let keys = vec![vec![1], vec![0], vec![0], vec![0]];
+        let keys = table(vec![vec![1], vec![0], vec![0], vec![0]]);
         let mut seen = [false; 4];
         for seed in 0..64 {
             let mut rng = SeededRng::from_seed(seed);
@@ -157,7 +209,7 @@ mod tests {
 
     #[test]
     fn ranks_share_places_on_ties() {
-        let keys = vec![vec![2], vec![1], vec![2], vec![0]];
+        let keys = table(vec![vec![2], vec![1], vec![2], vec![0]]);
         assert_eq!(ranks(&keys), vec![3, 2, 3, 1]);
     }
 }
