@@ -11,7 +11,7 @@
 //! | randomness | [`rng`] | the portable seeded generator |
 //! | state change | [`changes`] | the change set, `Snapshot::apply`, `stop_task` |
 //! | response | [`response`] | the RunTask `Task` shape and `failures` |
-//! | StartTask | [`start_task`] | explicit instances, `MISSING` / `INACTIVE` |
+//! | StartTask | [`start_task`](mod@start_task) | explicit instances, `MISSING` / `INACTIVE` |
 //!
 //! Nothing here mutates its input or reads a clock or the OS: the same snapshot, request and
 //! seed give byte-identical output everywhere.
