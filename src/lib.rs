@@ -4,6 +4,9 @@
 pub mod aws;
 pub mod error;
 pub mod model;
+pub mod placement;
+pub mod query;
 pub mod request;
 
 pub use error::{EcsError, ExceptionName};
+pub use placement::{ChangeSet, RunTaskOutcome, explain_run_task, run_task, start_task, stop_task};

@@ -1,0 +1,373 @@
+//! `=~` / `!~` patterns: ECS takes Java regular expressions and matches the whole string; this
+//! module compiles them with the linear-time `regex` crate, anchored as `^(?:...)$`, with a
+//! bounded compiled size (decision 8).
+//!
+//! Java constructs that engine cannot honour with Java's meaning are rejected with an error
+//! pointing at the construct, never reinterpreted: look-around, atomic groups, back-references,
+//! possessive quantifiers (`*+ ++ ?+ {n}+`) and `\Q...\E` quoting. An unbalanced `)` is rejected
+//! too, because it would otherwise escape the `(?:...)` wrapper and unanchor the pattern.
+
+use regex::{Regex, RegexBuilder};
+
+use super::ast::Value;
+use super::error::{QueryError, QueryErrorKind};
+
+/// Compiled program size limit, in bytes: ample for real patterns, small enough that a
+/// pattern such as `(a{100}){100}` fails fast instead of compiling for long.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Lazy DFA cache limit, in bytes.
+const REGEX_DFA_SIZE_LIMIT: usize = 1 << 20;
+
+/// The most pattern items counted repetitions may expand to (`(ab){3}` is 6). Checked before
+/// compiling, so `(a{1000}){1000}` fails at once instead of compiling up to the size limit.
+const MAX_EXPANDED_ITEMS: u64 = 10_000;
+
+/// Compiles the pattern of `value` for a whole-string match.
+pub fn build_regex(value: &Value) -> Result<Regex, QueryError> {
+    let pattern = &value.text;
+    check_java_only(pattern).map_err(|error| error.shifted(value.text_start))?;
+    RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
+        .build()
+        .map_err(|error| regex_error(value, &error))
+}
+
+fn regex_error(value: &Value, error: &regex::Error) -> QueryError {
+    let span = value.span.clone();
+    match error {
+        regex::Error::CompiledTooBig(limit) => QueryError::new(
+            QueryErrorKind::RegexTooLarge,
+            span,
+            format!(
+                "the pattern `{}` compiles to more than {limit} bytes; simplify it (large counted repetitions are the usual cause)",
+                value.text
+            ),
+        ),
+        other => {
+            let text = other.to_string();
+            let reason = text
+                .lines()
+                .find_map(|line| line.strip_prefix("error: "))
+                .unwrap_or("it is not a valid regular expression");
+            QueryError::new(
+                QueryErrorKind::InvalidRegex,
+                span,
+                format!("the pattern `{}` is invalid: {reason}", value.text),
+            )
+        }
+    }
+}
+
+/// Finds the first Java-only construct in `pattern`; spans are relative to the pattern.
+fn check_java_only(pattern: &str) -> Result<(), QueryError> {
+    let mut scanner = Scanner {
+        pattern,
+        position: 0,
+        group_weights: vec![0],
+        last_item_weight: 0,
+        after_quantifier: false,
+    };
+    scanner.run()
+}
+
+struct Scanner<'a> {
+    pattern: &'a str,
+    position: usize,
+    /// Expanded item counts of the open groups, outermost first (the pattern itself at 0).
+    group_weights: Vec<u64>,
+    /// The expanded size of the last item, which a counted repetition multiplies.
+    last_item_weight: u64,
+    /// Whether the previous item was a quantifier, so a `+` now makes it possessive.
+    after_quantifier: bool,
+}
+
+impl<'a> Scanner<'a> {
+    fn rest(&self) -> &'a str {
+        self.pattern.get(self.position..).unwrap_or("")
+    }
+
+    fn run(&mut self) -> Result<(), QueryError> {
+        while let Some(c) = self.rest().chars().next() {
+            let start = self.position;
+            self.position += c.len_utf8();
+            let was_quantifier = std::mem::take(&mut self.after_quantifier);
+            match c {
+                '\\' => {
+                    self.escape(start)?;
+                    self.add_item(1);
+                }
+                '[' => {
+                    self.class(start)?;
+                    self.add_item(1);
+                }
+                '(' => self.group(start)?,
+                ')' => self.close_group(start)?,
+                '*' | '+' | '?' if was_quantifier => self.after_a_quantifier(c, start)?,
+                '*' | '+' | '?' => self.after_quantifier = true,
+                '{' => match self.counted_repetition() {
+                    Some(bound) => {
+                        self.after_quantifier = true;
+                        self.repeat_last_item(bound, start)?;
+                    }
+                    None => self.add_item(1),
+                },
+                _ => self.add_item(1),
+            }
+        }
+        Ok(())
+    }
+
+    fn add_item(&mut self, weight: u64) {
+        self.last_item_weight = weight;
+        if let Some(total) = self.group_weights.last_mut() {
+            *total = total.saturating_add(weight);
+        }
+    }
+
+    /// `{n,m}` after an item: the item now counts `max(n, m)` times.
+    fn repeat_last_item(&mut self, bound: u64, start: usize) -> Result<(), QueryError> {
+        let extra = self
+            .last_item_weight
+            .saturating_mul(bound.saturating_sub(1));
+        self.last_item_weight = self.last_item_weight.saturating_mul(bound);
+        let total = self.group_weights.last_mut().map_or(0, |total| {
+            *total = total.saturating_add(extra);
+            *total
+        });
+        if total > MAX_EXPANDED_ITEMS {
+            return Err(QueryError::new(
+                QueryErrorKind::RegexTooLarge,
+                start..self.position,
+                format!(
+                    "counted repetitions expand this pattern to more than {MAX_EXPANDED_ITEMS} items; simplify it"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A character right after a quantifier: `?` makes it lazy, `+` possessive.
+    fn after_a_quantifier(&mut self, c: char, start: usize) -> Result<(), QueryError> {
+        if c == '+' {
+            return Err(unsupported(
+                start.saturating_sub(1)..start + 1,
+                "possessive quantifiers (`*+`, `++`, `?+`, `{n}+`) have no equivalent here; \
+                 drop the trailing `+`, which in this engine never changes what matches",
+            ));
+        }
+        // A lazy `?` ends the quantifier; a second `*` or `?` is the engine's to reject.
+        Ok(())
+    }
+
+    /// `{n}`, `{n,}` or `{n,m}`, giving the larger bound; anything else is a literal `{`.
+    fn counted_repetition(&mut self) -> Option<u64> {
+        let rest = self.rest();
+        let end = rest.find('}')?;
+        let body = rest.get(..end)?;
+        let (low, high) = body.split_once(',').unwrap_or((body, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if low.is_empty() || !digits(low) || !digits(high) {
+            return None;
+        }
+        self.position += end + 1;
+        // Digit strings too long for u64 are huge bounds.
+        let bound = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
+        let high = if high.is_empty() { 0 } else { bound(high) };
+        Some(bound(low).max(high))
+    }
+
+    fn escape(&mut self, start: usize) -> Result<(), QueryError> {
+        let Some(next) = self.rest().chars().next() else {
+            return Err(invalid(
+                start..start + 1,
+                "the pattern ends with a lone `\\`; write `\\\\` for a backslash",
+            ));
+        };
+        self.position += next.len_utf8();
+        match next {
+            '1'..='9' => Err(unsupported(
+                start..self.position,
+                "back-references such as `\\1` are not supported by this linear-time engine",
+            )),
+            'k' if self.rest().starts_with('<') => Err(unsupported(
+                start..self.position + 1,
+                "named back-references (`\\k<name>`) are not supported by this linear-time engine",
+            )),
+            'Q' | 'E' => Err(unsupported(
+                start..self.position,
+                "`\\Q...\\E` quoting is not supported; escape each special character with `\\`",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Skips a character class, which may nest (`[a-z&&[^aeiou]]`).
+    fn class(&mut self, start: usize) -> Result<(), QueryError> {
+        let mut depth = 1usize;
+        self.skip_class_opening();
+        while let Some(c) = self.rest().chars().next() {
+            let here = self.position;
+            self.position += c.len_utf8();
+            match c {
+                '\\' => self.escape(here)?,
+                '[' => {
+                    depth += 1;
+                    self.skip_class_opening();
+                }
+                ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(invalid(
+            start..self.pattern.len(),
+            "this character class has no closing `]`",
+        ))
+    }
+
+    /// After `[`: a `^` and then a `]` are literal members, not the end of the class.
+    fn skip_class_opening(&mut self) {
+        if self.rest().starts_with('^') {
+            self.position += 1;
+        }
+        if self.rest().starts_with(']') {
+            self.position += 1;
+        }
+    }
+
+    fn group(&mut self, start: usize) -> Result<(), QueryError> {
+        const LOOK_AROUND: [&str; 4] = ["?=", "?!", "?<=", "?<!"];
+        let rest = self.rest();
+        if let Some(prefix) = LOOK_AROUND.iter().find(|p| rest.starts_with(**p)) {
+            return Err(unsupported(
+                start..start + 1 + prefix.len(),
+                "look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) is not supported by this linear-time engine",
+            ));
+        }
+        if rest.starts_with("?>") {
+            return Err(unsupported(
+                start..start + 3,
+                "atomic groups (`(?>...)`) are not supported by this linear-time engine",
+            ));
+        }
+        self.group_weights.push(0);
+        Ok(())
+    }
+
+    fn close_group(&mut self, start: usize) -> Result<(), QueryError> {
+        if self.group_weights.len() < 2 {
+            return Err(invalid(start..start + 1, "this `)` has no matching `(`"));
+        }
+        let weight = self.group_weights.pop().unwrap_or(0);
+        self.add_item(weight);
+        Ok(())
+    }
+}
+
+fn unsupported(span: std::ops::Range<usize>, message: &str) -> QueryError {
+    QueryError::new(QueryErrorKind::UnsupportedRegex, span, message)
+}
+
+fn invalid(span: std::ops::Range<usize>, message: &str) -> QueryError {
+    QueryError::new(QueryErrorKind::InvalidRegex, span, message)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn value_at(text: &str, text_start: usize) -> Value {
+        Value {
+            text: text.into(),
+            span: text_start..text_start + text.len(),
+            text_start,
+        }
+    }
+
+    #[test]
+    fn matches_the_whole_string() {
+        let regex = build_regex(&Value::new("t2.*")).unwrap();
+        assert!(regex.is_match("t2.micro"));
+        assert!(!regex.is_match("xt2.micro"));
+        let regex = build_regex(&Value::new("a|b")).unwrap();
+        assert!(regex.is_match("a"));
+        assert!(
+            !regex.is_match("ab"),
+            "alternation stays inside the anchors"
+        );
+    }
+
+    #[test]
+    fn rejects_java_only_constructs_pointing_at_them() {
+        let cases = [
+            ("a(?=b)", 1..4),
+            ("(?<!x)y", 0..4),
+            ("(?>ab)", 0..3),
+            ("(a)\\1", 3..5),
+            ("\\k<n>", 0..3),
+            ("a*+", 1..3),
+            ("a++", 1..3),
+            ("a?+", 1..3),
+            ("a{2}+", 3..5),
+            ("\\Qa.b\\E", 0..2),
+        ];
+        for (pattern, span) in cases {
+            let error = build_regex(&value_at(pattern, 10)).unwrap_err();
+            assert_eq!(error.kind, QueryErrorKind::UnsupportedRegex, "{pattern}");
+            assert_eq!(error.span, span.start + 10..span.end + 10, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn similar_looking_valid_patterns_pass() {
+        for pattern in [
+            "[*+]+",
+            "\\++",
+            "a*?",
+            "a{2}?",
+            "[(?=]x",
+            "(?<name>a)",
+            "a}+",
+            "[]a]",
+        ] {
+            assert!(build_regex(&Value::new(pattern)).is_ok(), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn cannot_escape_the_anchors() {
+        let error = build_regex(&Value::new("a)|(b")).unwrap_err();
+        assert_eq!(error.kind, QueryErrorKind::InvalidRegex);
+        assert_eq!(error.span, 1..2);
+    }
+
+    #[test]
+    fn oversized_patterns_fail_quickly() {
+        let error = build_regex(&Value::new("(a{1000}){1000}")).unwrap_err();
+        assert_eq!(error.kind, QueryErrorKind::RegexTooLarge);
+        assert_eq!(error.span, 9..15, "points at the repetition that overflows");
+        let error = build_regex(&Value::new("a{99999999999999999999999}")).unwrap_err();
+        assert_eq!(error.kind, QueryErrorKind::RegexTooLarge);
+        assert!(build_regex(&Value::new("[0-9]{1,3}(\\.[0-9]{1,3}){3}")).is_ok());
+        let error = build_regex(&Value::new("\\w{50}\\w{50}\\w{50}\\w{50}\\w{50}")).unwrap_err();
+        assert_eq!(
+            error.kind,
+            QueryErrorKind::RegexTooLarge,
+            "Unicode classes hit the size limit"
+        );
+        let error = build_regex(&Value::new("(unclosed")).unwrap_err();
+        assert_eq!(error.kind, QueryErrorKind::InvalidRegex);
+        assert!(
+            error.message.contains("unclosed group"),
+            "{}",
+            error.message
+        );
+    }
+}
