@@ -135,7 +135,13 @@ fn invalid_request_is_reported_with_its_exception() {
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for subcommand in ["validate"] {
+    for subcommand in [
+        "validate",
+        "run-task",
+        "start-task",
+        "list-container-instances",
+        "check-expression",
+    ] {
         let output = ecs_place(&[subcommand, "--help"]);
         assert_eq!(output.status.code(), Some(0));
         let help = String::from_utf8_lossy(&output.stdout);

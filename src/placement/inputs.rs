@@ -17,16 +17,7 @@ pub use crate::request::{
 
 /// The validation context of a snapshot: its cluster, task definitions and providers.
 pub fn validation_context(snapshot: &Snapshot) -> ValidationContext<'_> {
-    let cluster = snapshot.cluster();
-    ValidationContext {
-        cluster_name: &cluster.name,
-        cluster_arn: &cluster.arn,
-        task_definitions: snapshot.task_definitions(),
-        cluster_capacity_providers: &cluster.capacity_providers,
-        capacity_providers: snapshot.capacity_providers(),
-        default_capacity_provider_strategy: &cluster.default_capacity_provider_strategy,
-        container_instance_count: snapshot.instances().len(),
-    }
+    ValidationContext::from_snapshot(snapshot)
 }
 
 /// Parses and compiles one `memberOf` expression against the snapshot.

@@ -9,11 +9,13 @@ use ecs_placement::model::Snapshot;
 use ecs_placement::{ChangeSet, EcsError};
 use serde::Serialize;
 
-use crate::input::{read_json, read_snapshot, Failure};
+use crate::input::{Failure, read_json, read_snapshot};
 
 /// Place the tasks of a RunTask call and print the RunTask response (exit 0 even with failures).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  ecs-place run-task --cluster examples/cluster.json --request examples/run-task.json --seed 42 --explain")]
+#[command(
+    after_help = "Example:\n  ecs-place run-task --cluster examples/cluster.json --request examples/run-task.json --seed 42 --explain"
+)]
 pub struct RunArgs {
     /// The cluster snapshot.
     #[arg(long, value_name = "FILE")]
@@ -36,16 +38,27 @@ pub struct RunArgs {
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let snapshot = read_snapshot(&args.cluster)?;
     let request: RunTaskRequest = read_json(&args.request)?;
-    let outcome = ecs_placement::run_task(&snapshot, &request, args.seed)?;
-    if args.explain {
-        eprint!("{}", ecs_placement::explain_run_task(&snapshot, &request, args.seed)?);
-    }
-    finish(snapshot, &outcome.response, &outcome.changes, args.state_out.as_deref())
+    let outcome = if args.explain {
+        let (outcome, explanations) =
+            ecs_placement::explain_run_task(&snapshot, &request, args.seed)?;
+        eprint!("{}", crate::explain::render(&explanations));
+        outcome
+    } else {
+        ecs_placement::run_task(&snapshot, &request, args.seed)?
+    };
+    finish(
+        snapshot,
+        &outcome.response,
+        &outcome.changes,
+        args.state_out.as_deref(),
+    )
 }
 
 /// Start tasks on the instances a StartTask call names and print the response.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  ecs-place start-task --cluster examples/cluster.json --request examples/start-task.json --seed 7")]
+#[command(
+    after_help = "Example:\n  ecs-place start-task --cluster examples/cluster.json --request examples/start-task.json --seed 7"
+)]
 pub struct StartArgs {
     /// The cluster snapshot.
     #[arg(long, value_name = "FILE")]
@@ -66,7 +79,12 @@ pub fn start(args: &StartArgs) -> Result<(), Failure> {
     let snapshot = read_snapshot(&args.cluster)?;
     let request: StartTaskRequest = read_json(&args.request)?;
     let outcome = ecs_placement::start_task(&snapshot, &request, args.seed)?;
-    finish(snapshot, &outcome.response, &outcome.changes, args.state_out.as_deref())
+    finish(
+        snapshot,
+        &outcome.response,
+        &outcome.changes,
+        args.state_out.as_deref(),
+    )
 }
 
 /// Writes the next state when asked, then prints the response. The state is written first so
