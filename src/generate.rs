@@ -42,7 +42,13 @@ pub const INSTANCE_TYPES: [(&str, i64, i64); 8] = [
 ];
 
 /// Task sizes of generated groups: CPU units, memory MiB.
-const TASK_SIZES: [(i64, i64); 5] = [(128, 256), (256, 512), (256, 1024), (512, 1024), (1024, 2048)];
+const TASK_SIZES: [(i64, i64); 5] = [
+    (128, 256),
+    (256, 512),
+    (256, 1024),
+    (512, 1024),
+    (1024, 2048),
+];
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,8 +90,9 @@ pub const REFERENCE_FAMILY: &str = "web";
 /// Generates a snapshot file.
 pub fn cluster(spec: &ClusterSpec) -> SnapshotFile {
     let mut rng = SeededRng::from_seed(spec.seed);
-    let mut instances: Vec<GeneratedInstance> =
-        (0..spec.instances).map(|i| GeneratedInstance::new(i, &mut rng)).collect();
+    let mut instances: Vec<GeneratedInstance> = (0..spec.instances)
+        .map(|i| GeneratedInstance::new(i, &mut rng))
+        .collect();
     let definitions = task_definitions(spec.groups, &mut rng);
     let tasks = place_tasks(spec, &definitions, &mut instances, &mut rng);
     SnapshotFile {
@@ -95,7 +102,10 @@ pub fn cluster(spec: &ClusterSpec) -> SnapshotFile {
             status: Some("ACTIVE".to_owned()),
             ..Cluster::default()
         }),
-        container_instances: instances.into_iter().map(GeneratedInstance::into_wire).collect(),
+        container_instances: instances
+            .into_iter()
+            .map(GeneratedInstance::into_wire)
+            .collect(),
         task_definitions: definitions.into_iter().map(|g| g.definition).collect(),
         tasks,
         capacity_providers: Vec::new(),
@@ -112,10 +122,15 @@ pub fn reference_request() -> RunTaskRequest {
         launch_type: Some(LaunchType::Ec2),
         placement_constraints: Some(vec![PlacementConstraint {
             kind: Some(PlacementConstraintType::MemberOf),
-            expression: Some("attribute:ecs.instance-type =~ m5.* and attribute:stack == prod".to_owned()),
+            expression: Some(
+                "attribute:ecs.instance-type =~ m5.* and attribute:stack == prod".to_owned(),
+            ),
         }]),
         placement_strategy: Some(vec![
-            strategy(PlacementStrategyType::Spread, "attribute:ecs.availability-zone"),
+            strategy(
+                PlacementStrategyType::Spread,
+                "attribute:ecs.availability-zone",
+            ),
             strategy(PlacementStrategyType::Binpack, "memory"),
         ]),
         ..RunTaskRequest::default()
@@ -159,13 +174,20 @@ impl GeneratedInstance {
             attribute("team", &team),
         ];
         let wire = ContainerInstance {
-            container_instance_arn: Some(arn("container-instance", &format!("{CLUSTER}/{:032x}", index))),
+            container_instance_arn: Some(arn(
+                "container-instance",
+                &format!("{CLUSTER}/{:032x}", index),
+            )),
             ec2_instance_id: Some(format!("i-{:017x}", rng.next_u64() >> 4)),
             version_info: Some(VersionInfo {
                 agent_version: Some(format!("1.{}.{}", 80 + rng.below(8), rng.below(4))),
                 ..VersionInfo::default()
             }),
-            registered_resources: Some(vec![integer("CPU", cpu), integer("MEMORY", memory), ports(&["22", "2375", "2376", "51678", "51679"])]),
+            registered_resources: Some(vec![
+                integer("CPU", cpu),
+                integer("MEMORY", memory),
+                ports(&["22", "2375", "2376", "51678", "51679"]),
+            ]),
             status: Some(ContainerInstanceStatus::Active),
             agent_connected: Some(true),
             attributes: Some(attributes),
@@ -314,5 +336,57 @@ fn task(index: usize, group: &GeneratedGroup, instance: &GeneratedInstance) -> T
         last_status: Some("RUNNING".to_owned()),
         desired_status: Some(DesiredStatus::Running),
         ..Task::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Snapshot;
+
+    #[test]
+    fn the_same_seed_gives_the_same_cluster() {
+        let spec = ClusterSpec::scaled(50, 3);
+        assert_eq!(cluster(&spec), cluster(&spec));
+        assert_ne!(cluster(&spec), cluster(&ClusterSpec { seed: 4, ..spec }));
+    }
+
+    #[test]
+    fn a_generated_cluster_loads_and_is_consistent() {
+        let spec = ClusterSpec::scaled(300, 9);
+        let snapshot = match Snapshot::try_from(cluster(&spec)) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("generated cluster does not load: {error}"),
+        };
+        assert_eq!(snapshot.instances().len(), 300);
+        let placed = snapshot.tasks().len();
+        assert!(
+            placed > 1000 && placed <= 1200,
+            "{placed} tasks placed of 1200"
+        );
+        let running: u32 = snapshot
+            .instances()
+            .iter()
+            .map(|i| i.running_tasks_count)
+            .sum();
+        assert_eq!(running as usize, placed);
+        for instance in snapshot.instances() {
+            assert!(instance.remaining.cpu >= 0 && instance.remaining.memory >= 0);
+            assert_eq!(instance.attributes.len(), 6);
+        }
+    }
+
+    #[test]
+    fn the_reference_request_places_ten_tasks() {
+        let snapshot = match Snapshot::try_from(cluster(&ClusterSpec::scaled(200, 1))) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("{error}"),
+        };
+        let outcome = crate::run_task(&snapshot, &reference_request(), 0);
+        let Ok(outcome) = outcome else {
+            panic!("reference request failed: {outcome:?}");
+        };
+        assert_eq!(outcome.response.tasks.len(), 10);
+        assert!(outcome.response.failures.is_empty());
     }
 }

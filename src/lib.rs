@@ -1,8 +1,8 @@
-//! Offline, exact and deterministic Amazon ECS task placement.
-#![doc = "(crate documentation is completed in the README pass)"]
+#![doc = include_str!("../README.md")]
 
 pub mod aws;
 pub mod error;
+pub mod generate;
 pub mod model;
 pub mod placement;
 pub mod query;
