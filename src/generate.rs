@@ -17,6 +17,7 @@ use crate::aws::{
     TaskDefinitionStatus, VersionInfo,
 };
 use crate::model::SnapshotFile;
+use crate::model::resources::{integer, string_set};
 use crate::placement::rng::SeededRng;
 
 /// The region of generated ARNs.
@@ -224,22 +225,8 @@ fn attribute(name: &str, value: &str) -> Attribute {
     }
 }
 
-fn integer(name: &str, value: i64) -> Resource {
-    Resource {
-        name: Some(name.to_owned()),
-        kind: Some("INTEGER".to_owned()),
-        integer_value: Some(value),
-        ..Resource::default()
-    }
-}
-
 fn ports(ports: &[&str]) -> Resource {
-    Resource {
-        name: Some("PORTS".to_owned()),
-        kind: Some("STRINGSET".to_owned()),
-        string_set_value: Some(ports.iter().map(|p| (*p).to_owned()).collect()),
-        ..Resource::default()
-    }
+    string_set("PORTS", ports.iter().map(|p| (*p).to_owned()).collect())
 }
 
 /// A generated group: its name, task definition and task size.
