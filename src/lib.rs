@@ -1,10 +1,12 @@
-//! Offline, exact and deterministic Amazon ECS task placement.
-#![doc = "(crate documentation is completed in the README pass)"]
+#![doc = include_str!("../README.md")]
 
 pub mod aws;
 pub mod error;
+pub mod generate;
 pub mod model;
+pub mod placement;
 pub mod query;
 pub mod request;
 
 pub use error::{EcsError, ExceptionName};
+pub use placement::{ChangeSet, RunTaskOutcome, explain_run_task, run_task, start_task, stop_task};

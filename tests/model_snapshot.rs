@@ -183,6 +183,10 @@ fn other_rejections_name_their_member() {
             r#"{"containerInstances": [], "taskDefinitions": [{"family": "f", "placementConstraints": [{"type": "distinctInstance"}]}]}"#,
             "taskDefinitions[0].placementConstraints[0].type: ",
         ),
+        (
+            r#"{"containerInstances": [], "taskDefinitions": [{"family": "f", "placementConstraints": [{"type": "memberOf", "expression": "agentVersion in [1.0]"}]}]}"#,
+            "taskDefinitions[0].placementConstraints[0].expression: ",
+        ),
     ];
     for (json, prefix) in cases {
         let error = rejected(json);

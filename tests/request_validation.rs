@@ -278,19 +278,36 @@ fn constraints_are_counted_with_the_task_definitions() {
 #[test]
 fn expression_of_2000_characters_passes_and_2001_fails() {
     let cluster = Cluster::new();
+    // A valid expression padded to the limit with a long value.
+    let expression = |length: usize| format!("attribute:stack == {}", "v".repeat(length - 19));
+    assert_eq!(expression(2000).chars().count(), 2000);
     let call = RunTaskRequest {
-        placement_constraints: Some(vec![member_of(&"a".repeat(2000))]),
+        placement_constraints: Some(vec![member_of(&expression(2000))]),
         ..request()
     };
     assert!(cluster.run(&call).is_ok());
     let call = RunTaskRequest {
-        placement_constraints: Some(vec![member_of(&"a".repeat(2001))]),
+        placement_constraints: Some(vec![member_of(&expression(2001))]),
         ..request()
     };
     assert_rejected(
         cluster.run(&call),
         InvalidParameterException,
         &["placementConstraints[0].expression", "2001"],
+    );
+}
+
+#[test]
+fn member_of_syntax_is_checked_at_run_task() {
+    let cluster = Cluster::new();
+    let call = RunTaskRequest {
+        placement_constraints: Some(vec![member_of("attribute:stack in prod")]),
+        ..request()
+    };
+    assert_rejected(
+        cluster.run(&call),
+        InvalidParameterException,
+        &["placementConstraints[0].expression", "`in` needs a list"],
     );
 }
 

@@ -5,6 +5,8 @@
 //! `ExceptionName: message`; it never panics.
 
 mod commands;
+mod diagnostic;
+mod explain;
 mod input;
 
 use std::process::ExitCode;
@@ -24,12 +26,20 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Validate(commands::validate::Args),
+    RunTask(commands::place::RunArgs),
+    StartTask(commands::place::StartArgs),
+    ListContainerInstances(commands::query::ListArgs),
+    CheckExpression(commands::query::CheckArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::RunTask(args) => commands::place::run(&args),
+        Command::StartTask(args) => commands::place::start(&args),
+        Command::ListContainerInstances(args) => commands::query::list(&args),
+        Command::CheckExpression(args) => commands::query::check(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,7 +9,7 @@ mod attributes;
 mod cluster;
 pub mod demand;
 mod instance;
-mod resources;
+pub(crate) mod resources;
 mod snapshot;
 mod task;
 pub mod units;

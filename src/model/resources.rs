@@ -177,7 +177,8 @@ impl Resources {
     }
 }
 
-fn integer(name: &str, value: i64) -> Resource {
+/// An `INTEGER` resource entry.
+pub(crate) fn integer(name: &str, value: i64) -> Resource {
     Resource {
         name: Some(name.to_owned()),
         kind: Some("INTEGER".to_owned()),
@@ -186,7 +187,8 @@ fn integer(name: &str, value: i64) -> Resource {
     }
 }
 
-fn string_set(name: &str, values: Vec<String>) -> Resource {
+/// A `STRINGSET` resource entry.
+pub(crate) fn string_set(name: &str, values: Vec<String>) -> Resource {
     Resource {
         name: Some(name.to_owned()),
         kind: Some("STRINGSET".to_owned()),

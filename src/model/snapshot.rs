@@ -563,6 +563,16 @@ fn check_task_definitions(definitions: &[TaskDefinition]) -> Result<(), Snapshot
                     format!("constraint.type '{kind}' is not supported."),
                 ));
             }
+            // Syntax is checked when a definition is loaded, as at registration (DECISIONS 16);
+            // values are not: an attribute no instance has is a placement failure, not an error.
+            if let Some(expression) = constraint.expression.as_deref() {
+                crate::query::Expression::parse(expression).map_err(|error| {
+                    SnapshotError::new(
+                        format!("{path}.placementConstraints[{c}].expression"),
+                        error.message,
+                    )
+                })?;
+            }
         }
     }
     Ok(())

@@ -17,8 +17,8 @@ use crate::error::{EcsError, ExceptionName};
 
 /// Most constraints per task, the task definition's included.
 pub const MAX_CONSTRAINTS: usize = 10;
-/// Longest cluster query expression.
-pub const MAX_EXPRESSION_CHARS: usize = 2000;
+/// Longest cluster query expression (the query language enforces it).
+pub use crate::query::MAX_EXPRESSION_CHARS;
 
 /// A checked placement constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,20 +88,15 @@ fn member_of_expression(field: &str, expression: Option<&str>) -> Result<String,
     Ok(expression.to_owned())
 }
 
-/// Checks a `memberOf` expression: non-empty, at most 2000 characters, valid syntax.
+/// Checks a `memberOf` expression: non-empty, then the query language's own checks (at most
+/// 2000 characters, nesting, syntax, operators allowed per subject, regex patterns).
 fn check_expression_syntax(expression: &str) -> Result<(), EcsError> {
     if expression.trim().is_empty() {
         return Err(EcsError::invalid_parameter(
             "a memberOf expression must not be empty",
         ));
     }
-    let chars = expression.chars().count();
-    if chars > MAX_EXPRESSION_CHARS {
-        return Err(EcsError::invalid_parameter(format!(
-            "the expression is {chars} characters long; at most {MAX_EXPRESSION_CHARS} are allowed"
-        )));
-    }
-    // The lead wires crate::query::Expression::parse in here at merge.
+    crate::query::Expression::parse(expression)?;
     Ok(())
 }
 

@@ -3,16 +3,18 @@
 
 use std::path::PathBuf;
 
+use ecs_placement::EcsError;
 use ecs_placement::aws::ContainerInstanceStatus;
 use ecs_placement::query::{Expression, list_container_instances};
-use ecs_placement::EcsError;
 
 use crate::diagnostic::query_failure;
-use crate::input::{read_snapshot, Failure};
+use crate::input::{Failure, read_snapshot};
 
 /// Parse a cluster query expression and print its canonical form.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  ecs-place check-expression 'attribute:ecs.instance-type =~ t2.* and not(task:group == database)'")]
+#[command(
+    after_help = "Example:\n  ecs-place check-expression 'attribute:ecs.instance-type =~ t2.* and not(task:group == database)'"
+)]
 pub struct CheckArgs {
     /// The expression, as given to a memberOf constraint or a ListContainerInstances filter.
     pub expression: String,
@@ -27,7 +29,9 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
 
 /// List the container instances of a snapshot that match a filter, as ListContainerInstances does.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  ecs-place list-container-instances --cluster examples/cluster.json --filter 'attribute:ecs.availability-zone in [us-east-1a, us-east-1b]' --status ACTIVE")]
+#[command(
+    after_help = "Example:\n  ecs-place list-container-instances --cluster examples/cluster.json --filter 'attribute:ecs.availability-zone in [us-east-1a, us-east-1b]' --status ACTIVE"
+)]
 pub struct ListArgs {
     /// The cluster snapshot.
     #[arg(long, value_name = "FILE")]

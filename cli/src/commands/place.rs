@@ -1,0 +1,113 @@
+//! `ecs-place run-task` and `ecs-place start-task`: place tasks on a snapshot and print the
+//! response the API would give; optionally write the next state as a snapshot file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ecs_placement::aws::{RunTaskRequest, StartTaskRequest};
+use ecs_placement::model::Snapshot;
+use ecs_placement::{ChangeSet, EcsError};
+use serde::Serialize;
+
+use crate::input::{Failure, read_json, read_snapshot};
+
+/// Place the tasks of a RunTask call and print the RunTask response (exit 0 even with failures).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  ecs-place run-task --cluster examples/cluster.json --request examples/run-task.json --seed 42 --explain"
+)]
+pub struct RunArgs {
+    /// The cluster snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub cluster: PathBuf,
+    /// The RunTask request (the API's request syntax, JSON).
+    #[arg(long, value_name = "FILE")]
+    pub request: PathBuf,
+    /// The seed of the tie-breaking generator: the same seed gives the same placement.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Write the cluster after the call as a snapshot file (readable by --cluster).
+    #[arg(long, value_name = "FILE")]
+    pub state_out: Option<PathBuf>,
+    /// Print a table on stderr: each instance, the check that rejected it or its strategy keys and rank.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// Runs `run-task`.
+pub fn run(args: &RunArgs) -> Result<(), Failure> {
+    let snapshot = read_snapshot(&args.cluster)?;
+    let request: RunTaskRequest = read_json(&args.request)?;
+    let outcome = if args.explain {
+        let (outcome, explanations) =
+            ecs_placement::explain_run_task(&snapshot, &request, args.seed)?;
+        eprint!("{}", crate::explain::render(&explanations));
+        outcome
+    } else {
+        ecs_placement::run_task(&snapshot, &request, args.seed)?
+    };
+    finish(
+        snapshot,
+        &outcome.response,
+        &outcome.changes,
+        args.state_out.as_deref(),
+    )
+}
+
+/// Start tasks on the instances a StartTask call names and print the response.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  ecs-place start-task --cluster examples/cluster.json --request examples/start-task.json --seed 7"
+)]
+pub struct StartArgs {
+    /// The cluster snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub cluster: PathBuf,
+    /// The StartTask request (the API's request syntax, JSON).
+    #[arg(long, value_name = "FILE")]
+    pub request: PathBuf,
+    /// The seed for task ARNs.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Write the cluster after the call as a snapshot file (readable by --cluster).
+    #[arg(long, value_name = "FILE")]
+    pub state_out: Option<PathBuf>,
+}
+
+/// Runs `start-task`.
+pub fn start(args: &StartArgs) -> Result<(), Failure> {
+    let snapshot = read_snapshot(&args.cluster)?;
+    let request: StartTaskRequest = read_json(&args.request)?;
+    let outcome = ecs_placement::start_task(&snapshot, &request, args.seed)?;
+    finish(
+        snapshot,
+        &outcome.response,
+        &outcome.changes,
+        args.state_out.as_deref(),
+    )
+}
+
+/// Writes the next state when asked, then prints the response. The state is written first so
+/// that a failure to write it leaves stdout empty, as the CLI contract says.
+fn finish(
+    mut snapshot: Snapshot,
+    response: &impl Serialize,
+    changes: &ChangeSet,
+    state_out: Option<&Path>,
+) -> Result<(), Failure> {
+    let printed = to_json(response)?;
+    if let Some(path) = state_out {
+        snapshot.apply(changes);
+        let state = to_json(&snapshot.to_file())?;
+        fs::write(path, state + "\n").map_err(|e| {
+            EcsError::client(format!("{}: cannot write the state: {e}", path.display()))
+        })?;
+    }
+    println!("{printed}");
+    Ok(())
+}
+
+fn to_json(value: &impl Serialize) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map_err(|e| EcsError::client(format!("cannot write JSON: {e}")).into())
+}

@@ -1,0 +1,379 @@
+//! Synthetic clusters and workloads, shared by the benches, the tests and the CLI
+//! (`ecs-place generate`, `ecs-place simulate --generate-workload`).
+//!
+//! Everything is a pure function of its spec and seed, drawn from the placement generator
+//! ([`SeededRng`]), so a generated cluster is the same file on every platform.
+//!
+//! The reference cluster (issue "exhaustive ECS semantics at a million placements per second"):
+//! instances over 3 Availability Zones and 8 instance types, each with 6 attributes
+//! (`ecs.instance-type`, `ecs.availability-zone`, `ecs.os-type`, `ecs.cpu-architecture`,
+//! `stack`, `team`), and running tasks spread over many groups, each group with its own task
+//! definition.
+
+use crate::aws::{
+    Attribute, Cluster, ContainerDefinition, ContainerInstance, ContainerInstanceStatus,
+    DesiredStatus, LaunchType, PlacementConstraint, PlacementConstraintType, PlacementStrategy,
+    PlacementStrategyType, PortMapping, Resource, RunTaskRequest, Task, TaskDefinition,
+    TaskDefinitionStatus, VersionInfo,
+};
+use crate::model::SnapshotFile;
+use crate::model::resources::{integer, string_set};
+use crate::placement::rng::SeededRng;
+
+/// The region of generated ARNs.
+pub const REGION: &str = "us-east-1";
+/// The account of generated ARNs.
+pub const ACCOUNT: &str = "123456789012";
+/// The name of generated clusters.
+pub const CLUSTER: &str = "bench";
+
+/// Availability Zones of generated clusters.
+pub const ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
+
+/// Instance types of generated clusters: name, CPU units, memory MiB.
+pub const INSTANCE_TYPES: [(&str, i64, i64); 8] = [
+    ("m5.large", 2048, 7680),
+    ("m5.xlarge", 4096, 15576),
+    ("m5.2xlarge", 8192, 31440),
+    ("c5.large", 2048, 3704),
+    ("c5.xlarge", 4096, 7532),
+    ("r5.large", 2048, 15712),
+    ("r5.xlarge", 4096, 31542),
+    ("t3.medium", 2048, 3840),
+];
+
+/// Task sizes of generated groups: CPU units, memory MiB.
+const TASK_SIZES: [(i64, i64); 5] = [
+    (128, 256),
+    (256, 512),
+    (256, 1024),
+    (512, 1024),
+    (1024, 2048),
+];
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterSpec {
+    /// Container instances.
+    pub instances: usize,
+    /// Running tasks placed on them (fewer when the cluster fills up).
+    pub tasks: usize,
+    /// Task groups the tasks are spread over (each with its own task definition).
+    pub groups: usize,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl ClusterSpec {
+    /// The reference workload's cluster: 5,000 instances, 20,000 tasks in 200 groups.
+    pub const REFERENCE: ClusterSpec = ClusterSpec {
+        instances: 5_000,
+        tasks: 20_000,
+        groups: 200,
+        seed: 1,
+    };
+
+    /// A cluster of `instances` instances with the reference ratios (4 tasks per instance,
+    /// 200 groups or fewer).
+    pub fn scaled(instances: usize, seed: u64) -> Self {
+        Self {
+            instances,
+            tasks: instances * 4,
+            groups: 200.min(instances.max(1)),
+            seed,
+        }
+    }
+}
+
+/// The family of the reference request's task definition.
+pub const REFERENCE_FAMILY: &str = "web";
+
+/// Generates a snapshot file.
+pub fn cluster(spec: &ClusterSpec) -> SnapshotFile {
+    let mut rng = SeededRng::from_seed(spec.seed);
+    let mut instances: Vec<GeneratedInstance> = (0..spec.instances)
+        .map(|i| GeneratedInstance::new(i, &mut rng))
+        .collect();
+    let definitions = task_definitions(spec.groups, &mut rng);
+    let tasks = place_tasks(spec, &definitions, &mut instances, &mut rng);
+    SnapshotFile {
+        cluster: Some(Cluster {
+            cluster_arn: Some(arn("cluster", CLUSTER)),
+            cluster_name: Some(CLUSTER.to_owned()),
+            status: Some("ACTIVE".to_owned()),
+            ..Cluster::default()
+        }),
+        container_instances: instances
+            .into_iter()
+            .map(GeneratedInstance::into_wire)
+            .collect(),
+        task_definitions: definitions.into_iter().map(|g| g.definition).collect(),
+        tasks,
+        capacity_providers: Vec::new(),
+    }
+}
+
+/// The reference RunTask call: ten `web` tasks on prod m5 instances, spread over zones, then
+/// bin-packed on memory.
+pub fn reference_request() -> RunTaskRequest {
+    RunTaskRequest {
+        cluster: Some(CLUSTER.to_owned()),
+        task_definition: Some(REFERENCE_FAMILY.to_owned()),
+        count: Some(10),
+        launch_type: Some(LaunchType::Ec2),
+        placement_constraints: Some(vec![PlacementConstraint {
+            kind: Some(PlacementConstraintType::MemberOf),
+            expression: Some(
+                "attribute:ecs.instance-type =~ m5.* and attribute:stack == prod".to_owned(),
+            ),
+        }]),
+        placement_strategy: Some(vec![
+            strategy(
+                PlacementStrategyType::Spread,
+                "attribute:ecs.availability-zone",
+            ),
+            strategy(PlacementStrategyType::Binpack, "memory"),
+        ]),
+        ..RunTaskRequest::default()
+    }
+}
+
+/// A strategy of the given type and field.
+pub fn strategy(kind: PlacementStrategyType, field: &str) -> PlacementStrategy {
+    PlacementStrategy {
+        kind: Some(kind),
+        field: Some(field.to_owned()),
+    }
+}
+
+/// `arn:aws:ecs:REGION:ACCOUNT:KIND/NAME`.
+fn arn(kind: &str, name: &str) -> String {
+    format!("arn:aws:ecs:{REGION}:{ACCOUNT}:{kind}/{name}")
+}
+
+/// An instance being generated, with what is left on it as tasks are added.
+struct GeneratedInstance {
+    wire: ContainerInstance,
+    cpu_left: i64,
+    memory_left: i64,
+    running: i64,
+}
+
+impl GeneratedInstance {
+    fn new(index: usize, rng: &mut SeededRng) -> Self {
+        let (kind, cpu, memory) = INSTANCE_TYPES[rng.below(INSTANCE_TYPES.len() as u64) as usize];
+        let zone = ZONES[index % ZONES.len()];
+        // Two thirds prod, as a real cluster shared with staging might be.
+        let stack = if rng.below(3) < 2 { "prod" } else { "staging" };
+        let team = format!("team-{}", rng.below(12));
+        let attributes = vec![
+            attribute("ecs.instance-type", kind),
+            attribute("ecs.availability-zone", zone),
+            attribute("ecs.os-type", "linux"),
+            attribute("ecs.cpu-architecture", "x86_64"),
+            attribute("stack", stack),
+            attribute("team", &team),
+        ];
+        let wire = ContainerInstance {
+            container_instance_arn: Some(arn(
+                "container-instance",
+                &format!("{CLUSTER}/{:032x}", index),
+            )),
+            ec2_instance_id: Some(format!("i-{:017x}", rng.next_u64() >> 4)),
+            version_info: Some(VersionInfo {
+                agent_version: Some(format!("1.{}.{}", 80 + rng.below(8), rng.below(4))),
+                ..VersionInfo::default()
+            }),
+            registered_resources: Some(vec![
+                integer("CPU", cpu),
+                integer("MEMORY", memory),
+                ports(&["22", "2375", "2376", "51678", "51679"]),
+            ]),
+            status: Some(ContainerInstanceStatus::Active),
+            agent_connected: Some(true),
+            attributes: Some(attributes),
+            registered_at: crate::aws::Timestamp::parse_iso("2026-11-01T00:00:00Z")
+                .map(|t| crate::aws::Timestamp::from_millis(t.as_millis() + index as i64 * 60_000)),
+            ..ContainerInstance::default()
+        };
+        Self {
+            wire,
+            cpu_left: cpu,
+            memory_left: memory,
+            running: 0,
+        }
+    }
+
+    fn into_wire(self) -> ContainerInstance {
+        let mut wire = self.wire;
+        let registered_ports = ports(&["22", "2375", "2376", "51678", "51679"]);
+        wire.remaining_resources = Some(vec![
+            integer("CPU", self.cpu_left),
+            integer("MEMORY", self.memory_left),
+            registered_ports,
+        ]);
+        wire.running_tasks_count = Some(self.running);
+        wire
+    }
+}
+
+fn attribute(name: &str, value: &str) -> Attribute {
+    Attribute {
+        name: name.to_owned(),
+        value: Some(value.to_owned()),
+        ..Attribute::default()
+    }
+}
+
+fn ports(ports: &[&str]) -> Resource {
+    string_set("PORTS", ports.iter().map(|p| (*p).to_owned()).collect())
+}
+
+/// A generated group: its name, task definition and task size.
+struct GeneratedGroup {
+    group: String,
+    definition: TaskDefinition,
+    cpu: i64,
+    memory: i64,
+}
+
+/// The reference `web` definition first, then one definition per group.
+fn task_definitions(groups: usize, rng: &mut SeededRng) -> Vec<GeneratedGroup> {
+    let mut definitions = vec![definition(REFERENCE_FAMILY, "service:web", 256, 512)];
+    for index in 0..groups {
+        let (cpu, memory) = TASK_SIZES[rng.below(TASK_SIZES.len() as u64) as usize];
+        let family = format!("svc-{index:03}");
+        let group = format!("service:{family}");
+        definitions.push(definition(&family, &group, cpu, memory));
+    }
+    definitions
+}
+
+fn definition(family: &str, group: &str, cpu: i64, memory: i64) -> GeneratedGroup {
+    let definition = TaskDefinition {
+        task_definition_arn: Some(arn("task-definition", &format!("{family}:1"))),
+        family: Some(family.to_owned()),
+        revision: Some(1),
+        status: Some(TaskDefinitionStatus::Active),
+        container_definitions: Some(vec![ContainerDefinition {
+            name: Some("app".to_owned()),
+            image: Some(format!("registry.example/{family}:1")),
+            cpu: Some(cpu),
+            memory: Some(memory),
+            essential: Some(true),
+            port_mappings: Some(vec![PortMapping {
+                container_port: Some(8080),
+                host_port: Some(0),
+                ..PortMapping::default()
+            }]),
+            ..ContainerDefinition::default()
+        }]),
+        ..TaskDefinition::default()
+    };
+    GeneratedGroup {
+        group: group.to_owned(),
+        definition,
+        cpu,
+        memory,
+    }
+}
+
+/// Places `spec.tasks` tasks of the groups (not the reference family) on random instances with
+/// room; a task that finds no room in a few tries is dropped, so a small cluster fills up
+/// instead of looping.
+fn place_tasks(
+    spec: &ClusterSpec,
+    groups: &[GeneratedGroup],
+    instances: &mut [GeneratedInstance],
+    rng: &mut SeededRng,
+) -> Vec<Task> {
+    let service_groups = &groups[1..];
+    let mut tasks = Vec::with_capacity(spec.tasks);
+    if instances.is_empty() || service_groups.is_empty() {
+        return tasks;
+    }
+    for index in 0..spec.tasks {
+        let group = &service_groups[rng.below(service_groups.len() as u64) as usize];
+        for _attempt in 0..4 {
+            let position = rng.below(instances.len() as u64) as usize;
+            let instance = &mut instances[position];
+            if instance.cpu_left < group.cpu || instance.memory_left < group.memory {
+                continue;
+            }
+            instance.cpu_left -= group.cpu;
+            instance.memory_left -= group.memory;
+            instance.running += 1;
+            tasks.push(task(index, group, instance));
+            break;
+        }
+    }
+    tasks
+}
+
+fn task(index: usize, group: &GeneratedGroup, instance: &GeneratedInstance) -> Task {
+    Task {
+        task_arn: Some(arn("task", &format!("{CLUSTER}/{index:032x}"))),
+        cluster_arn: Some(arn("cluster", CLUSTER)),
+        task_definition_arn: group.definition.task_definition_arn.clone(),
+        container_instance_arn: instance.wire.container_instance_arn.clone(),
+        group: Some(group.group.clone()),
+        launch_type: Some(LaunchType::Ec2),
+        cpu: Some(group.cpu.to_string()),
+        memory: Some(group.memory.to_string()),
+        last_status: Some("RUNNING".to_owned()),
+        desired_status: Some(DesiredStatus::Running),
+        ..Task::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Snapshot;
+
+    #[test]
+    fn the_same_seed_gives_the_same_cluster() {
+        let spec = ClusterSpec::scaled(50, 3);
+        assert_eq!(cluster(&spec), cluster(&spec));
+        assert_ne!(cluster(&spec), cluster(&ClusterSpec { seed: 4, ..spec }));
+    }
+
+    #[test]
+    fn a_generated_cluster_loads_and_is_consistent() {
+        let spec = ClusterSpec::scaled(300, 9);
+        let snapshot = match Snapshot::try_from(cluster(&spec)) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("generated cluster does not load: {error}"),
+        };
+        assert_eq!(snapshot.instances().len(), 300);
+        let placed = snapshot.tasks().len();
+        assert!(
+            placed > 1000 && placed <= 1200,
+            "{placed} tasks placed of 1200"
+        );
+        let running: u32 = snapshot
+            .instances()
+            .iter()
+            .map(|i| i.running_tasks_count)
+            .sum();
+        assert_eq!(running as usize, placed);
+        for instance in snapshot.instances() {
+            assert!(instance.remaining.cpu >= 0 && instance.remaining.memory >= 0);
+            assert_eq!(instance.attributes.len(), 6);
+        }
+    }
+
+    #[test]
+    fn the_reference_request_places_ten_tasks() {
+        let snapshot = match Snapshot::try_from(cluster(&ClusterSpec::scaled(200, 1))) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("{error}"),
+        };
+        let outcome = crate::run_task(&snapshot, &reference_request(), 0);
+        let Ok(outcome) = outcome else {
+            panic!("reference request failed: {outcome:?}");
+        };
+        assert_eq!(outcome.response.tasks.len(), 10);
+        assert!(outcome.response.failures.is_empty());
+    }
+}

@@ -1,0 +1,247 @@
+//! State changes: what a call did to the cluster, applying it to a snapshot, and stopping a
+//! task again.
+//!
+//! A [`ChangeSet`] lists the tasks a call placed, each with what it holds. Applying it costs
+//! time proportional to the number of tasks: each one takes its CPU, memory, ports and GPU ids
+//! from its instance, raises the instance's `runningTasksCount`, joins the task map and the
+//! group index. [`stop_task`] undoes exactly that for one task.
+
+use crate::aws::{DesiredStatus, Task};
+use crate::error::EcsError;
+use crate::model::{Instance, Resources};
+use crate::model::{Snapshot, TaskRecord, TaskUsage};
+
+/// One task a call placed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedTask {
+    /// The task as the response describes it (its ARN, instance ARN and group are read from it).
+    pub task: Task,
+    /// What it holds on its instance (nothing for Fargate).
+    pub usage: TaskUsage,
+    /// Its group.
+    pub group: String,
+}
+
+/// The tasks a call placed, in placement order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChangeSet {
+    /// The placed tasks.
+    pub tasks: Vec<PlacedTask>,
+}
+
+impl ChangeSet {
+    /// Whether the call placed nothing.
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+}
+
+impl Snapshot {
+    /// Applies a call's changes in place. A task whose ARN is already in the snapshot is
+    /// skipped, so applying the same change set twice does not reserve twice.
+    pub fn apply(&mut self, changes: &ChangeSet) {
+        for placed in &changes.tasks {
+            self.apply_placed(placed);
+        }
+    }
+
+    /// Applies one placed task (see [`Snapshot::apply`]).
+    pub(crate) fn apply_placed(&mut self, placed: &PlacedTask) {
+        let arn = placed.task.task_arn.clone().unwrap_or_default();
+        if self.tasks.contains_key(&arn) {
+            return;
+        }
+        let position = placed
+            .task
+            .container_instance_arn
+            .as_deref()
+            .and_then(|a| self.instance_position(a));
+        if let Some(instance) = position.and_then(|p| self.instances.get_mut(p as usize)) {
+            take_usage(&mut instance.remaining, &placed.usage);
+            instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
+        }
+        let group = self.intern_group(&placed.group);
+        self.index_task(TaskRecord {
+            wire: placed.task.clone(),
+            instance: position,
+            group,
+            running: true,
+            usage: placed.usage.clone(),
+        });
+    }
+}
+
+/// Stops a task: desired status STOPPED, and everything it held on its instance released
+/// (CPU, memory, ports, GPU ids, `runningTasksCount`, its place in the group index).
+/// Stopping a task that is already stopped changes nothing.
+pub fn stop_task(snapshot: &mut Snapshot, task_arn: &str) -> Result<(), EcsError> {
+    let Some(record) = snapshot.tasks.get_mut(task_arn) else {
+        return Err(EcsError::invalid_parameter(format!(
+            "The referenced task was not found: {task_arn}"
+        )));
+    };
+    if !record.running {
+        return Ok(());
+    }
+    record.running = false;
+    record.wire.desired_status = Some(DesiredStatus::Stopped);
+    let (group, position, usage) = (record.group, record.instance, record.usage.clone());
+    if let Some(position) = position {
+        if let Some(instance) = snapshot.instances.get_mut(position as usize) {
+            release_usage(instance, &usage);
+            instance.running_tasks_count = instance.running_tasks_count.saturating_sub(1);
+        }
+        snapshot.count_group(group, position, -1);
+    }
+    Ok(())
+}
+
+/// Takes one task's usage from an instance's remaining resources: CPU and memory subtracted,
+/// host ports reserved, its GPU ids no longer free.
+fn take_usage(remaining: &mut Resources, usage: &TaskUsage) {
+    // Saturating: a change set built by hand must not overflow (and panic) on odd amounts.
+    remaining.cpu = remaining.cpu.saturating_sub(usage.cpu);
+    remaining.memory = remaining.memory.saturating_sub(usage.memory);
+    for &port in &usage.ports_tcp {
+        remaining.ports_tcp.insert(port);
+    }
+    for &port in &usage.ports_udp {
+        remaining.ports_udp.insert(port);
+    }
+    remaining.gpus.retain(|id| !usage.gpu_ids.contains(id));
+}
+
+/// Gives one task's usage back to its instance. Ports the agent registered stay reserved; GPU
+/// ids return in the instance's registered order, so "lowest free id" stays well defined.
+fn release_usage(instance: &mut Instance, usage: &TaskUsage) {
+    let Instance {
+        remaining,
+        registered,
+        ..
+    } = instance;
+    remaining.cpu = remaining.cpu.saturating_add(usage.cpu);
+    remaining.memory = remaining.memory.saturating_add(usage.memory);
+    for &port in &usage.ports_tcp {
+        if !registered.ports_tcp.contains(port) {
+            remaining.ports_tcp.remove(port);
+        }
+    }
+    for &port in &usage.ports_udp {
+        if !registered.ports_udp.contains(port) {
+            remaining.ports_udp.remove(port);
+        }
+    }
+    restore_gpus(remaining, registered, &usage.gpu_ids);
+}
+
+fn restore_gpus(remaining: &mut Resources, registered: &Resources, returned: &[String]) {
+    let free: Vec<String> = registered
+        .gpus
+        .iter()
+        .filter(|id| remaining.gpus.contains(id) || returned.contains(id))
+        .cloned()
+        .collect();
+    // Ids the snapshot listed as free without registering them are kept after the others.
+    let unregistered: Vec<String> = remaining
+        .gpus
+        .iter()
+        .chain(returned)
+        .filter(|id| !registered.gpus.contains(id))
+        .cloned()
+        .collect();
+    remaining.gpus = free;
+    for id in unregistered {
+        if !remaining.gpus.contains(&id) {
+            remaining.gpus.push(id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::placement::pipeline::run_task;
+    use crate::placement::test_support::{instance, run_request, snapshot};
+
+    fn gpu_instance() -> serde_json::Value {
+        instance(
+            "a",
+            0,
+            0,
+            json!({"registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 2048},
+                {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["22"]},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": ["g0", "g1", "g2"]}]}),
+        )
+    }
+
+    #[test]
+    fn apply_reserves_everything_and_stop_releases_it() {
+        let original = snapshot(vec![gpu_instance()], vec![], 1);
+        let outcome = run_task(&original, &run_request(json!({"count": 1})), 3)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outcome.changes.tasks.len(), 1);
+        let mut next = original.clone();
+        next.apply(&outcome.changes);
+        let after = &next.instances()[0];
+        assert_eq!(
+            (after.remaining.cpu, after.remaining.memory),
+            (2048 - 256, 2048 - 512)
+        );
+        assert!(after.remaining.ports_tcp.contains(80));
+        assert_eq!(after.remaining.gpus, vec!["g1", "g2"]);
+        assert_eq!(after.running_tasks_count, 1);
+        let group = next
+            .group_id("family:app")
+            .unwrap_or_else(|| panic!("group interned"));
+        assert_eq!(after.group_count(group), 1);
+        assert_eq!(next.tasks().len(), 1);
+
+        // Applying the same changes again changes nothing.
+        let twice = next.clone();
+        next.apply(&outcome.changes);
+        assert_eq!(
+            next.instances()[0].remaining,
+            twice.instances()[0].remaining
+        );
+
+        let arn = outcome.changes.tasks[0]
+            .task
+            .task_arn
+            .clone()
+            .unwrap_or_default();
+        stop_task(&mut next, &arn).unwrap_or_else(|e| panic!("{e}"));
+        let restored = &next.instances()[0];
+        assert_eq!(restored.remaining, original.instances()[0].remaining);
+        assert_eq!(restored.running_tasks_count, 0);
+        assert_eq!(restored.group_count(group), 0);
+        assert_eq!(
+            next.tasks()[arn.as_str()].wire.desired_status,
+            Some(DesiredStatus::Stopped)
+        );
+        // Stopping again is a no-op; an unknown task is an error.
+        stop_task(&mut next, &arn).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            next.instances()[0].remaining,
+            original.instances()[0].remaining
+        );
+        assert!(stop_task(&mut next, "arn:aws:ecs:us-east-1:1:task/prod/nope").is_err());
+    }
+
+    #[test]
+    fn released_gpus_return_in_registered_order() {
+        let mut remaining = Resources {
+            gpus: vec!["g2".into()],
+            ..Resources::default()
+        };
+        let registered = Resources {
+            gpus: vec!["g0".into(), "g1".into(), "g2".into()],
+            ..Resources::default()
+        };
+        restore_gpus(&mut remaining, &registered, &["g1".into(), "g0".into()]);
+        assert_eq!(remaining.gpus, vec!["g0", "g1", "g2"]);
+    }
+}

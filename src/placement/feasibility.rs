@@ -1,0 +1,403 @@
+//! Feasibility: whether one instance can take one task now, and if not, the one reason ECS
+//! reports for it (DECISIONS 18, 29–33).
+//!
+//! Checks run in a fixed order and the first failing one is the instance's reason: `AGENT`,
+//! `ATTRIBUTE`, `RESOURCE:CPU`, `RESOURCE:MEMORY`, `RESOURCE:PORTS`, `RESOURCE:GPU`, then
+//! `memberOf` (every expression, ANDed), then `distinctInstance`. Instances whose status is not
+//! ACTIVE are not judged at all: ECS skips them without a failure entry.
+
+use crate::aws::{Attribute, TaskDefinition};
+use crate::error::EcsError;
+use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
+
+use super::capacity::Pool;
+use super::inputs::{CompiledExpression, Constraint, GpuDemand, TaskDemand, compile_member_of};
+
+/// Why an instance cannot take a task: the `reason` of a failure entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rejection {
+    /// The instance is ACTIVE but its agent is disconnected.
+    Agent,
+    /// The instance lacks an attribute the task definition requires.
+    Attribute,
+    /// Not enough CPU units left.
+    Cpu,
+    /// Not enough memory left.
+    Memory,
+    /// A host port (TCP or UDP) the task needs is reserved.
+    Ports,
+    /// Not enough free GPUs.
+    Gpu,
+    /// A `memberOf` expression is false for the instance.
+    MemberOf,
+    /// The instance already runs a task of the group.
+    DistinctInstance,
+}
+
+impl Rejection {
+    /// The reason exactly as it appears in `failures[].reason`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Agent => "AGENT",
+            Self::Attribute => "ATTRIBUTE",
+            Self::Cpu => "RESOURCE:CPU",
+            Self::Memory => "RESOURCE:MEMORY",
+            Self::Ports => "RESOURCE:PORTS",
+            Self::Gpu => "RESOURCE:GPU",
+            Self::MemberOf => "MemberOf placement constraint unsatisfied.",
+            Self::DistinctInstance => "DistinctInstance placement constraint unsatisfied.",
+        }
+    }
+}
+
+/// One `requiresAttributes` entry resolved against the snapshot.
+#[derive(Debug, Clone)]
+struct RequiredAttribute {
+    /// `None` when no instance has an attribute of that name (so none qualifies).
+    name: Option<AttrNameId>,
+    /// The value the instance must hold, when the task definition gives one.
+    value: Option<String>,
+}
+
+/// Everything the checks need about the task, resolved once per call.
+#[derive(Debug, Clone)]
+pub struct Requirements {
+    demand: TaskDemand,
+    attributes: Vec<RequiredAttribute>,
+    member_of: Vec<CompiledExpression>,
+    distinct_instance: bool,
+}
+
+impl Requirements {
+    /// Resolves the task definition's required attributes and compiles every `memberOf`
+    /// expression against `snapshot` (whose group names must already include the call's).
+    pub fn new(
+        snapshot: &Snapshot,
+        definition: &TaskDefinition,
+        demand: &TaskDemand,
+        constraints: &[Constraint],
+    ) -> Result<Self, EcsError> {
+        let mut member_of = Vec::new();
+        let mut distinct_instance = false;
+        for constraint in constraints {
+            match constraint {
+                Constraint::MemberOf { expression, .. } => {
+                    member_of.push(compile_member_of(snapshot, expression)?)
+                }
+                Constraint::DistinctInstance => distinct_instance = true,
+            }
+        }
+        Ok(Self {
+            demand: demand.clone(),
+            attributes: required_attributes(snapshot, definition),
+            member_of,
+            distinct_instance,
+        })
+    }
+
+    /// Requirements with only resources and attributes (StartTask: no constraints).
+    pub fn resources_only(
+        snapshot: &Snapshot,
+        definition: &TaskDefinition,
+        demand: &TaskDemand,
+    ) -> Self {
+        Self {
+            demand: demand.clone(),
+            attributes: required_attributes(snapshot, definition),
+            member_of: Vec::new(),
+            distinct_instance: false,
+        }
+    }
+
+    /// What one task reserves.
+    pub fn demand(&self) -> &TaskDemand {
+        &self.demand
+    }
+}
+
+/// The task definition's `requiresAttributes`, resolved to the snapshot's attribute ids.
+fn required_attributes(snapshot: &Snapshot, definition: &TaskDefinition) -> Vec<RequiredAttribute> {
+    definition
+        .requires_attributes
+        .iter()
+        .flatten()
+        .map(|attribute: &Attribute| RequiredAttribute {
+            name: snapshot.attribute_name_id(&attribute.name),
+            value: attribute.value.clone(),
+        })
+        .collect()
+}
+
+/// Judges the ACTIVE instance at `position` for one task of `group` (`None` when no task of
+/// the group exists anywhere yet). The first failing check, in the documented order, wins.
+pub fn check(
+    snapshot: &Snapshot,
+    position: u32,
+    requirements: &Requirements,
+    group: Option<GroupId>,
+) -> Result<(), Rejection> {
+    let Some(instance) = snapshot.instances().get(position as usize) else {
+        return Err(Rejection::Agent);
+    };
+    if !instance.agent_connected {
+        return Err(Rejection::Agent);
+    }
+    check_attributes(snapshot, instance, requirements)?;
+    check_resources(instance, &requirements.demand)?;
+    if !requirements
+        .member_of
+        .iter()
+        .all(|expression| expression.matches(snapshot, position as usize))
+    {
+        return Err(Rejection::MemberOf);
+    }
+    let hosts_group = group.is_some_and(|g| instance.group_count(g) > 0);
+    if requirements.distinct_instance && hosts_group {
+        return Err(Rejection::DistinctInstance);
+    }
+    Ok(())
+}
+
+/// The `ATTRIBUTE` check: every required attribute present (with its value, when given).
+pub fn check_attributes(
+    snapshot: &Snapshot,
+    instance: &Instance,
+    requirements: &Requirements,
+) -> Result<(), Rejection> {
+    let satisfied = |required: &RequiredAttribute| {
+        let Some(held) = required.name.and_then(|name| instance.attribute(name)) else {
+            return false;
+        };
+        match (&required.value, held) {
+            (None, _) => true,
+            (Some(want), Some(have)) => snapshot.attribute_value(have) == want,
+            (Some(_), None) => false,
+        }
+    };
+    if requirements.attributes.iter().all(satisfied) {
+        Ok(())
+    } else {
+        Err(Rejection::Attribute)
+    }
+}
+
+/// The resource checks in order: CPU, memory, ports (TCP then UDP), GPUs.
+pub fn check_resources(instance: &Instance, demand: &TaskDemand) -> Result<(), Rejection> {
+    let remaining = &instance.remaining;
+    if remaining.cpu < signed(demand.cpu) {
+        return Err(Rejection::Cpu);
+    }
+    if remaining.memory < signed(demand.memory_mib) {
+        return Err(Rejection::Memory);
+    }
+    let tcp_taken = demand
+        .tcp_ports
+        .iter()
+        .any(|&p| remaining.ports_tcp.contains(p));
+    let udp_taken = demand
+        .udp_ports
+        .iter()
+        .any(|&p| remaining.ports_udp.contains(p));
+    if tcp_taken || udp_taken {
+        return Err(Rejection::Ports);
+    }
+    let free = remaining.gpus.len();
+    let enough = match demand.gpus {
+        GpuDemand::Count(n) => free >= n as usize,
+        GpuDemand::All { at_least } => free >= at_least as usize,
+    };
+    if !enough {
+        return Err(Rejection::Gpu);
+    }
+    Ok(())
+}
+
+/// A demand as the model's signed amounts (saturating: no instance has 2^63 units).
+fn signed(amount: u64) -> i64 {
+    i64::try_from(amount).unwrap_or(i64::MAX)
+}
+
+impl serde::Serialize for Rejection {
+    /// The wire reason string.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Why a route had no instance to judge at all (reported once, naming the provider or cluster).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shortfall {
+    /// The capacity provider has no instance in the cluster.
+    EmptyCapacityProvider,
+    /// The route's instances exist but none is ACTIVE.
+    NoActiveInstances,
+}
+
+impl Shortfall {
+    /// The reason as ECS words it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EmptyCapacityProvider => "EMPTY CAPACITY PROVIDER",
+            Self::NoActiveInstances => "NO ACTIVE INSTANCES",
+        }
+    }
+}
+
+/// Why `pool` offered no instance: a provider pool without instances is empty; anything else
+/// had instances, none ACTIVE (or none at all for a launch type).
+pub fn shortfall(snapshot: &Snapshot, pool: &Pool) -> Shortfall {
+    let membership = pool.membership(snapshot);
+    let has_members = snapshot
+        .instances()
+        .iter()
+        .any(|instance| membership.contains(instance));
+    match pool {
+        Pool::Provider(_) if !has_members => Shortfall::EmptyCapacityProvider,
+        _ => Shortfall::NoActiveInstances,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::placement::inputs::validate_run_task;
+    use crate::placement::inputs::validation_context;
+    use crate::placement::test_support::{instance, run_request, snapshot};
+
+    fn requirements(snapshot: &Snapshot, request: serde_json::Value) -> Requirements {
+        let plan = validate_run_task(&run_request(request), &validation_context(snapshot))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Requirements::new(
+            snapshot,
+            &plan.task_definition,
+            &plan.demand,
+            &plan.constraints,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn reasons_have_their_exact_wire_strings() {
+        let all = [
+            (Rejection::Agent, "AGENT"),
+            (Rejection::Attribute, "ATTRIBUTE"),
+            (Rejection::Cpu, "RESOURCE:CPU"),
+            (Rejection::Memory, "RESOURCE:MEMORY"),
+            (Rejection::Ports, "RESOURCE:PORTS"),
+            (Rejection::Gpu, "RESOURCE:GPU"),
+            (
+                Rejection::MemberOf,
+                "MemberOf placement constraint unsatisfied.",
+            ),
+            (
+                Rejection::DistinctInstance,
+                "DistinctInstance placement constraint unsatisfied.",
+            ),
+        ];
+        for (rejection, text) in all {
+            assert_eq!(rejection.as_str(), text);
+        }
+    }
+
+    #[test]
+    fn the_first_failing_check_in_order_is_the_reason() {
+        let cluster = snapshot(
+            vec![
+                // Disconnected and too small: AGENT comes first.
+                instance("a", 10, 10, json!({"agentConnected": false})),
+                // Too little CPU and memory: CPU comes before memory.
+                instance("b", 10, 10, json!({})),
+                instance("c", 1024, 10, json!({})),
+                // Port 80 reserved by the agent.
+                instance(
+                    "d",
+                    1024,
+                    1024,
+                    json!({"registeredResources": [
+                    {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+                    {"name": "MEMORY", "type": "INTEGER", "integerValue": 1024},
+                    {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["80"]}]}),
+                ),
+                // Fits, but in the wrong zone for memberOf.
+                instance(
+                    "e",
+                    1024,
+                    1024,
+                    json!({"attributes": [
+                    {"name": "ecs.availability-zone", "value": "us-east-1b"}]}),
+                ),
+                instance("f", 1024, 1024, json!({})),
+            ],
+            vec![],
+            0,
+        );
+        let needs = requirements(
+            &cluster,
+            json!({"placementConstraints": [
+                {"type": "memberOf", "expression": "attribute:ecs.availability-zone == us-east-1a"}]}),
+        );
+        let verdicts: Vec<_> = (0..6).map(|p| check(&cluster, p, &needs, None)).collect();
+        assert_eq!(
+            verdicts,
+            vec![
+                Err(Rejection::Agent),
+                Err(Rejection::Cpu),
+                Err(Rejection::Memory),
+                Err(Rejection::Ports),
+                Err(Rejection::MemberOf),
+                Ok(())
+            ]
+        );
+    }
+
+    #[test]
+    fn distinct_instance_counts_running_tasks_of_the_group_only() {
+        let task = |id: &str, group: &str, desired: &str| {
+            json!({"taskArn": format!("arn:aws:ecs:us-east-1:123456789012:task/prod/{id}"),
+                   "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/a",
+                   "group": group, "desiredStatus": desired, "cpu": "1", "memory": "1"})
+        };
+        let cluster = snapshot(
+            vec![instance("a", 4096, 4096, json!({}))],
+            vec![
+                task("t1", "family:other", "RUNNING"),
+                task("t2", "family:app", "STOPPED"),
+            ],
+            0,
+        );
+        let needs = requirements(
+            &cluster,
+            json!({"placementConstraints": [{"type": "distinctInstance"}]}),
+        );
+        let group = cluster.group_id("family:app");
+        assert_eq!(check(&cluster, 0, &needs, group), Ok(()));
+        let other = cluster.group_id("family:other");
+        assert_eq!(
+            check(&cluster, 0, &needs, other),
+            Err(Rejection::DistinctInstance)
+        );
+    }
+
+    #[test]
+    fn gpus_are_counted_against_the_free_ids() {
+        let with_gpus = |ids: serde_json::Value| {
+            json!({"registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": ids}]})
+        };
+        let cluster = snapshot(
+            vec![
+                instance("a", 0, 0, with_gpus(json!(["g0"]))),
+                instance("b", 0, 0, with_gpus(json!(["g0", "g1"]))),
+            ],
+            vec![],
+            2,
+        );
+        let needs = requirements(&cluster, json!({}));
+        assert_eq!(check(&cluster, 0, &needs, None), Err(Rejection::Gpu));
+        assert_eq!(check(&cluster, 1, &needs, None), Ok(()));
+    }
+}

@@ -1,0 +1,36 @@
+//! Task placement: RunTask and StartTask computed offline, exactly and deterministically.
+//!
+//! The pipeline (composed in [`pipeline`]) is a chain of small stages, each a module:
+//!
+//! | stage | module | owns |
+//! |---|---|---|
+//! | inputs | [`inputs`] | the validated call and `memberOf` predicates (from `request`/`query`) |
+//! | capacity split | [`capacity`] | which launch type or provider each task takes; instance pools |
+//! | feasibility | [`feasibility`] | per instance: fits or the one reason it does not |
+//! | strategies | [`strategy`] | integer keys per candidate, lexicographic choice, seeded ties |
+//! | randomness | [`rng`] | the portable seeded generator |
+//! | state change | [`changes`] | the change set, `Snapshot::apply`, `stop_task` |
+//! | response | [`response`] | the RunTask `Task` shape and `failures` |
+//! | StartTask | [`start_task`](mod@start_task) | explicit instances, `MISSING` / `INACTIVE` |
+//!
+//! Nothing here mutates its input or reads a clock or the OS: the same snapshot, request and
+//! seed give byte-identical output everywhere.
+
+pub mod capacity;
+pub mod changes;
+pub mod feasibility;
+pub mod inputs;
+pub mod pipeline;
+pub mod response;
+pub mod rng;
+mod scratch;
+pub mod start_task;
+pub mod strategy;
+#[cfg(test)]
+mod test_support;
+
+pub use changes::{ChangeSet, PlacedTask, stop_task};
+pub use pipeline::{
+    InstanceExplanation, RunTaskOutcome, Skip, TaskExplanation, Verdict, explain_run_task, run_task,
+};
+pub use start_task::start_task;
