@@ -390,7 +390,11 @@ fn hostile_input_fails_fast_without_overflow() {
     assert!(many.len() <= 2000);
     let e = error(&many);
     assert_eq!(e.kind, QueryErrorKind::RegexTooLarge);
-    assert_eq!(e.span, 67..74, "points at the third pattern, which goes over");
+    assert_eq!(
+        e.span,
+        67..74,
+        "points at the third pattern, which goes over"
+    );
     rejects_quickly(&many, QueryErrorKind::RegexTooLarge);
 }
 
