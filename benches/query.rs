@@ -148,31 +148,48 @@ fn hostile(c: &mut Criterion) {
             b.iter(|| Expression::parse(black_box(text)))
         });
     }
-    // Patterns just under the expansion budget, which the regex engine itself compiles (or
-    // refuses at its size limit): the slowest a pattern can make parsing.
+    // Patterns just under the expansion budget: parsing checks them without compiling;
+    // compiling builds the automaton (or stops at the size limit), the slowest step there is.
     let near_limit = [
-        ("regex-near-limit-literal", "attribute:a =~ 'a{10000}'"),
-        (
-            "regex-near-limit-unicode-property",
-            "attribute:a =~ '\\p{L}{2}'",
-        ),
-        ("regex-near-limit-any", "attribute:a =~ '.{50}'"),
-        (
-            "regex-near-limit-negated-class",
-            "attribute:a =~ '[^a]{50}'",
-        ),
-        (
-            "regex-near-limit-wide-class",
-            "attribute:a =~ '[\\x{0}-\\x{10FFFF}]{50}'",
-        ),
-        (
-            "regex-ascii-classes",
-            "attribute:a =~ '\\w{50}\\d{50}\\s{50}\\W{40}'",
-        ),
+        ("regex-near-limit-literal", "a{10000}"),
+        ("regex-near-limit-unicode-property", "\\p{L}{2}"),
+        ("regex-near-limit-any", ".{50}"),
+        ("regex-near-limit-negated-class", "[^a]{50}"),
+        ("regex-near-limit-wide-class", "[\\x{0}-\\x{10FFFF}]{50}"),
+        ("regex-ascii-classes", "\\w{50}\\d{50}\\s{50}\\W{40}"),
     ];
-    for (name, text) in near_limit {
-        c.bench_function(&format!("query/hostile/{name}"), |b| {
-            b.iter(|| Expression::parse(black_box(text)))
+    let snapshot = cluster();
+    // The longest valid expressions: 2,000 characters of comparisons or of patterns.
+    let many_comparisons = vec!["attribute:stack == prod"; 74].join(" or ");
+    let many_patterns = vec!["attribute:stack =~ 'p.*d'"; 68].join(" or ");
+    // The heaviest patterns the expression budget admits.
+    let heaviest = vec!["attribute:stack =~ '\\p{L}{2}'"; 5].join(" or ");
+    for (name, text) in [
+        ("2kb-of-comparisons", many_comparisons),
+        ("2kb-of-patterns", many_patterns),
+        ("budget-of-heavy-patterns", heaviest),
+    ] {
+        assert!(text.len() <= 2000, "{name}");
+        let Ok(expression) = Expression::parse(&text) else {
+            panic!("{name} parses");
+        };
+        c.bench_function(&format!("query/hostile/parse/{name}"), |b| {
+            b.iter(|| Expression::parse(black_box(&text)))
+        });
+        c.bench_function(&format!("query/hostile/compile/{name}"), |b| {
+            b.iter(|| expression.compile(black_box(&snapshot)))
+        });
+    }
+    for (name, pattern) in near_limit {
+        let text = format!("attribute:ecs.instance-type =~ '{pattern}'");
+        let Ok(expression) = Expression::parse(&text) else {
+            panic!("{name} is within the budget and parses");
+        };
+        c.bench_function(&format!("query/hostile/parse/{name}"), |b| {
+            b.iter(|| Expression::parse(black_box(&text)))
+        });
+        c.bench_function(&format!("query/hostile/compile/{name}"), |b| {
+            b.iter(|| expression.compile(black_box(&snapshot)))
         });
     }
 }

@@ -15,7 +15,7 @@ use std::ops::Range;
 use super::ast::{Argument, Arity, Comparison, Node, NodeKind, Operator, Subject, Value};
 use super::error::{Expected, QueryError, QueryErrorKind, describe_expected};
 use super::lexer::{Lexer, Token, TokenKind};
-use super::regex::MAX_EXPANDED_ITEMS;
+use super::regex::MAX_EXPRESSION_EXPANDED_ITEMS;
 use super::typed;
 
 /// The longest expression ECS accepts, in characters (decision 15).
@@ -199,13 +199,13 @@ impl Parser<'_> {
 
     fn add_pattern_weight(&mut self, weight: u64, value: &Value) -> Result<(), QueryError> {
         self.pattern_weight = self.pattern_weight.saturating_add(weight);
-        if self.pattern_weight > MAX_EXPANDED_ITEMS {
+        if self.pattern_weight > MAX_EXPRESSION_EXPANDED_ITEMS {
             return Err(QueryError::new(
                 QueryErrorKind::RegexTooLarge,
                 value.span.clone(),
                 format!(
                     "the patterns of this expression together expand to more than \
-                     {MAX_EXPANDED_ITEMS} items; simplify them"
+                     {MAX_EXPRESSION_EXPANDED_ITEMS} items; simplify them"
                 ),
             ));
         }

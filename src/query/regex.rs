@@ -23,10 +23,14 @@ const REGEX_SIZE_LIMIT: usize = 1 << 18;
 /// Lazy DFA cache limit, in bytes.
 const REGEX_DFA_SIZE_LIMIT: usize = 1 << 20;
 
-/// The most pattern items counted repetitions may expand to (`(ab){3}` is 6), in one pattern
-/// and in all the patterns of one expression. Checked before compiling, so `(a{1000}){1000}`
-/// fails at once instead of compiling up to the size limit.
+/// The most pattern items counted repetitions may expand to in one pattern (`(ab){3}` is 6).
+/// Checked before compiling, so `(a{1000}){1000}` fails at once instead of compiling up to the
+/// size limit.
 pub const MAX_EXPANDED_ITEMS: u64 = 10_000;
+
+/// The same bound for all the patterns of one expression together: room for every pattern a
+/// real expression holds (a 2000-character one fits about 100), not for many heavy ones.
+pub const MAX_EXPRESSION_EXPANDED_ITEMS: u64 = 50_000;
 
 /// Checks the pattern of `value` without compiling it: Java-only constructs, the expansion
 /// budget and the syntax. Gives the pattern's expanded size, for the expression's budget.
