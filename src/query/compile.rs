@@ -23,6 +23,7 @@ use crate::model::{AttrNameId, Snapshot};
 use super::Expression;
 use super::ast::{Argument, Comparison, Node, NodeKind, Operator, Subject, Value};
 use super::error::QueryError;
+use super::parser::check_operator_allowed;
 use super::regex::build_regex;
 use super::typed::{Version, date_value, integer_value, parse_number, version_value};
 
@@ -247,10 +248,14 @@ impl Compiler<'_> {
         let Comparison {
             subject,
             operator,
+            operator_span,
             argument,
             ..
         } = comparison;
         let operator = *operator;
+        // Parsed trees passed this check already; hand-built ones (`Expression::from_root`)
+        // get the same error instead of an invented meaning.
+        check_operator_allowed(subject, operator, operator_span)?;
         match subject {
             Subject::Attribute(name) => self.attribute(name, operator, argument),
             Subject::TaskGroup => group_test(operator, argument).map(Predicate::Group),
@@ -495,4 +500,37 @@ fn malformed(operator: Operator) -> QueryError {
         0..0,
         format!("`{}` has an argument of the wrong form", operator.symbol()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::query::QueryErrorKind;
+
+    #[test]
+    fn hand_built_trees_get_the_parsers_checks() {
+        let snapshot = Snapshot::from_json(r#"{"containerInstances": []}"#).unwrap();
+        let comparison = |subject, operator, argument| {
+            Expression::from_root(Node::new(NodeKind::Comparison(Comparison {
+                subject,
+                subject_span: 0..0,
+                operator,
+                operator_span: 0..0,
+                argument,
+            })))
+        };
+        let not_allowed = comparison(Subject::AgentVersion, Operator::Exists, Argument::None);
+        let error = not_allowed.compile(&snapshot).unwrap_err();
+        assert_eq!(error.kind, QueryErrorKind::OperatorNotAllowed);
+        let bad_date = comparison(
+            Subject::RegisteredAt,
+            Operator::Less,
+            Argument::Value(Value::new("yesterday")),
+        );
+        let error = bad_date.compile(&snapshot).unwrap_err();
+        assert_eq!(error.kind, QueryErrorKind::InvalidDate);
+        let no_children = Expression::from_root(Node::new(NodeKind::And(Vec::new())));
+        assert_eq!(no_children.compile(&snapshot).unwrap().instance_count(), 0);
+    }
 }

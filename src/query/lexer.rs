@@ -3,7 +3,7 @@
 //! The same characters mean different things at different places: `t2.*` after `=~` is one
 //! value, `service:production` after `==` is a value and not a subject, `!` before a subject is
 //! negation and after it starts `!=` or `!exists`. So the lexer runs a small state machine
-//! ([`Mode`]) that follows the shape `subject operator [argument]`: after a subject it reads an
+//! (`Mode`) that follows the shape `subject operator [argument]`: after a subject it reads an
 //! operator, after an operator it reads a value (bare or quoted) or a `[...]` list, after an
 //! operand it reads `and`, `or` or `)`. Tokens are produced on demand, so the parser reports
 //! the first mistake in reading order even when a later part would not lex.

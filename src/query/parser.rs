@@ -338,7 +338,7 @@ fn combine(mut children: Vec<Node>, kind: fn(Vec<Node>) -> NodeKind) -> Node {
 }
 
 /// Decision 13: the documented operator list of the subject.
-fn check_operator_allowed(
+pub(crate) fn check_operator_allowed(
     subject: &Subject,
     operator: Operator,
     span: &Range<usize>,
