@@ -8,6 +8,7 @@ mod commands;
 mod diagnostic;
 mod explain;
 mod input;
+mod output;
 
 use std::process::ExitCode;
 
@@ -33,7 +34,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return argument_error(&error),
+    };
     let outcome = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::RunTask(args) => commands::place::run(&args),
@@ -49,9 +53,36 @@ fn main() -> ExitCode {
 
 /// Prints a failure as `ExceptionName: message` (then any detail) and gives exit status 2.
 fn report(failure: &Failure) -> ExitCode {
-    eprintln!("{}", failure.headline());
+    output::stderr_line(&failure.headline());
     if let Some(detail) = &failure.detail {
-        eprintln!("{detail}");
+        output::stderr_line(detail);
+    }
+    ExitCode::from(2)
+}
+
+/// `--help` and `--version` print as clap prints them (exit 0); a bad argument keeps the input
+/// error contract: exit 2, `InvalidParameterException: ...` first on stderr, then clap's usage.
+fn argument_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let rendered = error.render().to_string();
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        output::stdout_line(rendered.trim_end());
+        return ExitCode::SUCCESS;
+    }
+    if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        output::stderr_line("InvalidParameterException: a subcommand is required");
+        output::stderr_line(rendered.trim_end());
+        return ExitCode::from(2);
+    }
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    output::stderr_line(&format!("InvalidParameterException: {message}"));
+    for line in lines {
+        output::stderr_line(line);
     }
     ExitCode::from(2)
 }

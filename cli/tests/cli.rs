@@ -389,3 +389,24 @@ fn check_expression_prints_the_canonical_form() {
         "canonical is a fixed point"
     );
 }
+
+#[test]
+fn argument_errors_keep_the_contract() {
+    let first = assert_input_error(&ecs_place(&[
+        "run-task",
+        "--cluster",
+        "a",
+        "--request",
+        "b",
+        "--seed",
+        "abc",
+    ]));
+    assert!(
+        first.starts_with("InvalidParameterException: invalid value 'abc' for '--seed"),
+        "{first}"
+    );
+    let first = assert_input_error(&ecs_place(&[]));
+    assert_eq!(first, "InvalidParameterException: a subcommand is required");
+    let first = assert_input_error(&ecs_place(&["no-such-command"]));
+    assert!(first.starts_with("InvalidParameterException: "), "{first}");
+}

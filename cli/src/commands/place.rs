@@ -41,7 +41,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let outcome = if args.explain {
         let (outcome, explanations) =
             ecs_placement::explain_run_task(&snapshot, &request, args.seed)?;
-        eprint!("{}", crate::explain::render(&explanations));
+        crate::output::stderr_text(&crate::explain::render(&explanations));
         outcome
     } else {
         ecs_placement::run_task(&snapshot, &request, args.seed)?
@@ -103,7 +103,7 @@ fn finish(
             EcsError::client(format!("{}: cannot write the state: {e}", path.display()))
         })?;
     }
-    println!("{printed}");
+    crate::output::stdout_line(&printed);
     Ok(())
 }
 

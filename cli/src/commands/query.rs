@@ -23,7 +23,7 @@ pub struct CheckArgs {
 /// Runs `check-expression`.
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let expression = parse(&args.expression)?;
-    println!("{expression}");
+    crate::output::stdout_line(&expression.to_string());
     Ok(())
 }
 
@@ -56,7 +56,7 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
     let response = list_container_instances(&snapshot, args.filter.as_deref(), status.as_ref())?;
     let json = serde_json::to_string_pretty(&response)
         .map_err(|e| EcsError::client(format!("cannot write the response: {e}")))?;
-    println!("{json}");
+    crate::output::stdout_line(&json);
     Ok(())
 }
 

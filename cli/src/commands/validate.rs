@@ -32,7 +32,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         let checked = validate_run_task(&request, &ValidationContext::from_snapshot(&snapshot))?;
         line.push_str(&format!("; request ok: {}", describe_request(&checked)));
     }
-    println!("{line}");
+    crate::output::stdout_line(&line);
     Ok(())
 }
 
