@@ -383,10 +383,16 @@ impl<'a> Lexer<'a> {
 
     fn unexpected_after_operand(&self, start: usize) -> QueryError {
         let found = self.chunk_text(start);
-        let hint = if found.starts_with(['\'', '"']) {
-            " (a value with spaces must be quoted as a whole)"
+        let glued = self
+            .text
+            .get(..start)
+            .and_then(|before| before.chars().next_back())
+            .is_some_and(|c| !c.is_whitespace());
+        // Glued to what came before: a bare value was cut short by a delimiter or a quote.
+        let hint = if glued {
+            " (quote a value that holds parentheses, brackets, commas or quotes, as in 'a(b)')"
         } else {
-            " (a value with spaces must be quoted)"
+            " (quote a value that holds spaces, as in 'a b')"
         };
         QueryError::expecting(
             QueryErrorKind::Unexpected,
@@ -599,6 +605,20 @@ mod tests {
         let error = Lexer::tokenize("attribute:a == 'open").unwrap_err();
         assert_eq!(error.kind, QueryErrorKind::UnterminatedQuote);
         assert_eq!(error.span, 15..20);
+    }
+
+    #[test]
+    fn unexpected_text_after_a_value_gets_a_quoting_hint() {
+        let error = Lexer::tokenize("attribute:a =~ \\w+(x|y)").unwrap_err();
+        assert_eq!(error.span, 18..23);
+        assert!(
+            error.message.contains("holds parentheses"),
+            "{}",
+            error.message
+        );
+        let error = Lexer::tokenize("attribute:a == two words").unwrap_err();
+        assert_eq!(error.span, 19..24);
+        assert!(error.message.contains("holds spaces"), "{}", error.message);
     }
 
     #[test]
