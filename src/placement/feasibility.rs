@@ -113,6 +113,11 @@ impl Requirements {
     pub fn demand(&self) -> &TaskDemand {
         &self.demand
     }
+
+    /// The compiled `memberOf` expressions, in constraint order.
+    pub fn member_of(&self) -> &[CompiledExpression] {
+        &self.member_of
+    }
 }
 
 /// The task definition's `requiresAttributes`, resolved to the snapshot's attribute ids.
@@ -139,20 +144,35 @@ pub fn check(
     let Some(instance) = snapshot.instances().get(position as usize) else {
         return Err(Rejection::Agent);
     };
+    let member_of = || {
+        requirements
+            .member_of
+            .iter()
+            .all(|expression| expression.matches(snapshot, position as usize))
+    };
+    let group_count = group.map_or(0, |g| instance.group_count(g));
+    check_instance(snapshot, instance, requirements, member_of, group_count)
+}
+
+/// [`check`] with the instance given, `memberOf` answered by `member_of` (asked only when
+/// every earlier check passed) and the group's RUNNING tasks on the instance given: the
+/// incremental engine keeps both itself instead of reading them from a working snapshot.
+pub(crate) fn check_instance(
+    snapshot: &Snapshot,
+    instance: &Instance,
+    requirements: &Requirements,
+    member_of: impl FnOnce() -> bool,
+    group_count: u32,
+) -> Result<(), Rejection> {
     if !instance.agent_connected {
         return Err(Rejection::Agent);
     }
     check_attributes(snapshot, instance, requirements)?;
     check_resources(instance, &requirements.demand)?;
-    if !requirements
-        .member_of
-        .iter()
-        .all(|expression| expression.matches(snapshot, position as usize))
-    {
+    if !member_of() {
         return Err(Rejection::MemberOf);
     }
-    let hosts_group = group.is_some_and(|g| instance.group_count(g) > 0);
-    if requirements.distinct_instance && hosts_group {
+    if requirements.distinct_instance && group_count > 0 {
         return Err(Rejection::DistinctInstance);
     }
     Ok(())
