@@ -22,15 +22,13 @@ use fixedbitset::FixedBitSet;
 use crate::aws::{Failure, RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
 use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
-use crate::query::{Expression, Node, NodeKind, Subject};
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
 use super::capacity::{self, Pool, Route};
 use super::changes::{ChangeSet, PlacedTask, take_usage};
 use super::feasibility::{self, Requirements};
 use super::inputs::{
-    BinpackField, Constraint, PlacementRequest, SpreadField, Strategy, validate_run_task,
-    validation_context,
+    BinpackField, PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
 };
 use super::pipeline::RunTaskOutcome;
 use super::response::{self, TaskFacts};
@@ -64,7 +62,7 @@ impl Prepared {
             &plan.demand,
             &plan.constraints,
         )?;
-        let member_of = static_member_of(snapshot, &plan.constraints, &requirements);
+        let member_of = static_member_of(snapshot, &requirements);
         let routes = capacity::assign(&plan.capacity, plan.count);
         let spread_names = plan
             .strategies
@@ -99,18 +97,8 @@ impl Prepared {
 }
 
 /// The `memberOf` expressions as one bitset, or `None` when one reads live state.
-fn static_member_of(
-    snapshot: &Snapshot,
-    constraints: &[Constraint],
-    requirements: &Requirements,
-) -> Option<FixedBitSet> {
-    let all_static = constraints.iter().all(|constraint| match constraint {
-        Constraint::MemberOf { expression, .. } => {
-            Expression::parse(expression).is_ok_and(|e| reads_static_state_only(e.root()))
-        }
-        Constraint::DistinctInstance => true,
-    });
-    if !all_static {
+fn static_member_of(snapshot: &Snapshot, requirements: &Requirements) -> Option<FixedBitSet> {
+    if requirements.member_of_reads_live_state() {
         return None;
     }
     let mut admitted = FixedBitSet::with_capacity(snapshot.instances().len());
@@ -119,20 +107,6 @@ fn static_member_of(
         admitted.intersect_with(&expression.filter(snapshot));
     }
     Some(admitted)
-}
-
-/// Whether no comparison of the tree reads `runningTasksCount` or `task:group`.
-fn reads_static_state_only(node: &Node) -> bool {
-    match &node.kind {
-        NodeKind::Or(children) | NodeKind::And(children) => {
-            children.iter().all(reads_static_state_only)
-        }
-        NodeKind::Not(inner) => reads_static_state_only(inner),
-        NodeKind::Comparison(comparison) => !matches!(
-            comparison.subject,
-            Subject::RunningTasksCount | Subject::TaskGroup
-        ),
-    }
 }
 
 /// The call's view of the cluster: the caller's snapshot plus the instances this call changed.
@@ -243,13 +217,6 @@ impl SpreadCounts {
         Self { name, counts }
     }
 
-    fn count(&self, instance: &Instance) -> u64 {
-        self.counts
-            .get(bucket_slot(instance, self.name))
-            .copied()
-            .unwrap_or(0)
-    }
-
     fn add_one(&mut self, instance: &Instance) {
         if let Some(slot) = self.counts.get_mut(bucket_slot(instance, self.name)) {
             *slot += 1;
@@ -257,12 +224,28 @@ impl SpreadCounts {
     }
 }
 
-/// One route's pool and its current candidates (in the pool, ACTIVE, admitted by `memberOf`
-/// and fitting now).
+/// One route's pool and its candidates (in the pool, ACTIVE, admitted by `memberOf` and
+/// fitting), as compact rows in snapshot order. A placement only takes capacity away, so
+/// rows are never added during a call, only marked gone.
 struct RouteState {
     route: Route,
     pool: Pool,
-    candidates: FixedBitSet,
+    rows: Vec<Row>,
+}
+
+/// What ranking reads of one candidate, copied out of its instance so that each task's pass
+/// over the candidates reads a few contiguous bytes per candidate.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    position: u32,
+    /// Whether it is still a candidate.
+    fits: bool,
+    /// The call's group's RUNNING tasks on it.
+    group_count: u32,
+    cpu: i64,
+    memory: i64,
+    /// Its bucket slot for each strategy (0 for strategies other than spread on an attribute).
+    slots: [u32; MAX_KEY_WIDTH],
 }
 
 /// One call of the incremental engine.
@@ -354,80 +337,95 @@ impl<'a> Call<'a> {
         }
         let snapshot = self.overlay.base;
         let membership = pool.membership(snapshot);
-        let mut candidates = FixedBitSet::with_capacity(snapshot.instances().len());
+        let mut rows = Vec::new();
         for position in self.member_of.ones() {
-            let Some(instance) = self.overlay.instance(position as u32) else {
+            let position = position as u32;
+            let Some(instance) = self.overlay.instance(position) else {
                 continue;
             };
-            if membership.contains(instance)
-                && instance.is_active()
-                && self.fits(position as u32, instance)
-            {
-                candidates.insert(position);
+            if membership.contains(instance) && instance.is_active() {
+                let row = self.row(position, instance);
+                if row.fits {
+                    rows.push(row);
+                }
             }
         }
         self.routes.push(RouteState {
             route: route.clone(),
             pool,
-            candidates,
+            rows,
         });
         self.routes.len() - 1
     }
 
-    /// Whether an ACTIVE instance `memberOf` admits can take a task now.
-    fn fits(&self, position: u32, instance: &Instance) -> bool {
-        feasibility::check_instance(
+    /// The row of an ACTIVE instance `memberOf` admits, as it is now.
+    fn row(&self, position: u32, instance: &Instance) -> Row {
+        let group_count = self.overlay.group_count(position);
+        let fits = feasibility::check_instance(
             self.overlay.base,
             instance,
             &self.prepared.requirements,
             || true,
-            self.overlay.group_count(position),
+            group_count,
         )
-        .is_ok()
+        .is_ok();
+        let mut slots = [0u32; MAX_KEY_WIDTH];
+        for (slot, spread) in slots.iter_mut().zip(&self.spreads) {
+            if let Some(spread) = spread {
+                *slot = bucket_slot(instance, spread.name) as u32;
+            }
+        }
+        Row {
+            position,
+            fits,
+            group_count,
+            cpu: instance.remaining.cpu,
+            memory: instance.remaining.memory,
+            slots,
+        }
     }
 
     /// The candidate with the least key, ties broken by the generator; draws as the
     /// reference path does.
     fn choose(&mut self, route: usize) -> Option<u32> {
+        let rows = self
+            .routes
+            .get(route)?
+            .rows
+            .iter()
+            .filter(|r| r.fits)
+            .count();
+        let random = self.random_columns(rows);
         let strategies = &self.prepared.plan.strategies;
         let width = strategies.len().min(MAX_KEY_WIDTH);
-        let rows = self.routes.get(route)?.candidates.count_ones(..);
-        let random = self.random_columns(rows);
-        let candidates = &self.routes.get(route)?.candidates;
         let mut best = [u64::MAX; MAX_KEY_WIDTH];
         let mut tied: Vec<u32> = Vec::new();
-        for (row, position) in candidates.ones().enumerate() {
-            let position = position as u32;
-            let Some(instance) = self.overlay.instance(position) else {
-                continue;
-            };
+        let candidates = self.routes.get(route)?.rows.iter().filter(|r| r.fits);
+        for (index, row) in candidates.enumerate() {
             let mut key = [0u64; MAX_KEY_WIDTH];
             let mut random_column = 0;
-            for (index, strategy) in strategies.iter().take(width).enumerate() {
-                key[index] = match strategy {
+            for (column, strategy) in strategies.iter().take(width).enumerate() {
+                key[column] = match strategy {
                     Strategy::Random => {
                         random_column += 1;
                         random
                             .get(random_column - 1)
-                            .and_then(|column| column.get(row))
+                            .and_then(|draws| draws.get(index))
                             .copied()
                             .unwrap_or(0)
                     }
-                    Strategy::Binpack(field) => {
-                        let remaining = match field {
-                            BinpackField::Cpu => instance.remaining.cpu,
-                            BinpackField::Memory => instance.remaining.memory,
-                        };
-                        u64::try_from(remaining).unwrap_or(0)
+                    Strategy::Binpack(BinpackField::Cpu) => u64::try_from(row.cpu).unwrap_or(0),
+                    Strategy::Binpack(BinpackField::Memory) => {
+                        u64::try_from(row.memory).unwrap_or(0)
                     }
-                    Strategy::Spread(SpreadField::InstanceId) => {
-                        u64::from(self.overlay.group_count(position))
-                    }
+                    Strategy::Spread(SpreadField::InstanceId) => u64::from(row.group_count),
                     Strategy::Spread(SpreadField::Attribute(_)) => self
                         .spreads
-                        .get(index)
+                        .get(column)
                         .and_then(Option::as_ref)
-                        .map_or(0, |spread| spread.count(instance)),
+                        .and_then(|spread| spread.counts.get(row.slots[column] as usize))
+                        .copied()
+                        .unwrap_or(0),
                 };
             }
             let key = &key[..width];
@@ -435,9 +433,9 @@ impl<'a> Call<'a> {
                 std::cmp::Ordering::Less => {
                     best[..width].copy_from_slice(key);
                     tied.clear();
-                    tied.push(position);
+                    tied.push(row.position);
                 }
-                std::cmp::Ordering::Equal => tied.push(position),
+                std::cmp::Ordering::Equal => tied.push(row.position),
                 std::cmp::Ordering::Greater => {}
             }
         }
@@ -462,8 +460,8 @@ impl<'a> Call<'a> {
             .collect()
     }
 
-    /// Records a placement: the instance's new state, its spread buckets, and its candidacy
-    /// on every route (the only instance whose verdict can have changed).
+    /// Records a placement: the instance's new state, its spread buckets, and its row on
+    /// every route (the only instance whose verdict and keys can have changed).
     fn record(&mut self, position: u32, placed: &PlacedTask) {
         self.overlay.place(position, placed);
         let Some(instance) = self.overlay.instance(position) else {
@@ -472,10 +470,12 @@ impl<'a> Call<'a> {
         for spread in self.spreads.iter_mut().flatten() {
             spread.add_one(instance);
         }
-        let fits = self.fits(position, instance);
+        let row = self.row(position, instance);
         for route in &mut self.routes {
-            if route.candidates.contains(position as usize) {
-                route.candidates.set(position as usize, fits);
+            if let Ok(at) = route.rows.binary_search_by_key(&position, |r| r.position) {
+                if let Some(slot) = route.rows.get_mut(at) {
+                    *slot = row;
+                }
             }
         }
     }
