@@ -167,3 +167,39 @@ fn the_reference_workload_is_identical_on_both_paths() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// A Placer gives the responses of `run_task_reference` + `apply` in sequence, with tasks
+    /// stopped between calls, and ends in the same state.
+    #[test]
+    fn placer_equals_run_task_then_apply(
+        instances in 1usize..40,
+        cluster_seed in 0u64..4,
+        calls in proptest::collection::vec((call(), proptest::option::of(any::<prop::sample::Index>())), 1..8),
+    ) {
+        let initial = snapshot(instances, cluster_seed);
+        let mut placer = ecs_placement::Placer::new(initial.clone());
+        let mut state = initial;
+        let mut placed: Vec<String> = Vec::new();
+        for (call, stop) in &calls {
+            let request = request(call);
+            let expected = run_task_reference(&state, &request, call.seed);
+            let actual = placer.run_task(&request, call.seed);
+            prop_assert_eq!(actual.as_ref().ok(), expected.as_ref().map(|o| &o.response).ok());
+            prop_assert_eq!(actual.as_ref().err(), expected.as_ref().err());
+            if let Ok(outcome) = expected {
+                state.apply(&outcome.changes);
+                placed.extend(outcome.response.tasks.iter().filter_map(|t| t.task_arn.clone()));
+            }
+            if let (Some(index), false) = (stop, placed.is_empty()) {
+                let arn = placed.swap_remove(index.index(placed.len()));
+                ecs_placement::stop_task(&mut state, &arn).unwrap();
+                placer.stop_task(&arn).unwrap();
+            }
+        }
+        let file = |s: &Snapshot| serde_json::to_string(&s.to_file()).unwrap();
+        prop_assert_eq!(file(placer.snapshot()), file(&state));
+    }
+}

@@ -128,6 +128,11 @@ impl Requirements {
         self.member_of_reads_live_state
     }
 
+    /// Whether the call has a `distinctInstance` constraint.
+    pub fn distinct_instance(&self) -> bool {
+        self.distinct_instance
+    }
+
     /// The compiled `memberOf` expressions, in constraint order.
     pub fn member_of(&self) -> &[CompiledExpression] {
         &self.member_of

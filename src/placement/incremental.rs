@@ -48,6 +48,9 @@ pub struct Prepared {
     routes: Vec<Route>,
     /// Per strategy, the spread attribute resolved (`None` for other strategies).
     spread_names: Vec<Option<AttrNameId>>,
+    /// Whether anything reads the group's count per instance (`distinctInstance`,
+    /// `spread(instanceId)`); when nothing does, it is not looked up.
+    reads_group_count: bool,
 }
 
 impl Prepared {
@@ -72,12 +75,18 @@ impl Prepared {
                 _ => None,
             })
             .collect();
+        let reads_group_count = requirements.distinct_instance()
+            || plan
+                .strategies
+                .iter()
+                .any(|s| matches!(s, Strategy::Spread(SpreadField::InstanceId)));
         Ok(Self {
             plan,
             requirements,
             member_of,
             routes,
             spread_names,
+            reads_group_count,
         })
     }
 
@@ -360,7 +369,11 @@ impl<'a> Call<'a> {
 
     /// The row of an ACTIVE instance `memberOf` admits, as it is now.
     fn row(&self, position: u32, instance: &Instance) -> Row {
-        let group_count = self.overlay.group_count(position);
+        let group_count = if self.prepared.reads_group_count {
+            self.overlay.group_count(position)
+        } else {
+            0
+        };
         let fits = feasibility::check_instance(
             self.overlay.base,
             instance,

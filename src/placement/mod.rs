@@ -9,6 +9,7 @@
 //! | feasibility | [`feasibility`] | per instance: fits or the one reason it does not |
 //! | incremental engine | [`incremental`] | the same placement, judged once per call, updated per task |
 //! | strategies | [`strategy`] | integer keys per candidate, lexicographic choice, seeded ties |
+//! | reuse | [`placer`] | a snapshot changed in place, each distinct request compiled once |
 //! | randomness | [`rng`] | the portable seeded generator |
 //! | state change | [`changes`] | the change set, `Snapshot::apply`, `stop_task` |
 //! | response | [`response`] | the RunTask `Task` shape and `failures` |
@@ -23,6 +24,7 @@ pub mod feasibility;
 pub mod incremental;
 pub mod inputs;
 pub mod pipeline;
+pub mod placer;
 pub mod response;
 pub mod rng;
 mod scratch;
@@ -37,4 +39,5 @@ pub use pipeline::{
     InstanceExplanation, RunTaskOutcome, Skip, TaskExplanation, Verdict, explain_run_task,
     run_task, run_task_reference,
 };
+pub use placer::Placer;
 pub use start_task::start_task;
