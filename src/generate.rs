@@ -326,6 +326,166 @@ fn task(index: usize, group: &GeneratedGroup, instance: &GeneratedInstance) -> T
     }
 }
 
+/// One event of a workload: one JSON line of a workload file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum WorkloadEvent {
+    /// A RunTask call, placed with `seed`.
+    RunTask {
+        /// The request (boxed: it is far larger than a stop event).
+        request: Box<RunTaskRequest>,
+        /// The seed of the call's generator.
+        #[serde(default)]
+        seed: u64,
+    },
+    /// A StopTask call: the task `taskArn`, or, when absent, the running task at `pick`
+    /// (modulo how many run; the replayer keeps them in the order they started, the
+    /// snapshot's first).
+    StopTask {
+        /// The task's ARN.
+        #[serde(default, rename = "taskArn", skip_serializing_if = "Option::is_none")]
+        task_arn: Option<String>,
+        /// Which running task, when no ARN is given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pick: Option<u64>,
+    },
+}
+
+/// Memory utilisation above which a generated workload stops tasks.
+pub const WORKLOAD_HIGH_WATER: f64 = 0.85;
+/// Memory utilisation a generated workload stops tasks down to.
+pub const WORKLOAD_LOW_WATER: f64 = 0.65;
+
+/// A workload of `run_tasks` RunTask calls for `snapshot` (a generated cluster): about half the
+/// reference request, the rest other families and groups with counts 1..=10, with and without
+/// strategies and `memberOf`. Between calls it stops tasks (by `pick`) whenever the CPU or
+/// memory the calls would take, if every task were placed, passes [`WORKLOAD_HIGH_WATER`] of
+/// what is registered, down to [`WORKLOAD_LOW_WATER`]: the cluster stays busy, not full.
+/// A pure function of its inputs.
+pub fn workload(
+    snapshot: &crate::model::Snapshot,
+    run_tasks: usize,
+    seed: u64,
+) -> Vec<WorkloadEvent> {
+    let mut rng = SeededRng::from_seed(seed);
+    let families = family_sizes(snapshot);
+    let (mut used, capacity) = in_use(snapshot);
+    let mut running = snapshot.tasks().values().filter(|t| t.running).count() as i64;
+    let utilisation = |used: [i64; 2]| {
+        (0..2)
+            .map(|i| used[i] as f64 / capacity[i].max(1) as f64)
+            .fold(0.0, f64::max)
+    };
+    let mut events = Vec::with_capacity(run_tasks * 2);
+    for _ in 0..run_tasks {
+        let (request, tasks, size) =
+            workload_request(&families, snapshot.cluster().name.as_str(), &mut rng);
+        events.push(WorkloadEvent::RunTask {
+            request: Box::new(request),
+            seed: rng.next_u64(),
+        });
+        running += tasks;
+        for i in 0..2 {
+            used[i] += tasks * size[i];
+        }
+        if utilisation(used) > WORKLOAD_HIGH_WATER {
+            while running > 0 && utilisation(used) > WORKLOAD_LOW_WATER {
+                events.push(WorkloadEvent::StopTask {
+                    task_arn: None,
+                    pick: Some(rng.next_u64()),
+                });
+                for amount in &mut used {
+                    *amount -= *amount / running;
+                }
+                running -= 1;
+            }
+        }
+    }
+    events
+}
+
+/// CPU and memory taken, and registered, over every instance.
+fn in_use(snapshot: &crate::model::Snapshot) -> ([i64; 2], [i64; 2]) {
+    let mut used = [0, 0];
+    let mut registered = [0, 0];
+    for instance in snapshot.instances() {
+        used[0] += (instance.registered.cpu - instance.remaining.cpu).max(0);
+        used[1] += (instance.registered.memory - instance.remaining.memory).max(0);
+        registered[0] += instance.registered.cpu;
+        registered[1] += instance.registered.memory;
+    }
+    (used, registered)
+}
+
+/// Each task definition family of the snapshot with the CPU and memory one task takes.
+fn family_sizes(snapshot: &crate::model::Snapshot) -> Vec<(String, [i64; 2])> {
+    snapshot
+        .task_definitions()
+        .iter()
+        .filter_map(|definition| {
+            let family = definition.family.clone()?;
+            let containers = definition.container_definitions.iter().flatten();
+            let size = containers.fold([0, 0], |[cpu, memory], c| {
+                [
+                    cpu + c.cpu.unwrap_or(0),
+                    memory + c.memory_reservation.or(c.memory).unwrap_or(0),
+                ]
+            });
+            Some((family, size))
+        })
+        .collect()
+}
+
+/// One request of a generated workload, its task count and one task's CPU and memory.
+fn workload_request(
+    families: &[(String, [i64; 2])],
+    cluster: &str,
+    rng: &mut SeededRng,
+) -> (RunTaskRequest, i64, [i64; 2]) {
+    let reference_size = families
+        .iter()
+        .find(|(f, _)| f == REFERENCE_FAMILY)
+        .map_or([0, 0], |(_, size)| *size);
+    if families.is_empty() || rng.below(2) == 0 {
+        let mut request = reference_request();
+        request.cluster = Some(cluster.to_owned());
+        return (request, 10, reference_size);
+    }
+    let (family, size) = &families[rng.below(families.len() as u64) as usize];
+    let count = 1 + rng.below(10) as i64;
+    let strategies = match rng.below(5) {
+        0 => vec![],
+        1 => vec![strategy(PlacementStrategyType::Binpack, "cpu")],
+        2 => vec![strategy(PlacementStrategyType::Spread, "instanceId")],
+        3 => vec![strategy(PlacementStrategyType::Random, "")],
+        _ => vec![
+            strategy(
+                PlacementStrategyType::Spread,
+                "attribute:ecs.availability-zone",
+            ),
+            strategy(PlacementStrategyType::Binpack, "memory"),
+        ],
+    };
+    let constraints = match rng.below(3) {
+        0 => vec![PlacementConstraint {
+            kind: Some(PlacementConstraintType::MemberOf),
+            expression: Some(format!("attribute:team != team-{}", rng.below(12))),
+        }],
+        _ => vec![],
+    };
+    let request = RunTaskRequest {
+        cluster: Some(cluster.to_owned()),
+        task_definition: Some(family.clone()),
+        count: Some(count),
+        group: (rng.below(4) == 0).then(|| format!("batch:{}", rng.below(20))),
+        launch_type: Some(LaunchType::Ec2),
+        placement_constraints: Some(constraints),
+        placement_strategy: Some(strategies),
+        ..RunTaskRequest::default()
+    };
+    (request, count, *size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +521,25 @@ mod tests {
             assert!(instance.remaining.cpu >= 0 && instance.remaining.memory >= 0);
             assert_eq!(instance.attributes.len(), 6);
         }
+    }
+
+    #[test]
+    fn a_workload_is_deterministic_and_stops_tasks() {
+        let snapshot = match Snapshot::try_from(cluster(&ClusterSpec::scaled(100, 2))) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("{error}"),
+        };
+        let events = workload(&snapshot, 300, 5);
+        assert_eq!(events, workload(&snapshot, 300, 5));
+        let runs = events
+            .iter()
+            .filter(|e| matches!(e, WorkloadEvent::RunTask { .. }))
+            .count();
+        assert_eq!(runs, 300);
+        assert!(runs < events.len(), "some tasks are stopped");
+        let line = serde_json::to_string(&events[0]).unwrap_or_default();
+        let back: WorkloadEvent = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, events[0]);
     }
 
     #[test]

@@ -9,4 +9,6 @@ pub mod query;
 pub mod request;
 
 pub use error::{EcsError, ExceptionName};
-pub use placement::{ChangeSet, RunTaskOutcome, explain_run_task, run_task, start_task, stop_task};
+pub use placement::{
+    ChangeSet, Placer, RunTaskOutcome, explain_run_task, run_task, start_task, stop_task,
+};

@@ -31,6 +31,8 @@ enum Command {
     StartTask(commands::place::StartArgs),
     ListContainerInstances(commands::query::ListArgs),
     CheckExpression(commands::query::CheckArgs),
+    Generate(commands::generate::Args),
+    Simulate(commands::simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,8 @@ fn main() -> ExitCode {
         Command::StartTask(args) => commands::place::start(&args),
         Command::ListContainerInstances(args) => commands::query::list(&args),
         Command::CheckExpression(args) => commands::query::check(&args),
+        Command::Generate(args) => commands::generate::run(&args),
+        Command::Simulate(args) => commands::simulate::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

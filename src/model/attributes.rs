@@ -84,6 +84,11 @@ impl Interner {
         self.strings.get_index_of(text).map(|index| index as u32)
     }
 
+    /// How many distinct strings.
+    pub(crate) fn len(&self) -> usize {
+        self.strings.len()
+    }
+
     pub(crate) fn resolve(&self, id: u32) -> &str {
         self.strings.get_index(id as usize).map_or("", |s| s)
     }

@@ -98,7 +98,7 @@ pub fn stop_task(snapshot: &mut Snapshot, task_arn: &str) -> Result<(), EcsError
 
 /// Takes one task's usage from an instance's remaining resources: CPU and memory subtracted,
 /// host ports reserved, its GPU ids no longer free.
-fn take_usage(remaining: &mut Resources, usage: &TaskUsage) {
+pub(crate) fn take_usage(remaining: &mut Resources, usage: &TaskUsage) {
     // Saturating: a change set built by hand must not overflow (and panic) on odd amounts.
     remaining.cpu = remaining.cpu.saturating_sub(usage.cpu);
     remaining.memory = remaining.memory.saturating_sub(usage.memory);

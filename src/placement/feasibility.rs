@@ -11,7 +11,8 @@ use crate::error::EcsError;
 use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
 
 use super::capacity::Pool;
-use super::inputs::{CompiledExpression, Constraint, GpuDemand, TaskDemand, compile_member_of};
+use super::inputs::{CompiledExpression, Constraint, Expression, GpuDemand, TaskDemand};
+use crate::query::{Node, NodeKind, Subject};
 
 /// Why an instance cannot take a task: the `reason` of a failure entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,6 +66,8 @@ pub struct Requirements {
     demand: TaskDemand,
     attributes: Vec<RequiredAttribute>,
     member_of: Vec<CompiledExpression>,
+    /// Whether a `memberOf` expression reads `runningTasksCount` or `task:group`.
+    member_of_reads_live_state: bool,
     distinct_instance: bool,
 }
 
@@ -78,11 +81,14 @@ impl Requirements {
         constraints: &[Constraint],
     ) -> Result<Self, EcsError> {
         let mut member_of = Vec::new();
+        let mut member_of_reads_live_state = false;
         let mut distinct_instance = false;
         for constraint in constraints {
             match constraint {
                 Constraint::MemberOf { expression, .. } => {
-                    member_of.push(compile_member_of(snapshot, expression)?)
+                    let parsed = Expression::parse(expression)?;
+                    member_of_reads_live_state |= reads_live_state(parsed.root());
+                    member_of.push(parsed.compile(snapshot)?);
                 }
                 Constraint::DistinctInstance => distinct_instance = true,
             }
@@ -91,6 +97,7 @@ impl Requirements {
             demand: demand.clone(),
             attributes: required_attributes(snapshot, definition),
             member_of,
+            member_of_reads_live_state,
             distinct_instance,
         })
     }
@@ -105,6 +112,7 @@ impl Requirements {
             demand: demand.clone(),
             attributes: required_attributes(snapshot, definition),
             member_of: Vec::new(),
+            member_of_reads_live_state: false,
             distinct_instance: false,
         }
     }
@@ -112,6 +120,34 @@ impl Requirements {
     /// What one task reserves.
     pub fn demand(&self) -> &TaskDemand {
         &self.demand
+    }
+
+    /// Whether a `memberOf` expression reads state placement changes (`runningTasksCount`,
+    /// `task:group`), so its verdicts can change as tasks are placed.
+    pub fn member_of_reads_live_state(&self) -> bool {
+        self.member_of_reads_live_state
+    }
+
+    /// Whether the call has a `distinctInstance` constraint.
+    pub fn distinct_instance(&self) -> bool {
+        self.distinct_instance
+    }
+
+    /// The compiled `memberOf` expressions, in constraint order.
+    pub fn member_of(&self) -> &[CompiledExpression] {
+        &self.member_of
+    }
+}
+
+/// Whether a comparison of the tree reads `runningTasksCount` or `task:group`.
+fn reads_live_state(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Or(children) | NodeKind::And(children) => children.iter().any(reads_live_state),
+        NodeKind::Not(inner) => reads_live_state(inner),
+        NodeKind::Comparison(comparison) => matches!(
+            comparison.subject,
+            Subject::RunningTasksCount | Subject::TaskGroup
+        ),
     }
 }
 
@@ -139,20 +175,35 @@ pub fn check(
     let Some(instance) = snapshot.instances().get(position as usize) else {
         return Err(Rejection::Agent);
     };
+    let member_of = || {
+        requirements
+            .member_of
+            .iter()
+            .all(|expression| expression.matches(snapshot, position as usize))
+    };
+    let group_count = group.map_or(0, |g| instance.group_count(g));
+    check_instance(snapshot, instance, requirements, member_of, group_count)
+}
+
+/// [`check`] with the instance given, `memberOf` answered by `member_of` (asked only when
+/// every earlier check passed) and the group's RUNNING tasks on the instance given: the
+/// incremental engine keeps both itself instead of reading them from a working snapshot.
+pub(crate) fn check_instance(
+    snapshot: &Snapshot,
+    instance: &Instance,
+    requirements: &Requirements,
+    member_of: impl FnOnce() -> bool,
+    group_count: u32,
+) -> Result<(), Rejection> {
     if !instance.agent_connected {
         return Err(Rejection::Agent);
     }
     check_attributes(snapshot, instance, requirements)?;
     check_resources(instance, &requirements.demand)?;
-    if !requirements
-        .member_of
-        .iter()
-        .all(|expression| expression.matches(snapshot, position as usize))
-    {
+    if !member_of() {
         return Err(Rejection::MemberOf);
     }
-    let hosts_group = group.is_some_and(|g| instance.group_count(g) > 0);
-    if requirements.distinct_instance && hosts_group {
+    if requirements.distinct_instance && group_count > 0 {
         return Err(Rejection::DistinctInstance);
     }
     Ok(())

@@ -7,7 +7,9 @@
 //! | inputs | [`inputs`] | the validated call and `memberOf` predicates (from `request`/`query`) |
 //! | capacity split | [`capacity`] | which launch type or provider each task takes; instance pools |
 //! | feasibility | [`feasibility`] | per instance: fits or the one reason it does not |
+//! | incremental engine | [`incremental`] | the same placement, judged once per call, updated per task |
 //! | strategies | [`strategy`] | integer keys per candidate, lexicographic choice, seeded ties |
+//! | reuse | [`placer`] | a snapshot changed in place, each distinct request compiled once |
 //! | randomness | [`rng`] | the portable seeded generator |
 //! | state change | [`changes`] | the change set, `Snapshot::apply`, `stop_task` |
 //! | response | [`response`] | the RunTask `Task` shape and `failures` |
@@ -19,8 +21,10 @@
 pub mod capacity;
 pub mod changes;
 pub mod feasibility;
+pub mod incremental;
 pub mod inputs;
 pub mod pipeline;
+pub mod placer;
 pub mod response;
 pub mod rng;
 mod scratch;
@@ -30,7 +34,10 @@ pub mod strategy;
 mod test_support;
 
 pub use changes::{ChangeSet, PlacedTask, stop_task};
+pub use incremental::Prepared;
 pub use pipeline::{
-    InstanceExplanation, RunTaskOutcome, Skip, TaskExplanation, Verdict, explain_run_task, run_task,
+    InstanceExplanation, RunTaskOutcome, Skip, TaskExplanation, Verdict, explain_run_task,
+    run_task, run_task_reference,
 };
+pub use placer::Placer;
 pub use start_task::start_task;

@@ -17,6 +17,7 @@ use crate::model::{GroupId, Snapshot};
 use super::capacity::{self, Pool, Route};
 use super::changes::{ChangeSet, PlacedTask};
 use super::feasibility::{self, Rejection, Requirements};
+use super::incremental::Prepared;
 use super::inputs::{PlacementRequest, validate_run_task, validation_context};
 use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
@@ -87,6 +88,22 @@ pub struct TaskExplanation {
 
 /// Runs tasks as RunTask would on `snapshot`, with every random choice drawn from `seed`.
 pub fn run_task(
+    snapshot: &Snapshot,
+    request: &RunTaskRequest,
+    seed: u64,
+) -> Result<RunTaskOutcome, EcsError> {
+    let prepared = Prepared::new(snapshot, request)?;
+    match prepared.run(snapshot, seed) {
+        Some(outcome) => Ok(outcome),
+        None => run(snapshot, request, seed, false).map(|(outcome, _)| outcome),
+    }
+}
+
+/// [`run_task`] by the reference path: a working copy of the snapshot, every instance judged
+/// and every candidate ranked again for each task. Slower; kept as the definition the
+/// incremental engine is tested against (and used for `memberOf` expressions that read live
+/// state).
+pub fn run_task_reference(
     snapshot: &Snapshot,
     request: &RunTaskRequest,
     seed: u64,
@@ -268,14 +285,7 @@ impl Call<'_> {
 
     /// The ARN a route-level failure names: the provider's, else the cluster's.
     fn route_arn(&self, route: &Route) -> String {
-        let provider_arn = route.capacity_provider().and_then(|name| {
-            self.scratch
-                .capacity_providers()
-                .iter()
-                .find(|p| p.name.as_deref() == Some(name))
-                .and_then(|p| p.capacity_provider_arn.clone())
-        });
-        provider_arn.unwrap_or_else(|| self.scratch.cluster().arn.clone())
+        super::incremental::route_arn(&self.scratch, route)
     }
 
     /// Describes the task placed on `position` (or on Fargate), drawing its ARN.

@@ -31,7 +31,7 @@ pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
 }
 
 /// The instance without its wire document.
-fn lean_instance(instance: &Instance) -> Instance {
+pub fn lean_instance(instance: &Instance) -> Instance {
     Instance {
         arn: instance.arn.clone(),
         id: instance.id.clone(),

@@ -1,5 +1,7 @@
 //! One module per subcommand; each has its clap `Args` and a `run` function.
 
+pub mod generate;
 pub mod place;
 pub mod query;
+pub mod simulate;
 pub mod validate;

@@ -1,0 +1,216 @@
+//! `ecs-place simulate`: replays a workload (RunTask and StopTask events) through one
+//! `Placer` and prints a JSON summary: calls, tasks placed and not, failures by reason,
+//! throughput and the cluster's final utilisation.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use ecs_placement::generate::{WorkloadEvent, workload};
+use ecs_placement::model::Snapshot;
+use ecs_placement::{EcsError, Placer};
+use indicatif::{ProgressBar, ProgressDrawTarget};
+use serde::Serialize;
+
+use crate::input::{Failure, read_snapshot};
+
+/// Replay a workload on a cluster snapshot and print a JSON summary.
+#[derive(Debug, clap::Args)]
+#[command(
+    group(clap::ArgGroup::new("source").required(true).args(["workload", "generate_workload"])),
+    after_help = "Examples:\n  ecs-place generate --instances 5000 --tasks 20000 --out cluster-5k.json\n  ecs-place simulate --cluster cluster-5k.json --generate-workload 100000 --seed 7\n  ecs-place simulate --cluster cluster-5k.json --workload events.jsonl\n\nA workload file holds one JSON event per line:\n  {\"event\":\"run-task\",\"request\":{...RunTask request...},\"seed\":3}\n  {\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:...\"}   or   {\"event\":\"stop-task\",\"pick\":12}"
+)]
+pub struct Args {
+    /// The cluster snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub cluster: PathBuf,
+    /// The workload: JSON lines of run-task and stop-task events.
+    #[arg(long, value_name = "FILE")]
+    pub workload: Option<PathBuf>,
+    /// Generate a workload of this many RunTask calls instead (with the stops that keep the
+    /// cluster busy but not full).
+    #[arg(long, value_name = "CALLS")]
+    pub generate_workload: Option<usize>,
+    /// The seed of the generated workload.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// The summary printed on stdout.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary {
+    run_task_calls: u64,
+    /// Calls rejected before placement (validation), by exception.
+    rejected_calls: BTreeMap<String, u64>,
+    tasks_requested: u64,
+    placed: u64,
+    /// Tasks requested by accepted calls and not placed.
+    failed: u64,
+    failures_by_reason: BTreeMap<String, u64>,
+    stop_task_calls: u64,
+    stopped: u64,
+    seconds: f64,
+    placements_per_second: f64,
+    cpu_utilization: f64,
+    memory_utilization: f64,
+}
+
+/// Runs `simulate`.
+pub fn run(args: &Args) -> Result<(), Failure> {
+    let snapshot = read_snapshot(&args.cluster)?;
+    let events = match (&args.workload, args.generate_workload) {
+        (Some(path), _) => read_workload(path)?,
+        (None, Some(calls)) => workload(&snapshot, calls, args.seed),
+        (None, None) => {
+            return Err(EcsError::invalid_parameter(
+                "give --workload FILE or --generate-workload CALLS",
+            )
+            .into());
+        }
+    };
+    let summary = replay(snapshot, &events);
+    let text = serde_json::to_string_pretty(&summary)
+        .map_err(|e| EcsError::client(format!("cannot serialize the summary: {e}")))?;
+    crate::output::stdout_line(&text);
+    Ok(())
+}
+
+/// Reads JSON lines (blank lines skipped); errors name the file and line.
+fn read_workload(path: &std::path::Path) -> Result<Vec<WorkloadEvent>, Failure> {
+    let shown = path.display();
+    let text = fs::read_to_string(path)
+        .map_err(|e| EcsError::client(format!("{shown}: cannot read the file: {e}")))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(index, line)| {
+            serde_json::from_str(line).map_err(|e| {
+                EcsError::client(format!("{shown}:{}:{}: {e}", index + 1, e.column())).into()
+            })
+        })
+        .collect()
+}
+
+/// Replays the events through one placer.
+fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
+    let mut running: Vec<String> = snapshot
+        .tasks()
+        .iter()
+        .filter(|(_, record)| record.running)
+        .map(|(arn, _)| arn.clone())
+        .collect();
+    let mut placer = Placer::new(snapshot);
+    let mut summary = Summary::default();
+    let progress = progress_bar(events.len());
+    let started = Instant::now();
+    for (index, event) in events.iter().enumerate() {
+        match event {
+            WorkloadEvent::RunTask { request, seed } => {
+                run_one(&mut placer, request, *seed, &mut running, &mut summary)
+            }
+            WorkloadEvent::StopTask { task_arn, pick } => stop_one(
+                &mut placer,
+                task_arn.as_deref(),
+                *pick,
+                &mut running,
+                &mut summary,
+            ),
+        }
+        if index % 4096 == 0 {
+            progress.set_position(index as u64);
+        }
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    progress.finish_and_clear();
+    if summary.seconds > 0.0 {
+        summary.placements_per_second = summary.placed as f64 / summary.seconds;
+    }
+    (summary.cpu_utilization, summary.memory_utilization) = utilization(placer.snapshot());
+    summary
+}
+
+fn progress_bar(length: usize) -> ProgressBar {
+    if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(Some(length as u64), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    }
+}
+
+fn run_one(
+    placer: &mut Placer,
+    request: &ecs_placement::aws::RunTaskRequest,
+    seed: u64,
+    running: &mut Vec<String>,
+    summary: &mut Summary,
+) {
+    summary.run_task_calls += 1;
+    let requested = request.count.unwrap_or(1).max(0) as u64;
+    match placer.run_task(request, seed) {
+        Ok(response) => {
+            summary.tasks_requested += requested;
+            let placed = response.tasks.len() as u64;
+            summary.placed += placed;
+            summary.failed += requested.saturating_sub(placed);
+            running.extend(response.tasks.into_iter().filter_map(|t| t.task_arn));
+            for failure in response.failures {
+                let reason = failure.reason.unwrap_or_default();
+                *summary.failures_by_reason.entry(reason).or_insert(0) += 1;
+            }
+        }
+        Err(error) => {
+            *summary
+                .rejected_calls
+                .entry(error.exception.to_string())
+                .or_insert(0) += 1;
+        }
+    }
+}
+
+fn stop_one(
+    placer: &mut Placer,
+    task_arn: Option<&str>,
+    pick: Option<u64>,
+    running: &mut Vec<String>,
+    summary: &mut Summary,
+) {
+    summary.stop_task_calls += 1;
+    let arn = match (task_arn, pick) {
+        (Some(arn), _) => {
+            if let Some(at) = running.iter().position(|r| r == arn) {
+                running.swap_remove(at);
+            }
+            arn.to_owned()
+        }
+        (None, Some(pick)) if !running.is_empty() => {
+            let at = (pick % running.len() as u64) as usize;
+            running.swap_remove(at)
+        }
+        _ => return,
+    };
+    if placer.stop_task(&arn).is_ok() {
+        summary.stopped += 1;
+    }
+}
+
+/// CPU and memory taken over registered, across ACTIVE instances.
+fn utilization(snapshot: &Snapshot) -> (f64, f64) {
+    let (mut cpu, mut cpu_total, mut memory, mut memory_total) = (0i64, 0i64, 0i64, 0i64);
+    for instance in snapshot.instances().iter().filter(|i| i.is_active()) {
+        cpu += (instance.registered.cpu - instance.remaining.cpu).max(0);
+        cpu_total += instance.registered.cpu;
+        memory += (instance.registered.memory - instance.remaining.memory).max(0);
+        memory_total += instance.registered.memory;
+    }
+    let ratio = |used: i64, total: i64| {
+        if total > 0 {
+            used as f64 / total as f64
+        } else {
+            0.0
+        }
+    };
+    (ratio(cpu, cpu_total), ratio(memory, memory_total))
+}

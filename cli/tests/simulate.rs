@@ -1,0 +1,136 @@
+//! `ecs-place generate` and `ecs-place simulate`, run against the built binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn ecs_place(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecs-place"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecs-place-simulate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn generated_cluster() -> PathBuf {
+    let path = scratch_dir().join("cluster.json");
+    let out = ecs_place(&[
+        "generate",
+        "--instances",
+        "60",
+        "--tasks",
+        "240",
+        "--seed",
+        "3",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+fn simulate(cluster: &Path, seed: &str) -> Value {
+    let out = ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--generate-workload",
+        "200",
+        "--seed",
+        seed,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed() {
+    let cluster = generated_cluster();
+    let mut first = simulate(&cluster, "5");
+    for key in [
+        "runTaskCalls",
+        "placed",
+        "failed",
+        "failuresByReason",
+        "seconds",
+        "placementsPerSecond",
+        "cpuUtilization",
+        "memoryUtilization",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}: {first}");
+    }
+    assert_eq!(first["runTaskCalls"], 200);
+    let requested = first["tasksRequested"].as_u64().unwrap();
+    let placed = first["placed"].as_u64().unwrap();
+    let failed = first["failed"].as_u64().unwrap();
+    assert_eq!(placed + failed, requested);
+    assert!(placed > 0);
+    let mut second = simulate(&cluster, "5");
+    for summary in [&mut first, &mut second] {
+        let object = summary.as_object_mut().unwrap();
+        object.remove("seconds");
+        object.remove("placementsPerSecond");
+    }
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_workload_file_is_replayed_and_a_bad_line_is_an_input_error() {
+    let cluster = generated_cluster();
+    let dir = scratch_dir();
+    let request = serde_json::to_string(&ecs_placement::generate::reference_request()).unwrap();
+    let good = dir.join("good.jsonl");
+    std::fs::write(
+        &good,
+        format!(
+            "{{\"event\":\"run-task\",\"request\":{request},\"seed\":1}}\n{{\"event\":\"stop-task\",\"pick\":0}}\n"
+        ),
+    )
+    .unwrap();
+    let out = ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--workload",
+        good.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["runTaskCalls"], 1);
+    assert_eq!(summary["stopped"], 1);
+
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(&bad, "{\"event\":\"launch\"}\n").unwrap();
+    let out = ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--workload",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("ClientException: "), "{stderr}");
+    assert!(stderr.contains("bad.jsonl:1:"), "{stderr}");
+}

@@ -1,0 +1,575 @@
+//! The incremental engine: RunTask computed exactly as the pipeline's reference path does, but
+//! with the work done once per call (or once per request, for [`Prepared`]) instead of once
+//! per task and instance.
+//!
+//! What makes it exact: placing a task changes one instance (its resources, running count and
+//! the group's count on it) and one bucket per spread strategy. So, per call:
+//! * `memberOf` expressions that read only static subjects (attributes, `ec2InstanceId`,
+//!   `agentConnected`, `agentVersion`, `registeredAt`) are evaluated once into a bitset;
+//!   expressions reading `runningTasksCount` or `task:group` take the reference path;
+//! * every instance is judged once; after a placement only the chosen instance is judged again;
+//! * spread counts per bucket are counted once, then the chosen instance's bucket gains one;
+//! * the caller's snapshot is never copied: the instances this call changed are kept aside
+//!   (an overlay of at most `count` lean copies).
+//!
+//! The random draws are the reference path's, in the same order: per task, one draw per
+//! candidate for each `random` strategy (strategy by strategy, candidates in snapshot order),
+//! then one `below(ties)` when two or more candidates share the least key, then the task ARN.
+//! `tests/placement_incremental.rs` checks the two paths give identical outcomes.
+
+use fixedbitset::FixedBitSet;
+
+use crate::aws::{Failure, RunTaskRequest, RunTaskResponse};
+use crate::error::EcsError;
+use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
+use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
+
+use super::capacity::{self, Pool, Route};
+use super::changes::{ChangeSet, PlacedTask, take_usage};
+use super::feasibility::{self, Requirements};
+use super::inputs::{
+    BinpackField, PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
+};
+use super::pipeline::RunTaskOutcome;
+use super::response::{self, TaskFacts};
+use super::rng::SeededRng;
+use super::scratch::lean_instance;
+
+/// A validated RunTask request with everything that does not change as tasks are placed
+/// resolved against one snapshot: reusable for every call on that snapshot and on any state
+/// reached from it by placing and stopping tasks.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    plan: PlacementRequest,
+    requirements: Requirements,
+    /// The instances every `memberOf` admits (all when there is none), or `None` when an
+    /// expression reads live state and the call must take the reference path.
+    member_of: Option<FixedBitSet>,
+    routes: Vec<Route>,
+    /// Per strategy, the spread attribute resolved (`None` for other strategies).
+    spread_names: Vec<Option<AttrNameId>>,
+    /// Whether anything reads the group's count per instance (`distinctInstance`,
+    /// `spread(instanceId)`); when nothing does, it is not looked up.
+    reads_group_count: bool,
+}
+
+impl Prepared {
+    /// Validates `request` against `snapshot` and compiles its constraints.
+    pub fn new(snapshot: &Snapshot, request: &RunTaskRequest) -> Result<Self, EcsError> {
+        let plan = validate_run_task(request, &validation_context(snapshot))?;
+        // Group names in `memberOf` are resolved when evaluated, so compiling against the
+        // snapshot itself equals compiling against a working copy with the call's group.
+        let requirements = Requirements::new(
+            snapshot,
+            &plan.task_definition,
+            &plan.demand,
+            &plan.constraints,
+        )?;
+        let member_of = static_member_of(snapshot, &requirements);
+        let routes = capacity::assign(&plan.capacity, plan.count);
+        let spread_names = plan
+            .strategies
+            .iter()
+            .map(|strategy| match strategy {
+                Strategy::Spread(SpreadField::Attribute(name)) => snapshot.attribute_name_id(name),
+                _ => None,
+            })
+            .collect();
+        let reads_group_count = requirements.distinct_instance()
+            || plan
+                .strategies
+                .iter()
+                .any(|s| matches!(s, Strategy::Spread(SpreadField::InstanceId)));
+        Ok(Self {
+            plan,
+            requirements,
+            member_of,
+            routes,
+            spread_names,
+            reads_group_count,
+        })
+    }
+
+    /// Whether the incremental engine can run this request (its `memberOf` expressions read
+    /// no live state).
+    pub fn is_incremental(&self) -> bool {
+        self.member_of.is_some()
+    }
+
+    /// Places the request's tasks on `snapshot` (which must be the snapshot it was prepared
+    /// on, or a state reached from it), with every random choice drawn from `seed`. `None`
+    /// when the request needs the reference path.
+    pub fn run(&self, snapshot: &Snapshot, seed: u64) -> Option<RunTaskOutcome> {
+        let member_of = self.member_of.as_ref()?;
+        Some(Call::new(self, member_of, snapshot, seed).run())
+    }
+}
+
+/// The `memberOf` expressions as one bitset, or `None` when one reads live state.
+fn static_member_of(snapshot: &Snapshot, requirements: &Requirements) -> Option<FixedBitSet> {
+    if requirements.member_of_reads_live_state() {
+        return None;
+    }
+    let mut admitted = FixedBitSet::with_capacity(snapshot.instances().len());
+    admitted.insert_range(..);
+    for expression in requirements.member_of() {
+        admitted.intersect_with(&expression.filter(snapshot));
+    }
+    Some(admitted)
+}
+
+/// The call's view of the cluster: the caller's snapshot plus the instances this call changed.
+struct Overlay<'s> {
+    base: &'s Snapshot,
+    /// The call's group in the base snapshot (`None` when no task ever had it).
+    base_group: Option<GroupId>,
+    /// Lean copies of the instances this call placed on, in their current state.
+    changed: Vec<(u32, Instance)>,
+    /// How many of this call's tasks each changed instance took.
+    added: Vec<(u32, u32)>,
+    changed_mask: FixedBitSet,
+}
+
+impl<'s> Overlay<'s> {
+    fn new(base: &'s Snapshot, group: &str) -> Self {
+        Self {
+            base,
+            base_group: base.group_id(group),
+            changed: Vec::new(),
+            added: Vec::new(),
+            changed_mask: FixedBitSet::with_capacity(base.instances().len()),
+        }
+    }
+
+    fn instance(&self, position: u32) -> Option<&Instance> {
+        if self.changed_mask.contains(position as usize) {
+            return self
+                .changed
+                .iter()
+                .find(|(p, _)| *p == position)
+                .map(|(_, instance)| instance);
+        }
+        self.base.instances().get(position as usize)
+    }
+
+    /// The call's group's RUNNING tasks on the instance, this call's included.
+    fn group_count(&self, position: u32) -> u32 {
+        let before = match (
+            self.base_group,
+            self.base.instances().get(position as usize),
+        ) {
+            (Some(group), Some(instance)) => instance.group_count(group),
+            _ => 0,
+        };
+        let added = if self.changed_mask.contains(position as usize) {
+            self.added
+                .iter()
+                .find(|(p, _)| *p == position)
+                .map_or(0, |(_, n)| *n)
+        } else {
+            0
+        };
+        before.saturating_add(added)
+    }
+
+    /// Takes one placed task's usage from its instance, as `Snapshot::apply_placed` would.
+    fn place(&mut self, position: u32, placed: &PlacedTask) {
+        if !self.changed_mask.put(position as usize) {
+            let Some(instance) = self.base.instances().get(position as usize) else {
+                return;
+            };
+            self.changed.push((position, lean_instance(instance)));
+            self.added.push((position, 0));
+        }
+        if let Some((_, instance)) = self.changed.iter_mut().find(|(p, _)| *p == position) {
+            take_usage(&mut instance.remaining, &placed.usage);
+            instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
+        }
+        if let Some((_, n)) = self.added.iter_mut().find(|(p, _)| *p == position) {
+            *n += 1;
+        }
+    }
+}
+
+/// The call's group's RUNNING tasks per bucket of one spread attribute, over every ACTIVE
+/// instance, indexed by bucket slot (see [`bucket_slot`]).
+struct SpreadCounts {
+    name: Option<AttrNameId>,
+    counts: Vec<u64>,
+}
+
+/// The slot of an instance's bucket: 0 when it lacks the attribute, 1 when it has it without
+/// a value, 2 + the value id otherwise (value ids are dense, so the slots are too).
+fn bucket_slot(instance: &Instance, name: Option<AttrNameId>) -> usize {
+    match name.and_then(|name| instance.attribute(name)) {
+        None => 0,
+        Some(None) => 1,
+        Some(Some(value)) => 2 + value.0 as usize,
+    }
+}
+
+impl SpreadCounts {
+    fn new(snapshot: &Snapshot, name: Option<AttrNameId>, group: Option<GroupId>) -> Self {
+        let mut counts = vec![0; snapshot.attribute_values.len() + 2];
+        if let Some(group) = group {
+            for (&position, &tasks) in snapshot.group_instances(group) {
+                let Some(instance) = snapshot.instances().get(position as usize) else {
+                    continue;
+                };
+                if instance.is_active() {
+                    if let Some(slot) = counts.get_mut(bucket_slot(instance, name)) {
+                        *slot += u64::from(tasks);
+                    }
+                }
+            }
+        }
+        Self { name, counts }
+    }
+
+    fn add_one(&mut self, instance: &Instance) {
+        if let Some(slot) = self.counts.get_mut(bucket_slot(instance, self.name)) {
+            *slot += 1;
+        }
+    }
+}
+
+/// One route's pool and its candidates (in the pool, ACTIVE, admitted by `memberOf` and
+/// fitting), as compact rows in snapshot order. A placement only takes capacity away, so
+/// rows are never added during a call, only marked gone.
+struct RouteState {
+    route: Route,
+    pool: Pool,
+    rows: Vec<Row>,
+}
+
+/// What ranking reads of one candidate, copied out of its instance so that each task's pass
+/// over the candidates reads a few contiguous bytes per candidate.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    position: u32,
+    /// Whether it is still a candidate.
+    fits: bool,
+    /// The call's group's RUNNING tasks on it.
+    group_count: u32,
+    cpu: i64,
+    memory: i64,
+    /// Its bucket slot for each strategy (0 for strategies other than spread on an attribute).
+    slots: [u32; MAX_KEY_WIDTH],
+}
+
+/// One call of the incremental engine.
+struct Call<'a> {
+    prepared: &'a Prepared,
+    member_of: &'a FixedBitSet,
+    overlay: Overlay<'a>,
+    spreads: Vec<Option<SpreadCounts>>,
+    routes: Vec<RouteState>,
+    rng: SeededRng,
+}
+
+impl<'a> Call<'a> {
+    fn new(
+        prepared: &'a Prepared,
+        member_of: &'a FixedBitSet,
+        snapshot: &'a Snapshot,
+        seed: u64,
+    ) -> Self {
+        let overlay = Overlay::new(snapshot, &prepared.plan.group);
+        let spreads = prepared
+            .plan
+            .strategies
+            .iter()
+            .zip(&prepared.spread_names)
+            .map(|(strategy, name)| match strategy {
+                Strategy::Spread(SpreadField::Attribute(_)) => {
+                    Some(SpreadCounts::new(snapshot, *name, overlay.base_group))
+                }
+                _ => None,
+            })
+            .collect();
+        Self {
+            prepared,
+            member_of,
+            overlay,
+            spreads,
+            routes: Vec::new(),
+            rng: SeededRng::from_seed(seed),
+        }
+    }
+
+    fn run(mut self) -> RunTaskOutcome {
+        let mut outcome = RunTaskOutcome {
+            response: RunTaskResponse::default(),
+            changes: ChangeSet::default(),
+        };
+        let mut failed_routes: Vec<&Route> = Vec::new();
+        for route in &self.prepared.routes {
+            if failed_routes.contains(&route) {
+                continue;
+            }
+            match self.place_one(route) {
+                Ok(placed) => {
+                    outcome.response.tasks.push(placed.task.clone());
+                    outcome.changes.tasks.push(placed);
+                }
+                Err(failures) => {
+                    outcome.response.failures.extend(failures);
+                    failed_routes.push(route);
+                }
+            }
+        }
+        outcome
+    }
+
+    /// Places one task by `route`, or says why it cannot (as the reference path does).
+    fn place_one(&mut self, route: &Route) -> Result<PlacedTask, Vec<Failure>> {
+        let pool = route.pool(self.overlay.base);
+        if pool == Pool::Serverless {
+            return Ok(self.describe(route, None));
+        }
+        let index = self.route_index(route, pool);
+        let chosen = self.choose(index);
+        match chosen {
+            Some(position) => {
+                let placed = self.describe(route, Some(position));
+                self.record(position, &placed);
+                Ok(placed)
+            }
+            None => Err(self.failures(index)),
+        }
+    }
+
+    /// The index of the route's state, judging every instance of its pool on first use.
+    fn route_index(&mut self, route: &Route, pool: Pool) -> usize {
+        if let Some(index) = self.routes.iter().position(|r| &r.route == route) {
+            return index;
+        }
+        let snapshot = self.overlay.base;
+        let membership = pool.membership(snapshot);
+        let mut rows = Vec::new();
+        for position in self.member_of.ones() {
+            let position = position as u32;
+            let Some(instance) = self.overlay.instance(position) else {
+                continue;
+            };
+            if membership.contains(instance) && instance.is_active() {
+                let row = self.row(position, instance);
+                if row.fits {
+                    rows.push(row);
+                }
+            }
+        }
+        self.routes.push(RouteState {
+            route: route.clone(),
+            pool,
+            rows,
+        });
+        self.routes.len() - 1
+    }
+
+    /// The row of an ACTIVE instance `memberOf` admits, as it is now.
+    fn row(&self, position: u32, instance: &Instance) -> Row {
+        let group_count = if self.prepared.reads_group_count {
+            self.overlay.group_count(position)
+        } else {
+            0
+        };
+        let fits = feasibility::check_instance(
+            self.overlay.base,
+            instance,
+            &self.prepared.requirements,
+            || true,
+            group_count,
+        )
+        .is_ok();
+        let mut slots = [0u32; MAX_KEY_WIDTH];
+        for (slot, spread) in slots.iter_mut().zip(&self.spreads) {
+            if let Some(spread) = spread {
+                *slot = bucket_slot(instance, spread.name) as u32;
+            }
+        }
+        Row {
+            position,
+            fits,
+            group_count,
+            cpu: instance.remaining.cpu,
+            memory: instance.remaining.memory,
+            slots,
+        }
+    }
+
+    /// The candidate with the least key, ties broken by the generator; draws as the
+    /// reference path does.
+    fn choose(&mut self, route: usize) -> Option<u32> {
+        let rows = self
+            .routes
+            .get(route)?
+            .rows
+            .iter()
+            .filter(|r| r.fits)
+            .count();
+        let random = self.random_columns(rows);
+        let strategies = &self.prepared.plan.strategies;
+        let width = strategies.len().min(MAX_KEY_WIDTH);
+        let mut best = [u64::MAX; MAX_KEY_WIDTH];
+        let mut tied: Vec<u32> = Vec::new();
+        let candidates = self.routes.get(route)?.rows.iter().filter(|r| r.fits);
+        for (index, row) in candidates.enumerate() {
+            let mut key = [0u64; MAX_KEY_WIDTH];
+            let mut random_column = 0;
+            for (column, strategy) in strategies.iter().take(width).enumerate() {
+                key[column] = match strategy {
+                    Strategy::Random => {
+                        random_column += 1;
+                        random
+                            .get(random_column - 1)
+                            .and_then(|draws| draws.get(index))
+                            .copied()
+                            .unwrap_or(0)
+                    }
+                    Strategy::Binpack(BinpackField::Cpu) => u64::try_from(row.cpu).unwrap_or(0),
+                    Strategy::Binpack(BinpackField::Memory) => {
+                        u64::try_from(row.memory).unwrap_or(0)
+                    }
+                    Strategy::Spread(SpreadField::InstanceId) => u64::from(row.group_count),
+                    Strategy::Spread(SpreadField::Attribute(_)) => self
+                        .spreads
+                        .get(column)
+                        .and_then(Option::as_ref)
+                        .and_then(|spread| spread.counts.get(row.slots[column] as usize))
+                        .copied()
+                        .unwrap_or(0),
+                };
+            }
+            let key = &key[..width];
+            match key.cmp(&best[..width]) {
+                std::cmp::Ordering::Less => {
+                    best[..width].copy_from_slice(key);
+                    tied.clear();
+                    tied.push(row.position);
+                }
+                std::cmp::Ordering::Equal => tied.push(row.position),
+                std::cmp::Ordering::Greater => {}
+            }
+        }
+        match tied.len() {
+            0 => None,
+            1 => tied.first().copied(),
+            n => tied.get(self.rng.below(n as u64) as usize).copied(),
+        }
+    }
+
+    /// One column of draws per `random` strategy, strategy by strategy.
+    fn random_columns(&mut self, rows: usize) -> Vec<Vec<u64>> {
+        let randoms = self
+            .prepared
+            .plan
+            .strategies
+            .iter()
+            .filter(|s| matches!(s, Strategy::Random))
+            .count();
+        (0..randoms)
+            .map(|_| (0..rows).map(|_| self.rng.next_u64()).collect())
+            .collect()
+    }
+
+    /// Records a placement: the instance's new state, its spread buckets, and its row on
+    /// every route (the only instance whose verdict and keys can have changed).
+    fn record(&mut self, position: u32, placed: &PlacedTask) {
+        self.overlay.place(position, placed);
+        let Some(instance) = self.overlay.instance(position) else {
+            return;
+        };
+        for spread in self.spreads.iter_mut().flatten() {
+            spread.add_one(instance);
+        }
+        let row = self.row(position, instance);
+        for route in &mut self.routes {
+            if let Ok(at) = route.rows.binary_search_by_key(&position, |r| r.position) {
+                if let Some(slot) = route.rows.get_mut(at) {
+                    *slot = row;
+                }
+            }
+        }
+    }
+
+    /// The failure entries of a task no instance could take: every instance of the pool that
+    /// rejected it, with its first failing check, else one entry naming the route.
+    fn failures(&self, route: usize) -> Vec<Failure> {
+        let Some(state) = self.routes.get(route) else {
+            return Vec::new();
+        };
+        let snapshot = self.overlay.base;
+        let membership = state.pool.membership(snapshot);
+        let mut failures = Vec::new();
+        for position in 0..snapshot.instances().len() as u32 {
+            let Some(instance) = self.overlay.instance(position) else {
+                continue;
+            };
+            if !membership.contains(instance) || !instance.is_active() {
+                continue;
+            }
+            let verdict = feasibility::check_instance(
+                snapshot,
+                instance,
+                &self.prepared.requirements,
+                || self.member_of.contains(position as usize),
+                self.overlay.group_count(position),
+            );
+            if let Err(rejection) = verdict {
+                failures.push(response::failure(&instance.arn, rejection.as_str()));
+            }
+        }
+        if failures.is_empty() {
+            let shortfall = feasibility::shortfall(snapshot, &state.pool);
+            failures.push(response::failure(
+                &route_arn(snapshot, &state.route),
+                shortfall.as_str(),
+            ));
+        }
+        failures
+    }
+
+    /// Describes the task placed on `position` (or on Fargate), drawing its ARN.
+    fn describe(&mut self, route: &Route, position: Option<u32>) -> PlacedTask {
+        let plan = &self.prepared.plan;
+        let snapshot = self.overlay.base;
+        let instance = position.and_then(|p| self.overlay.instance(p));
+        let gpu_ids = instance
+            .map(|i| response::allocate_gpus(i, &plan.demand))
+            .unwrap_or_default();
+        let task_arn = response::task_arn(snapshot.cluster(), &self.rng.hex_id());
+        let launch_type = route.launch_type(snapshot);
+        let task = response::describe_task(
+            snapshot,
+            &TaskFacts {
+                task_arn: &task_arn,
+                instance,
+                definition: &plan.task_definition,
+                group: &plan.group,
+                launch_type: &launch_type,
+                capacity_provider: route.capacity_provider(),
+                demand: &plan.demand,
+                gpu_ids: &gpu_ids,
+                common: &plan.common,
+            },
+        );
+        PlacedTask {
+            task,
+            usage: response::usage(&plan.demand, &gpu_ids, instance.is_some()),
+            group: plan.group.clone(),
+        }
+    }
+}
+
+/// The ARN a route-level failure names: the provider's, else the cluster's.
+pub(crate) fn route_arn(snapshot: &Snapshot, route: &Route) -> String {
+    let provider_arn = route.capacity_provider().and_then(|name| {
+        snapshot
+            .capacity_providers()
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name))
+            .and_then(|p| p.capacity_provider_arn.clone())
+    });
+    provider_arn.unwrap_or_else(|| snapshot.cluster().arn.clone())
+}

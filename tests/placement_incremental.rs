@@ -1,0 +1,205 @@
+//! The incremental engine (`run_task`) against the reference path (`run_task_reference`): the
+//! same outcome, byte for byte, on generated clusters and requests covering every strategy,
+//! both constraints, host ports (so instances fill up and failures are reported), several
+//! tasks per call and a call whose group is new.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use ecs_placement::aws::{
+    ContainerDefinition, PlacementConstraint, PlacementConstraintType, PlacementStrategyType,
+    PortMapping, RunTaskRequest, TaskDefinition,
+};
+use ecs_placement::generate::{ClusterSpec, cluster, strategy};
+use ecs_placement::model::Snapshot;
+use ecs_placement::placement::run_task_reference;
+use ecs_placement::run_task;
+use proptest::prelude::*;
+
+const EXPRESSIONS: [&str; 4] = [
+    "attribute:ecs.instance-type =~ m5.* and attribute:stack == prod",
+    "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]",
+    "not(attribute:team == team-3)",
+    // Reads live state: takes the reference path inside run_task too.
+    "runningTasksCount <= 5",
+];
+
+fn big_definition(family: &str, cpu: i64, memory: i64, host_port: i64) -> TaskDefinition {
+    TaskDefinition {
+        family: Some(family.to_owned()),
+        revision: Some(1),
+        container_definitions: Some(vec![ContainerDefinition {
+            name: Some("app".to_owned()),
+            cpu: Some(cpu),
+            memory: Some(memory),
+            port_mappings: Some(vec![PortMapping {
+                container_port: Some(80),
+                host_port: Some(host_port),
+                ..PortMapping::default()
+            }]),
+            ..ContainerDefinition::default()
+        }]),
+        ..TaskDefinition::default()
+    }
+}
+
+fn snapshot(instances: usize, seed: u64) -> Snapshot {
+    let mut file = cluster(&ClusterSpec::scaled(instances, seed));
+    file.task_definitions
+        .push(big_definition("ported", 256, 512, 8080));
+    file.task_definitions
+        .push(big_definition("huge", 2048, 6000, 0));
+    Snapshot::try_from(file).unwrap()
+}
+
+#[derive(Debug, Clone)]
+struct Call {
+    family: usize,
+    count: i64,
+    group: Option<usize>,
+    member_of: Option<usize>,
+    distinct: bool,
+    strategies: Vec<(u8, u8)>,
+    seed: u64,
+}
+
+fn call() -> impl Strategy<Value = Call> {
+    (
+        0usize..4,
+        1i64..=10,
+        proptest::option::of(0usize..3),
+        proptest::option::of(0usize..EXPRESSIONS.len()),
+        any::<bool>(),
+        proptest::collection::vec((0u8..3, 0u8..3), 0..=3),
+        any::<u64>(),
+    )
+        .prop_map(
+            |(family, count, group, member_of, distinct, strategies, seed)| Call {
+                family,
+                count,
+                group,
+                member_of,
+                distinct,
+                strategies,
+                seed,
+            },
+        )
+}
+
+fn request(call: &Call) -> RunTaskRequest {
+    let family = ["web", "ported", "huge", "svc-001"][call.family];
+    let mut constraints = Vec::new();
+    if let Some(index) = call.member_of {
+        constraints.push(PlacementConstraint {
+            kind: Some(PlacementConstraintType::MemberOf),
+            expression: Some(EXPRESSIONS[index].to_owned()),
+        });
+    }
+    if call.distinct {
+        constraints.push(PlacementConstraint {
+            kind: Some(PlacementConstraintType::DistinctInstance),
+            expression: None,
+        });
+    }
+    let strategies = call
+        .strategies
+        .iter()
+        .map(|&(kind, field)| match kind {
+            0 => strategy(
+                PlacementStrategyType::Binpack,
+                ["cpu", "memory", "memory"][field as usize],
+            ),
+            1 => strategy(
+                PlacementStrategyType::Spread,
+                [
+                    "instanceId",
+                    "attribute:ecs.availability-zone",
+                    "attribute:no-such-attribute",
+                ][field as usize],
+            ),
+            _ => strategy(PlacementStrategyType::Random, ""),
+        })
+        .collect();
+    RunTaskRequest {
+        cluster: Some("bench".to_owned()),
+        task_definition: Some(family.to_owned()),
+        count: Some(call.count),
+        group: call
+            .group
+            .map(|g| ["service:svc-001", "fresh", "service:web"][g].to_owned()),
+        placement_constraints: Some(constraints),
+        placement_strategy: Some(strategies),
+        ..RunTaskRequest::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// A sequence of calls, each applied before the next: every outcome equals the
+    /// reference path's.
+    #[test]
+    fn incremental_equals_reference(
+        instances in 1usize..40,
+        cluster_seed in 0u64..4,
+        calls in proptest::collection::vec(call(), 1..6),
+    ) {
+        let mut state = snapshot(instances, cluster_seed);
+        for call in &calls {
+            let request = request(call);
+            let fast = run_task(&state, &request, call.seed);
+            let reference = run_task_reference(&state, &request, call.seed);
+            prop_assert_eq!(&fast, &reference);
+            if let Ok(outcome) = fast {
+                state.apply(&outcome.changes);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_reference_workload_is_identical_on_both_paths() {
+    let snapshot = Snapshot::try_from(cluster(&ClusterSpec::scaled(600, 1))).unwrap();
+    let request = ecs_placement::generate::reference_request();
+    for seed in 0..20 {
+        assert_eq!(
+            run_task(&snapshot, &request, seed).unwrap(),
+            run_task_reference(&snapshot, &request, seed).unwrap()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// A Placer gives the responses of `run_task_reference` + `apply` in sequence, with tasks
+    /// stopped between calls, and ends in the same state.
+    #[test]
+    fn placer_equals_run_task_then_apply(
+        instances in 1usize..40,
+        cluster_seed in 0u64..4,
+        calls in proptest::collection::vec((call(), proptest::option::of(any::<prop::sample::Index>())), 1..8),
+    ) {
+        let initial = snapshot(instances, cluster_seed);
+        let mut placer = ecs_placement::Placer::new(initial.clone());
+        let mut state = initial;
+        let mut placed: Vec<String> = Vec::new();
+        for (call, stop) in &calls {
+            let request = request(call);
+            let expected = run_task_reference(&state, &request, call.seed);
+            let actual = placer.run_task(&request, call.seed);
+            prop_assert_eq!(actual.as_ref().ok(), expected.as_ref().map(|o| &o.response).ok());
+            prop_assert_eq!(actual.as_ref().err(), expected.as_ref().err());
+            if let Ok(outcome) = expected {
+                state.apply(&outcome.changes);
+                placed.extend(outcome.response.tasks.iter().filter_map(|t| t.task_arn.clone()));
+            }
+            if let (Some(index), false) = (stop, placed.is_empty()) {
+                let arn = placed.swap_remove(index.index(placed.len()));
+                ecs_placement::stop_task(&mut state, &arn).unwrap();
+                placer.stop_task(&arn).unwrap();
+            }
+        }
+        let file = |s: &Snapshot| serde_json::to_string(&s.to_file()).unwrap();
+        prop_assert_eq!(file(placer.snapshot()), file(&state));
+    }
+}
