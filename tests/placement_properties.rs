@@ -308,15 +308,13 @@ fn decisions(
     out
 }
 
-/// The group's RUNNING tasks per zone, over ACTIVE instances only (DECISIONS 25).
+/// The group's RUNNING tasks per zone, over every instance whatever its status (DECISIONS 25).
 fn zone_counts(state: &Snapshot, case: &Case) -> [u64; 3] {
     let mut zones = [0u64; 3];
     let group = state.group_id("family:app");
     for (index, instance) in state.instances().iter().enumerate() {
-        if instance.is_active() {
-            zones[case.instances[index].zone] +=
-                u64::from(group.map_or(0, |g| instance.group_count(g)));
-        }
+        zones[case.instances[index].zone] +=
+            u64::from(group.map_or(0, |g| instance.group_count(g)));
     }
     zones
 }

@@ -191,8 +191,9 @@ impl<'s> Overlay<'s> {
     }
 }
 
-/// The call's group's RUNNING tasks per bucket of one spread attribute, over every ACTIVE
-/// instance, indexed by bucket slot (see [`bucket_slot`]).
+/// The call's group's RUNNING tasks per bucket of one spread attribute, over every instance of
+/// the cluster whatever its status (DECISIONS 25: a DRAINING instance's running tasks still
+/// run in their zone), indexed by bucket slot (see [`bucket_slot`]).
 struct SpreadCounts {
     name: Option<AttrNameId>,
     counts: Vec<u64>,
@@ -216,10 +217,8 @@ impl SpreadCounts {
                 let Some(instance) = snapshot.instances().get(position as usize) else {
                     continue;
                 };
-                if instance.is_active() {
-                    if let Some(slot) = counts.get_mut(bucket_slot(instance, name)) {
-                        *slot += u64::from(tasks);
-                    }
+                if let Some(slot) = counts.get_mut(bucket_slot(instance, name)) {
+                    *slot += u64::from(tasks);
                 }
             }
         }

@@ -4,7 +4,7 @@
 //! Per strategy, lower is better:
 //! * `binpack(cpu|memory)`: the candidate's remaining amount;
 //! * `spread(instanceId)`: the group's RUNNING tasks on the candidate;
-//! * `spread(attribute:X)`: the group's RUNNING tasks on every ACTIVE instance of the cluster
+//! * `spread(attribute:X)`: the group's RUNNING tasks on every instance of the cluster
 //!   sharing the candidate's value of X (instances lacking X form one bucket);
 //! * `random`: a fresh 64-bit draw per candidate.
 //!
@@ -132,7 +132,7 @@ fn bucket(snapshot: &Snapshot, name: Option<AttrNameId>, position: u32) -> Bucke
         .attribute(name?)
 }
 
-/// The group's RUNNING tasks per bucket, over every ACTIVE instance of the cluster.
+/// The group's RUNNING tasks per bucket, over every instance of the cluster (DECISIONS 25).
 fn bucket_counts(
     snapshot: &Snapshot,
     name: Option<AttrNameId>,
@@ -143,13 +143,7 @@ fn bucket_counts(
         return counts;
     };
     for (&position, &tasks) in snapshot.group_instances(group) {
-        let active = snapshot
-            .instances()
-            .get(position as usize)
-            .is_some_and(|i| i.is_active());
-        if active {
-            *counts.entry(bucket(snapshot, name, position)).or_insert(0) += u64::from(tasks);
-        }
+        *counts.entry(bucket(snapshot, name, position)).or_insert(0) += u64::from(tasks);
     }
     counts
 }
