@@ -101,8 +101,34 @@ impl Prepared {
     /// when the request needs the reference path.
     pub fn run(&self, snapshot: &Snapshot, seed: u64) -> Option<RunTaskOutcome> {
         let member_of = self.member_of.as_ref()?;
-        Some(Call::new(self, member_of, snapshot, seed).run())
+        Some(Call::new(self, member_of, snapshot, seed).run().0)
     }
+
+    /// [`Prepared::run`] with the candidate rows kept in `cache` between calls: only the
+    /// instances at `touched` (every position a placement or a stop changed since the cache
+    /// last saw the snapshot) are judged again, instead of every instance the request admits.
+    pub(crate) fn run_cached(
+        &self,
+        snapshot: &Snapshot,
+        seed: u64,
+        cache: &mut RowCache,
+        touched: &[u32],
+    ) -> Option<RunTaskOutcome> {
+        let member_of = self.member_of.as_ref()?;
+        let mut call = Call::new(self, member_of, snapshot, seed);
+        call.routes = std::mem::take(&mut cache.routes);
+        call.refresh(touched);
+        let (outcome, routes) = call.run();
+        cache.routes = routes;
+        Some(outcome)
+    }
+}
+
+/// The candidate rows of one cached request, per route, as the snapshot was when the request
+/// last ran (see [`Prepared::run_cached`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowCache {
+    routes: Vec<RouteState>,
 }
 
 /// The `memberOf` expressions as one bitset, or `None` when one reads live state.
@@ -234,7 +260,9 @@ impl SpreadCounts {
 
 /// One route's pool and its candidates (in the pool, ACTIVE, admitted by `memberOf` and
 /// fitting), as compact rows in snapshot order. A placement only takes capacity away, so
-/// rows are never added during a call, only marked gone.
+/// rows are never added during a call, only marked gone (between calls of a cached request,
+/// a stop may add one back).
+#[derive(Debug, Clone)]
 struct RouteState {
     route: Route,
     pool: Pool,
@@ -296,7 +324,7 @@ impl<'a> Call<'a> {
         }
     }
 
-    fn run(mut self) -> RunTaskOutcome {
+    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>) {
         let mut outcome = RunTaskOutcome {
             response: RunTaskResponse::default(),
             changes: ChangeSet::default(),
@@ -317,7 +345,38 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        outcome
+        (outcome, self.routes)
+    }
+
+    /// Judges again the cached rows' instances at `touched`, on every cached route: a row is
+    /// updated, added (in snapshot order) when its instance fits now, or removed when it
+    /// no longer does.
+    fn refresh(&mut self, touched: &[u32]) {
+        let snapshot = self.overlay.base;
+        for &position in touched {
+            let Some(instance) = snapshot.instances().get(position as usize) else {
+                continue;
+            };
+            let admitted = self.member_of.contains(position as usize) && instance.is_active();
+            let row = admitted.then(|| self.row(position, instance));
+            for state in &mut self.routes {
+                let row =
+                    row.filter(|r| r.fits && state.pool.membership(snapshot).contains(instance));
+                let at = state.rows.binary_search_by_key(&position, |r| r.position);
+                match (at, row) {
+                    (Ok(at), Some(row)) => {
+                        if let Some(slot) = state.rows.get_mut(at) {
+                            *slot = row;
+                        }
+                    }
+                    (Ok(at), None) => {
+                        state.rows.remove(at);
+                    }
+                    (Err(at), Some(row)) => state.rows.insert(at, row),
+                    (Err(_), None) => {}
+                }
+            }
+        }
     }
 
     /// Places one task by `route`, or says why it cannot (as the reference path does).
