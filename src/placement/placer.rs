@@ -75,7 +75,6 @@ impl Placer {
         seed: u64,
     ) -> Result<RunTaskResponse, EcsError> {
         let outcome = self.place(request, seed)?;
-        self.snapshot.apply(&outcome.changes);
         for placed in &outcome.changes.tasks {
             let position = placed
                 .task
@@ -84,6 +83,7 @@ impl Placer {
                 .and_then(|arn| self.snapshot.instance_position(arn));
             self.log(position);
         }
+        self.snapshot.apply_owned(outcome.changes);
         Ok(outcome.response)
     }
 
