@@ -203,3 +203,47 @@ proptest! {
         prop_assert_eq!(file(placer.snapshot()), file(&state));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The same requests again and again through one Placer (which keeps their candidate rows
+    /// between calls), with tasks stopped between calls: the responses and the final state of
+    /// `run_task_reference` + `apply`.
+    #[test]
+    fn placer_repeating_requests_equals_run_task_then_apply(
+        instances in 1usize..40,
+        cluster_seed in 0u64..4,
+        pool in proptest::collection::vec(call(), 1..4),
+        steps in proptest::collection::vec(
+            (any::<prop::sample::Index>(), any::<u64>(), proptest::collection::vec(any::<prop::sample::Index>(), 0..4)),
+            1..16,
+        ),
+    ) {
+        let initial = snapshot(instances, cluster_seed);
+        let mut placer = ecs_placement::Placer::new(initial.clone());
+        let mut state = initial;
+        let mut placed: Vec<String> = Vec::new();
+        for (pick, seed, stops) in &steps {
+            let request = request(&pool[pick.index(pool.len())]);
+            let expected = run_task_reference(&state, &request, *seed);
+            let actual = placer.run_task(&request, *seed);
+            prop_assert_eq!(actual.as_ref().ok(), expected.as_ref().map(|o| &o.response).ok());
+            prop_assert_eq!(actual.as_ref().err(), expected.as_ref().err());
+            if let Ok(outcome) = expected {
+                state.apply(&outcome.changes);
+                placed.extend(outcome.response.tasks.iter().filter_map(|t| t.task_arn.clone()));
+            }
+            for stop in stops {
+                if placed.is_empty() {
+                    break;
+                }
+                let arn = placed.swap_remove(stop.index(placed.len()));
+                ecs_placement::stop_task(&mut state, &arn).unwrap();
+                placer.stop_task(&arn).unwrap();
+            }
+        }
+        let file = |s: &Snapshot| serde_json::to_string(&s.to_file()).unwrap();
+        prop_assert_eq!(file(placer.snapshot()), file(&state));
+    }
+}

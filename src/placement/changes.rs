@@ -45,8 +45,28 @@ impl Snapshot {
         }
     }
 
+    /// [`Snapshot::apply`], taking the changes: the task descriptions move into the task
+    /// map instead of being copied.
+    pub(crate) fn apply_owned(&mut self, changes: ChangeSet) {
+        for placed in changes.tasks {
+            self.apply_placed_owned(placed);
+        }
+    }
+
     /// Applies one placed task (see [`Snapshot::apply`]).
     pub(crate) fn apply_placed(&mut self, placed: &PlacedTask) {
+        let known = placed
+            .task
+            .task_arn
+            .as_deref()
+            .is_some_and(|arn| self.tasks.contains_key(arn));
+        if !known {
+            self.apply_placed_owned(placed.clone());
+        }
+    }
+
+    /// Applies one placed task, taking it.
+    fn apply_placed_owned(&mut self, placed: PlacedTask) {
         let arn = placed.task.task_arn.clone().unwrap_or_default();
         if self.tasks.contains_key(&arn) {
             return;
@@ -62,11 +82,11 @@ impl Snapshot {
         }
         let group = self.intern_group(&placed.group);
         self.index_task(TaskRecord {
-            wire: placed.task.clone(),
+            wire: placed.task,
             instance: position,
             group,
             running: true,
-            usage: placed.usage.clone(),
+            usage: placed.usage,
         });
     }
 }

@@ -31,6 +31,7 @@ use super::inputs::{
     BinpackField, PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
 };
 use super::pipeline::RunTaskOutcome;
+use super::ranked::Ranked;
 use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
 use super::scratch::lean_instance;
@@ -101,8 +102,35 @@ impl Prepared {
     /// when the request needs the reference path.
     pub fn run(&self, snapshot: &Snapshot, seed: u64) -> Option<RunTaskOutcome> {
         let member_of = self.member_of.as_ref()?;
-        Some(Call::new(self, member_of, snapshot, seed).run())
+        Some(Call::new(self, member_of, snapshot, seed).run().0)
     }
+
+    /// [`Prepared::run`] with the candidate rows kept in `cache` between calls: only the
+    /// instances at `touched` (every position a placement or a stop changed since the cache
+    /// last saw the snapshot) are judged again, instead of every instance the request admits.
+    pub(crate) fn run_cached(
+        &self,
+        snapshot: &Snapshot,
+        seed: u64,
+        cache: &mut RowCache,
+        touched: &[u32],
+    ) -> Option<RunTaskOutcome> {
+        let member_of = self.member_of.as_ref()?;
+        let mut call = Call::new(self, member_of, snapshot, seed);
+        call.index_rows = true;
+        call.routes = std::mem::take(&mut cache.routes);
+        call.refresh(touched);
+        let (outcome, routes) = call.run();
+        cache.routes = routes;
+        Some(outcome)
+    }
+}
+
+/// The candidate rows of one cached request, per route, as the snapshot was when the request
+/// last ran (see [`Prepared::run_cached`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowCache {
+    routes: Vec<RouteState>,
 }
 
 /// The `memberOf` expressions as one bitset, or `None` when one reads live state.
@@ -234,26 +262,59 @@ impl SpreadCounts {
 
 /// One route's pool and its candidates (in the pool, ACTIVE, admitted by `memberOf` and
 /// fitting), as compact rows in snapshot order. A placement only takes capacity away, so
-/// rows are never added during a call, only marked gone.
+/// rows are never added during a call, only marked gone (between calls of a cached request,
+/// a stop may add one back).
+#[derive(Debug, Clone)]
 struct RouteState {
     route: Route,
     pool: Pool,
     rows: Vec<Row>,
+    /// The rows indexed for ranking, for a cached request whose chain allows it.
+    ranked: Option<Ranked>,
+}
+
+impl RouteState {
+    /// Puts `row` in place of the row at `at` (or inserts it there when `insert`).
+    fn set(&mut self, at: usize, row: Row, insert: bool) {
+        if insert {
+            self.rows.insert(at, row);
+        } else if let Some(slot) = self.rows.get_mut(at) {
+            if let Some(ranked) = &mut self.ranked {
+                ranked.remove(slot);
+            }
+            *slot = row;
+        } else {
+            return;
+        }
+        if let Some(ranked) = &mut self.ranked {
+            ranked.insert(&row);
+        }
+    }
+
+    /// Removes the row at `at`.
+    fn remove(&mut self, at: usize) {
+        if at < self.rows.len() {
+            let row = self.rows.remove(at);
+            if let Some(ranked) = &mut self.ranked {
+                ranked.remove(&row);
+            }
+        }
+    }
 }
 
 /// What ranking reads of one candidate, copied out of its instance so that each task's pass
 /// over the candidates reads a few contiguous bytes per candidate.
 #[derive(Debug, Clone, Copy)]
-struct Row {
-    position: u32,
+pub(super) struct Row {
+    pub(super) position: u32,
     /// Whether it is still a candidate.
-    fits: bool,
+    pub(super) fits: bool,
     /// The call's group's RUNNING tasks on it.
     group_count: u32,
-    cpu: i64,
-    memory: i64,
+    pub(super) cpu: i64,
+    pub(super) memory: i64,
     /// Its bucket slot for each strategy (0 for strategies other than spread on an attribute).
-    slots: [u32; MAX_KEY_WIDTH],
+    pub(super) slots: [u32; MAX_KEY_WIDTH],
 }
 
 /// One call of the incremental engine.
@@ -264,6 +325,10 @@ struct Call<'a> {
     spreads: Vec<Option<SpreadCounts>>,
     routes: Vec<RouteState>,
     rng: SeededRng,
+    /// Whether new routes get a ranking index (worth it only when the rows are kept).
+    index_rows: bool,
+    /// The tie list, kept to reuse its allocation.
+    tied: Vec<u32>,
 }
 
 impl<'a> Call<'a> {
@@ -293,10 +358,12 @@ impl<'a> Call<'a> {
             spreads,
             routes: Vec::new(),
             rng: SeededRng::from_seed(seed),
+            index_rows: false,
+            tied: Vec::new(),
         }
     }
 
-    fn run(mut self) -> RunTaskOutcome {
+    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>) {
         let mut outcome = RunTaskOutcome {
             response: RunTaskResponse::default(),
             changes: ChangeSet::default(),
@@ -317,7 +384,32 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        outcome
+        (outcome, self.routes)
+    }
+
+    /// Judges again the cached rows' instances at `touched`, on every cached route: a row is
+    /// updated, added (in snapshot order) when its instance fits now, or removed when it
+    /// no longer does.
+    fn refresh(&mut self, touched: &[u32]) {
+        let snapshot = self.overlay.base;
+        for &position in touched {
+            let Some(instance) = snapshot.instances().get(position as usize) else {
+                continue;
+            };
+            let admitted = self.member_of.contains(position as usize) && instance.is_active();
+            let row = admitted.then(|| self.row(position, instance));
+            for state in &mut self.routes {
+                let row =
+                    row.filter(|r| r.fits && state.pool.membership(snapshot).contains(instance));
+                let at = state.rows.binary_search_by_key(&position, |r| r.position);
+                match (at, row) {
+                    (Ok(at), Some(row)) => state.set(at, row, false),
+                    (Ok(at), None) => state.remove(at),
+                    (Err(at), Some(row)) => state.set(at, row, true),
+                    (Err(_), None) => {}
+                }
+            }
+        }
     }
 
     /// Places one task by `route`, or says why it cannot (as the reference path does).
@@ -358,12 +450,23 @@ impl<'a> Call<'a> {
                 }
             }
         }
+        let ranked = self.index_rows.then(|| self.index(&rows)).flatten();
         self.routes.push(RouteState {
             route: route.clone(),
             pool,
             rows,
+            ranked,
         });
         self.routes.len() - 1
+    }
+
+    /// The ranking index of `rows`, when the request's chain allows one.
+    fn index(&self, rows: &[Row]) -> Option<Ranked> {
+        let mut ranked = Ranked::for_strategies(&self.prepared.plan.strategies)?;
+        for row in rows {
+            ranked.insert(row);
+        }
+        Some(ranked)
     }
 
     /// The row of an ACTIVE instance `memberOf` admits, as it is now.
@@ -400,6 +503,19 @@ impl<'a> Call<'a> {
     /// The candidate with the least key, ties broken by the generator; draws as the
     /// reference path does.
     fn choose(&mut self, route: usize) -> Option<u32> {
+        if let Some(ranked) = self.routes.get(route).and_then(|r| r.ranked.as_ref()) {
+            let counts = self
+                .spreads
+                .first()
+                .and_then(Option::as_ref)
+                .map_or(&[][..], |spread| &spread.counts[..]);
+            ranked.least(counts, &mut self.tied);
+            return match self.tied.len() {
+                0 => None,
+                1 => self.tied.first().copied(),
+                n => self.tied.get(self.rng.below(n as u64) as usize).copied(),
+            };
+        }
         let rows = self
             .routes
             .get(route)?
@@ -485,9 +601,7 @@ impl<'a> Call<'a> {
         let row = self.row(position, instance);
         for route in &mut self.routes {
             if let Ok(at) = route.rows.binary_search_by_key(&position, |r| r.position) {
-                if let Some(slot) = route.rows.get_mut(at) {
-                    *slot = row;
-                }
+                route.set(at, row, false);
             }
         }
     }

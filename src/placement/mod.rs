@@ -25,6 +25,7 @@ pub mod incremental;
 pub mod inputs;
 pub mod pipeline;
 pub mod placer;
+mod ranked;
 pub mod response;
 pub mod rng;
 mod scratch;

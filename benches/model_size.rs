@@ -1,0 +1,68 @@
+//! Bytes of model per instance on the reference cluster (`generate::ClusterSpec::REFERENCE`),
+//! measured as the growth of the process's resident memory per extra deep copy: inline size,
+//! heap and the allocator's own overhead, all counted. The first copies only refill memory the
+//! allocator already holds (freed while generating the cluster), so they are made before the
+//! measurement starts; after them each copy takes fresh pages. Linux only (`/proc/self/statm`).
+//!
+//! Run: `cargo bench --bench model_size`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use ecs_placement::generate::{ClusterSpec, cluster};
+use ecs_placement::model::{Instance, Snapshot};
+
+/// Copies made before measuring, and copies measured.
+const WARM: usize = 8;
+const MEASURED: usize = 16;
+
+/// Resident bytes of this process.
+fn resident() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").expect("Linux /proc");
+    let pages: usize = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .expect("statm has a resident field");
+    pages * 4096
+}
+
+/// Resident bytes per copy made by `copy`, per instance; with the copies, which the caller
+/// keeps until every measurement is done (freeing them would let the next measurement reuse
+/// their memory).
+fn per_instance<T>(instances: usize, copy: impl Fn() -> T) -> (f64, Vec<T>) {
+    let mut kept: Vec<T> = (0..WARM).map(|_| copy()).collect();
+    let before = resident();
+    kept.extend((0..MEASURED).map(|_| copy()));
+    let grown = resident().saturating_sub(before);
+    (
+        grown as f64 / (MEASURED * instances) as f64,
+        black_box(kept),
+    )
+}
+
+fn main() {
+    let snapshot = Snapshot::try_from(cluster(&ClusterSpec::REFERENCE)).expect("loads");
+    let n = snapshot.instances().len();
+    println!(
+        "reference cluster: {n} instances, {} tasks; size_of::<Instance>() = {} bytes",
+        snapshot.tasks().len(),
+        std::mem::size_of::<Instance>()
+    );
+    let (instance, _instances) = per_instance(n, || snapshot.instances().to_vec());
+    let (wire, _wires) = per_instance(n, || {
+        snapshot
+            .instances()
+            .iter()
+            .map(Instance::to_wire)
+            .collect::<Vec<_>>()
+    });
+    let (whole, _snapshots) = per_instance(n, || snapshot.clone());
+    println!("Instance (with its wire record): {instance:.0} bytes per instance");
+    println!(
+        "its wire record alone (as Instance::to_wire copies it): {wire:.0} bytes per instance"
+    );
+    println!(
+        "whole Snapshot (instances, tasks, indexes) / instances: {whole:.0} bytes per instance"
+    );
+}
