@@ -132,8 +132,22 @@ fn request(call: &Call) -> RunTaskRequest {
     }
 }
 
+/// `cases` cases (these properties run whole call sequences), with failures kept in the
+/// committed `proptest-regressions/` folder.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "proptest-regressions/placement_incremental.txt",
+            ),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(config(48))]
 
     /// A sequence of calls, each applied before the next: every outcome equals the
     /// reference path's.
@@ -169,7 +183,7 @@ fn the_reference_workload_is_identical_on_both_paths() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    #![proptest_config(config(32))]
 
     /// A Placer gives the responses of `run_task_reference` + `apply` in sequence, with tasks
     /// stopped between calls, and ends in the same state.
@@ -205,7 +219,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    #![proptest_config(config(32))]
 
     /// The same requests again and again through one Placer (which keeps their candidate rows
     /// between calls), with tasks stopped between calls: the responses and the final state of
