@@ -38,8 +38,6 @@ pub struct Instance {
     pub pending_tasks_count: u32,
     /// RUNNING tasks per group, sorted by group id (live).
     pub groups: Vec<(GroupId, u32)>,
-    /// The instance as it was read, for writing the next state back out.
-    pub(crate) wire: ContainerInstance,
 }
 
 impl Instance {
@@ -81,9 +79,11 @@ impl Instance {
         }
     }
 
-    /// The instance in the API's shape, with the live resources and counts.
-    pub fn to_wire(&self) -> ContainerInstance {
-        let mut wire = self.wire.clone();
+    /// The instance in the API's shape: the document it was read from (kept by the snapshot,
+    /// not here, so the instance placement reads stays small), with the live resources and counts.
+    pub fn to_wire(&self, document: &ContainerInstance) -> ContainerInstance {
+        let mut wire = document.clone();
+        wire.container_instance_arn = Some(self.arn.clone());
         wire.remaining_resources = Some(self.remaining.to_wire());
         wire.running_tasks_count = Some(i64::from(self.running_tasks_count));
         wire

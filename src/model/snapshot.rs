@@ -83,6 +83,9 @@ pub struct Snapshot {
     pub(crate) attribute_values: Interner,
     pub(crate) postings: Vec<AttributePostings>,
     pub(crate) instances: Vec<Instance>,
+    /// Each instance's document as read, by position, for writing the next state back out;
+    /// kept apart from [`Instance`] so the data placement reads stays small.
+    pub(crate) instance_documents: Vec<ContainerInstance>,
     pub(crate) instance_lookup: IndexMap<String, u32>,
     pub(crate) task_definitions: Vec<TaskDefinition>,
     pub(crate) tasks: IndexMap<String, TaskRecord>,
@@ -180,7 +183,15 @@ impl Snapshot {
     pub fn to_file(&self) -> SnapshotFile {
         SnapshotFile {
             cluster: Some(self.cluster.to_wire()),
-            container_instances: self.instances.iter().map(Instance::to_wire).collect(),
+            container_instances: self
+                .instances
+                .iter()
+                .enumerate()
+                .map(|(position, instance)| {
+                    let document = self.instance_documents.get(position);
+                    instance.to_wire(document.unwrap_or(&ContainerInstance::default()))
+                })
+                .collect(),
             task_definitions: self.task_definitions.clone(),
             tasks: self.tasks.values().map(|t| t.wire.clone()).collect(),
             capacity_providers: self.capacity_providers.clone(),
@@ -252,6 +263,7 @@ impl TryFrom<SnapshotFile> for Snapshot {
             attribute_values: Interner::default(),
             postings: Vec::new(),
             instances: Vec::with_capacity(container_instances.len()),
+            instance_documents: Vec::with_capacity(container_instances.len()),
             instance_lookup: IndexMap::with_capacity(container_instances.len() * 2),
             task_definitions,
             tasks: IndexMap::with_capacity(tasks.len()),
@@ -261,8 +273,9 @@ impl TryFrom<SnapshotFile> for Snapshot {
         };
         let mut given_remaining = Vec::with_capacity(container_instances.len());
         for (position, wire) in container_instances.into_iter().enumerate() {
-            let (instance, remaining) = snapshot.read_instance(position, wire)?;
+            let (instance, remaining) = snapshot.read_instance(position, &wire)?;
             snapshot.add_instance(instance);
+            snapshot.instance_documents.push(wire);
             given_remaining.push(remaining);
         }
         snapshot.read_tasks(tasks)?;
@@ -276,7 +289,7 @@ impl Snapshot {
     fn read_instance(
         &mut self,
         position: usize,
-        wire: ContainerInstance,
+        wire: &ContainerInstance,
     ) -> Result<(Instance, ResourceEntries), SnapshotError> {
         let path = format!("containerInstances[{position}]");
         let arn = wire
@@ -308,7 +321,7 @@ impl Snapshot {
                 ),
             ));
         }
-        let attributes = self.read_attributes(&path, &wire)?;
+        let attributes = self.read_attributes(&path, wire)?;
         let registered = read_resources(
             &path,
             "registeredResources",
@@ -353,7 +366,6 @@ impl Snapshot {
             running_tasks_count: running.unwrap_or(u32::MAX),
             pending_tasks_count: pending.unwrap_or(0),
             groups: Vec::new(),
-            wire,
         };
         Ok((instance, remaining))
     }

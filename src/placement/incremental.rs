@@ -34,7 +34,6 @@ use super::pipeline::RunTaskOutcome;
 use super::ranked::Ranked;
 use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
-use super::scratch::lean_instance;
 
 /// A validated RunTask request with everything that does not change as tasks are placed
 /// resolved against one snapshot: reusable for every call on that snapshot and on any state
@@ -206,7 +205,7 @@ impl<'s> Overlay<'s> {
             let Some(instance) = self.base.instances().get(position as usize) else {
                 return;
             };
-            self.changed.push((position, lean_instance(instance)));
+            self.changed.push((position, instance.clone()));
             self.added.push((position, 0));
         }
         if let Some((_, instance)) = self.changed.iter_mut().find(|(p, _)| *p == position) {

@@ -9,8 +9,7 @@
 //! counts; interners, posting lists and the group index) and leaves out the task map and the
 //! instances' wire documents. It is never written out.
 
-use crate::aws::ContainerInstance;
-use crate::model::{Instance, Snapshot};
+use crate::model::Snapshot;
 
 /// A working copy of `snapshot` for one call (see the module documentation).
 pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
@@ -19,7 +18,9 @@ pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
         attribute_names: snapshot.attribute_names.clone(),
         attribute_values: snapshot.attribute_values.clone(),
         postings: snapshot.postings.clone(),
-        instances: snapshot.instances.iter().map(lean_instance).collect(),
+        instances: snapshot.instances.clone(),
+        // The documents are only for writing a state out, which a working copy never is.
+        instance_documents: Vec::new(),
         instance_lookup: snapshot.instance_lookup.clone(),
         task_definitions: snapshot.task_definitions.clone(),
         // Placement never reads the task map; the call's own tasks are added as it places.
@@ -27,26 +28,5 @@ pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
         groups: snapshot.groups.clone(),
         group_instances: snapshot.group_instances.clone(),
         capacity_providers: snapshot.capacity_providers.clone(),
-    }
-}
-
-/// The instance without its wire document.
-pub fn lean_instance(instance: &Instance) -> Instance {
-    Instance {
-        arn: instance.arn.clone(),
-        id: instance.id.clone(),
-        ec2_instance_id: instance.ec2_instance_id.clone(),
-        status: instance.status.clone(),
-        agent_connected: instance.agent_connected,
-        agent_version: instance.agent_version.clone(),
-        registered_at: instance.registered_at,
-        capacity_provider_name: instance.capacity_provider_name.clone(),
-        attributes: instance.attributes.clone(),
-        registered: instance.registered.clone(),
-        remaining: instance.remaining.clone(),
-        running_tasks_count: instance.running_tasks_count,
-        pending_tasks_count: instance.pending_tasks_count,
-        groups: instance.groups.clone(),
-        wire: ContainerInstance::default(),
     }
 }
