@@ -53,9 +53,7 @@ fn main() {
     let (wire, _wires) = per_instance(n, || snapshot.to_file().container_instances);
     let (whole, _snapshots) = per_instance(n, || snapshot.clone());
     println!("Instance (what placement reads): {instance:.0} bytes per instance");
-    println!(
-        "the instance documents kept for writing the state out: {wire:.0} bytes per instance"
-    );
+    println!("the instance documents kept for writing the state out: {wire:.0} bytes per instance");
     println!(
         "whole Snapshot (instances, tasks, indexes) / instances: {whole:.0} bytes per instance"
     );
