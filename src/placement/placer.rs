@@ -87,7 +87,7 @@ impl Placer {
         Ok(outcome.response)
     }
 
-    /// Stops a task (see [`stop_task`](super::stop_task)).
+    /// Stops a task (see [`stop_task`]).
     pub fn stop_task(&mut self, task_arn: &str) -> Result<(), EcsError> {
         let position = self
             .snapshot
