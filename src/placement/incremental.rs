@@ -32,7 +32,7 @@ use super::inputs::{
 };
 use super::pipeline::RunTaskOutcome;
 use super::ranked::Ranked;
-use super::response::{self, TaskFacts};
+use super::response::{self, TaskFacts, TaskTemplate};
 use super::rng::SeededRng;
 
 /// A validated RunTask request with everything that does not change as tasks are placed
@@ -51,6 +51,8 @@ pub struct Prepared {
     /// Whether anything reads the group's count per instance (`distinctInstance`,
     /// `spread(instanceId)`); when nothing does, it is not looked up.
     reads_group_count: bool,
+    /// Per distinct route, what every task's description shares (built once per request).
+    templates: Vec<(Route, TaskTemplate)>,
 }
 
 impl Prepared {
@@ -80,6 +82,7 @@ impl Prepared {
                 .strategies
                 .iter()
                 .any(|s| matches!(s, Strategy::Spread(SpreadField::InstanceId)));
+        let templates = templates(snapshot, &plan, &routes);
         Ok(Self {
             plan,
             requirements,
@@ -87,7 +90,16 @@ impl Prepared {
             routes,
             spread_names,
             reads_group_count,
+            templates,
         })
+    }
+
+    /// The description template of `route`'s tasks.
+    fn template(&self, route: &Route) -> Option<&TaskTemplate> {
+        self.templates
+            .iter()
+            .find(|(r, _)| r == route)
+            .map(|(_, template)| template)
     }
 
     /// Whether the incremental engine can run this request (its `memberOf` expressions read
@@ -123,6 +135,34 @@ impl Prepared {
         cache.routes = routes;
         Some(outcome)
     }
+}
+
+/// One description template per distinct route of the request.
+fn templates(
+    snapshot: &Snapshot,
+    plan: &PlacementRequest,
+    routes: &[Route],
+) -> Vec<(Route, TaskTemplate)> {
+    let mut templates: Vec<(Route, TaskTemplate)> = Vec::new();
+    for route in routes {
+        if templates.iter().any(|(r, _)| r == route) {
+            continue;
+        }
+        let launch_type = route.launch_type(snapshot);
+        let facts = TaskFacts {
+            task_arn: "",
+            instance: None,
+            definition: &plan.task_definition,
+            group: &plan.group,
+            launch_type: &launch_type,
+            capacity_provider: route.capacity_provider(),
+            demand: &plan.demand,
+            gpu_ids: &[],
+            common: &plan.common,
+        };
+        templates.push((route.clone(), TaskTemplate::new(snapshot, &facts)));
+    }
+    templates
 }
 
 /// The candidate rows of one cached request, per route, as the snapshot was when the request
@@ -651,21 +691,28 @@ impl<'a> Call<'a> {
             .map(|i| response::allocate_gpus(i, &plan.demand))
             .unwrap_or_default();
         let task_arn = response::task_arn(snapshot.cluster(), &self.rng.hex_id());
-        let launch_type = route.launch_type(snapshot);
-        let task = response::describe_task(
-            snapshot,
-            &TaskFacts {
-                task_arn: &task_arn,
-                instance,
-                definition: &plan.task_definition,
-                group: &plan.group,
-                launch_type: &launch_type,
-                capacity_provider: route.capacity_provider(),
-                demand: &plan.demand,
-                gpu_ids: &gpu_ids,
-                common: &plan.common,
-            },
-        );
+        let task = match self.prepared.template(route) {
+            Some(template) => {
+                template.describe(snapshot, &task_arn, instance, &plan.demand, &gpu_ids)
+            }
+            None => {
+                let launch_type = route.launch_type(snapshot);
+                response::describe_task(
+                    snapshot,
+                    &TaskFacts {
+                        task_arn: &task_arn,
+                        instance,
+                        definition: &plan.task_definition,
+                        group: &plan.group,
+                        launch_type: &launch_type,
+                        capacity_provider: route.capacity_provider(),
+                        demand: &plan.demand,
+                        gpu_ids: &gpu_ids,
+                        common: &plan.common,
+                    },
+                )
+            }
+        };
         PlacedTask {
             task,
             usage: response::usage(&plan.demand, &gpu_ids, instance.is_some()),
