@@ -75,15 +75,15 @@ impl Placer {
         seed: u64,
     ) -> Result<RunTaskResponse, EcsError> {
         let outcome = self.place(request, seed)?;
-        for placed in &outcome.changes.tasks {
+        for placed in outcome.changes.tasks {
             let position = placed
                 .task
                 .container_instance_arn
                 .as_deref()
                 .and_then(|arn| self.snapshot.instance_position(arn));
             self.log(position);
+            self.snapshot.apply_placed_at(placed, position);
         }
-        self.snapshot.apply_owned(outcome.changes);
         Ok(outcome.response)
     }
 
