@@ -21,7 +21,7 @@ use fixedbitset::FixedBitSet;
 
 use crate::aws::{Failure, RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
-use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
+use crate::model::{AttrNameId, GroupId, Instance, Resources, Snapshot};
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
 use super::capacity::{self, Pool, Route};
@@ -245,7 +245,7 @@ impl<'s> Overlay<'s> {
             let Some(instance) = self.base.instances().get(position as usize) else {
                 return;
             };
-            self.changed.push((position, instance.clone()));
+            self.changed.push((position, working_copy(instance)));
             self.added.push((position, 0));
         }
         if let Some((_, instance)) = self.changed.iter_mut().find(|(p, _)| *p == position) {
@@ -255,6 +255,29 @@ impl<'s> Overlay<'s> {
         if let Some((_, n)) = self.added.iter_mut().find(|(p, _)| *p == position) {
             *n += 1;
         }
+    }
+}
+
+/// The copy of an instance the overlay changes. A call reads of a changed instance only its
+/// ARN, status, agent, provider, attributes, remaining resources and counts (its group counts
+/// come from the base snapshot, see [`Overlay::group_count`]); its id, EC2 id, agent version,
+/// registered resources and group list are left empty, which spares most of the copy.
+fn working_copy(instance: &Instance) -> Instance {
+    Instance {
+        arn: instance.arn.clone(),
+        id: String::new(),
+        ec2_instance_id: None,
+        status: instance.status.clone(),
+        agent_connected: instance.agent_connected,
+        agent_version: None,
+        registered_at: instance.registered_at,
+        capacity_provider_name: instance.capacity_provider_name.clone(),
+        attributes: instance.attributes.clone(),
+        registered: Resources::default(),
+        remaining: instance.remaining.clone(),
+        running_tasks_count: instance.running_tasks_count,
+        pending_tasks_count: instance.pending_tasks_count,
+        groups: Vec::new(),
     }
 }
 
