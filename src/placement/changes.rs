@@ -83,7 +83,7 @@ impl Snapshot {
         }
         let group = self.intern_group(&placed.group);
         self.index_task(TaskRecord {
-            wire: placed.task,
+            wire: Box::new(placed.task),
             instance: position,
             group,
             running: true,
