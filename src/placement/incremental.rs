@@ -119,21 +119,22 @@ impl Prepared {
     /// [`Prepared::run`] with the candidate rows kept in `cache` between calls: only the
     /// instances at `touched` (every position a placement or a stop changed since the cache
     /// last saw the snapshot) are judged again, instead of every instance the request admits.
+    /// Also gives each placed task's instance position, so the caller need not look it up.
     pub(crate) fn run_cached(
         &self,
         snapshot: &Snapshot,
         seed: u64,
         cache: &mut RowCache,
         touched: &[u32],
-    ) -> Option<RunTaskOutcome> {
+    ) -> Option<(RunTaskOutcome, Vec<Option<u32>>)> {
         let member_of = self.member_of.as_ref()?;
         let mut call = Call::new(self, member_of, snapshot, seed);
         call.index_rows = true;
         call.routes = std::mem::take(&mut cache.routes);
         call.refresh(touched);
-        let (outcome, routes) = call.run();
+        let (outcome, routes, positions) = call.run();
         cache.routes = routes;
-        Some(outcome)
+        Some((outcome, positions))
     }
 }
 
@@ -425,18 +426,21 @@ impl<'a> Call<'a> {
         }
     }
 
-    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>) {
+    /// Places every task; also gives the routes' rows and each placed task's instance position.
+    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>, Vec<Option<u32>>) {
         let mut outcome = RunTaskOutcome {
             response: RunTaskResponse::default(),
             changes: ChangeSet::default(),
         };
+        let mut positions = Vec::new();
         let mut failed_routes: Vec<&Route> = Vec::new();
         for route in &self.prepared.routes {
             if failed_routes.contains(&route) {
                 continue;
             }
             match self.place_one(route) {
-                Ok(placed) => {
+                Ok((placed, position)) => {
+                    positions.push(position);
                     outcome.response.tasks.push(placed.task.clone());
                     outcome.changes.tasks.push(placed);
                 }
@@ -446,7 +450,7 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        (outcome, self.routes)
+        (outcome, self.routes, positions)
     }
 
     /// Judges again the cached rows' instances at `touched`, on every cached route: a row is
@@ -474,11 +478,12 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Places one task by `route`, or says why it cannot (as the reference path does).
-    fn place_one(&mut self, route: &Route) -> Result<PlacedTask, Vec<Failure>> {
+    /// Places one task by `route` (giving its instance's position), or says why it cannot
+    /// (as the reference path does).
+    fn place_one(&mut self, route: &Route) -> Result<(PlacedTask, Option<u32>), Vec<Failure>> {
         let pool = route.pool(self.overlay.base);
         if pool == Pool::Serverless {
-            return Ok(self.describe(route, None));
+            return Ok((self.describe(route, None), None));
         }
         let index = self.route_index(route, pool);
         let chosen = self.choose(index);
@@ -486,7 +491,7 @@ impl<'a> Call<'a> {
             Some(position) => {
                 let placed = self.describe(route, Some(position));
                 self.record(position, &placed);
-                Ok(placed)
+                Ok((placed, Some(position)))
             }
             None => Err(self.failures(index)),
         }
