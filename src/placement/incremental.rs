@@ -504,6 +504,7 @@ impl<'a> Call<'a> {
         }
         let snapshot = self.overlay.base;
         let membership = pool.membership(snapshot);
+        let columns = self.slot_columns();
         let mut rows = Vec::new();
         for position in self.member_of.ones() {
             let position = position as u32;
@@ -511,8 +512,13 @@ impl<'a> Call<'a> {
                 continue;
             };
             if membership.contains(instance) && instance.is_active() {
-                let row = self.row(position, instance);
+                let mut row = self.row_without_slots(position, instance);
                 if row.fits {
+                    for (slot, column) in row.slots.iter_mut().zip(&columns) {
+                        if let Some(column) = column {
+                            *slot = column.get(position as usize).copied().unwrap_or(0);
+                        }
+                    }
                     rows.push(row);
                 }
             }
@@ -536,8 +542,46 @@ impl<'a> Call<'a> {
         Some(ranked)
     }
 
+    /// Per strategy spreading on an attribute, every instance's bucket slot (as
+    /// [`bucket_slot`] gives it), filled from the attribute's posting lists: judging every
+    /// admitted instance then reads one contiguous column instead of searching each
+    /// instance's attribute list.
+    fn slot_columns(&self) -> Vec<Option<Vec<u32>>> {
+        let snapshot = self.overlay.base;
+        self.spreads
+            .iter()
+            .map(|spread| {
+                let spread = spread.as_ref()?;
+                let mut column = vec![0u32; snapshot.instances().len()];
+                let Some(name) = spread.name else {
+                    return Some(column);
+                };
+                for (value, positions) in snapshot.attribute_postings(name) {
+                    let slot = value.map_or(1, |v| 2 + v.0);
+                    for &position in positions {
+                        if let Some(cell) = column.get_mut(position as usize) {
+                            *cell = slot;
+                        }
+                    }
+                }
+                Some(column)
+            })
+            .collect()
+    }
+
     /// The row of an ACTIVE instance `memberOf` admits, as it is now.
     fn row(&self, position: u32, instance: &Instance) -> Row {
+        let mut row = self.row_without_slots(position, instance);
+        for (slot, spread) in row.slots.iter_mut().zip(&self.spreads) {
+            if let Some(spread) = spread {
+                *slot = bucket_slot(instance, spread.name) as u32;
+            }
+        }
+        row
+    }
+
+    /// [`Call::row`] with every bucket slot 0 (the caller fills them).
+    fn row_without_slots(&self, position: u32, instance: &Instance) -> Row {
         let group_count = if self.prepared.reads_group_count {
             self.overlay.group_count(position)
         } else {
@@ -551,19 +595,13 @@ impl<'a> Call<'a> {
             group_count,
         )
         .is_ok();
-        let mut slots = [0u32; MAX_KEY_WIDTH];
-        for (slot, spread) in slots.iter_mut().zip(&self.spreads) {
-            if let Some(spread) = spread {
-                *slot = bucket_slot(instance, spread.name) as u32;
-            }
-        }
         Row {
             position,
             fits,
             group_count,
             cpu: instance.remaining.cpu,
             memory: instance.remaining.memory,
-            slots,
+            slots: [0; MAX_KEY_WIDTH],
         }
     }
 
