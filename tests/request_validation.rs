@@ -11,6 +11,7 @@ use ecs_placement::aws::{
     TaskDefinitionPlacementConstraint, TaskDefinitionPlacementConstraintType, TaskDefinitionStatus,
     TaskOverride,
 };
+use ecs_placement::query::Expression;
 use ecs_placement::request::{
     BinpackField, Capacity, Constraint, PlacementRequest, ProviderShare, SpreadField, Strategy,
     ValidationContext, validate_run_task, validate_start_task,
@@ -261,6 +262,7 @@ fn constraints_are_counted_with_the_task_definitions() {
         joined[0],
         Constraint::MemberOf {
             expression: "attribute:ecs.os-type == linux".into(),
+            parsed: Expression::parse("attribute:ecs.os-type == linux").unwrap(),
             from_task_definition: true
         }
     );

@@ -193,7 +193,7 @@ impl Snapshot {
                 })
                 .collect(),
             task_definitions: self.task_definitions.clone(),
-            tasks: self.tasks.values().map(|t| t.wire.clone()).collect(),
+            tasks: self.tasks.values().map(|t| Task::clone(&t.wire)).collect(),
             capacity_providers: self.capacity_providers.clone(),
         }
     }
@@ -455,7 +455,7 @@ impl Snapshot {
                 usage: self.usage_of(&wire),
                 instance,
                 group,
-                wire,
+                wire: Box::new(wire),
             };
             self.index_task(record);
         }

@@ -82,8 +82,9 @@ fn container_memory(container: &crate::aws::Container) -> i64 {
 /// A task of the snapshot.
 #[derive(Debug, Clone)]
 pub struct TaskRecord {
-    /// The task as described.
-    pub wire: Task,
+    /// The task as described. Boxed: the task map holds many records and grows by moving
+    /// them, and a `Task` is large, so each record stays small to move.
+    pub wire: Box<Task>,
     /// The instance it is on (by position), when that instance is in the snapshot.
     pub instance: Option<u32>,
     /// Its group.

@@ -45,14 +45,6 @@ impl Snapshot {
         }
     }
 
-    /// [`Snapshot::apply`], taking the changes: the task descriptions move into the task
-    /// map instead of being copied.
-    pub(crate) fn apply_owned(&mut self, changes: ChangeSet) {
-        for placed in changes.tasks {
-            self.apply_placed_owned(placed);
-        }
-    }
-
     /// Applies one placed task (see [`Snapshot::apply`]).
     pub(crate) fn apply_placed(&mut self, placed: &PlacedTask) {
         let known = placed
@@ -67,22 +59,31 @@ impl Snapshot {
 
     /// Applies one placed task, taking it.
     fn apply_placed_owned(&mut self, placed: PlacedTask) {
-        let arn = placed.task.task_arn.clone().unwrap_or_default();
-        if self.tasks.contains_key(&arn) {
-            return;
-        }
         let position = placed
             .task
             .container_instance_arn
             .as_deref()
             .and_then(|a| self.instance_position(a));
+        self.apply_placed_at(placed, position);
+    }
+
+    /// Applies one placed task whose instance the caller already looked up (`position`, from
+    /// its `containerInstanceArn`), so the instance map is not searched twice.
+    pub(crate) fn apply_placed_at(&mut self, placed: PlacedTask, position: Option<u32>) {
+        let known = placed.task.task_arn.as_deref().map_or_else(
+            || self.tasks.contains_key(""),
+            |arn| self.tasks.contains_key(arn),
+        );
+        if known {
+            return;
+        }
         if let Some(instance) = position.and_then(|p| self.instances.get_mut(p as usize)) {
             take_usage(&mut instance.remaining, &placed.usage);
             instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
         }
         let group = self.intern_group(&placed.group);
         self.index_task(TaskRecord {
-            wire: placed.task,
+            wire: Box::new(placed.task),
             instance: position,
             group,
             running: true,

@@ -11,7 +11,7 @@ use crate::error::EcsError;
 use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
 
 use super::capacity::Pool;
-use super::inputs::{CompiledExpression, Constraint, Expression, GpuDemand, TaskDemand};
+use super::inputs::{CompiledExpression, Constraint, GpuDemand, TaskDemand};
 use crate::query::{Node, NodeKind, Subject};
 
 /// Why an instance cannot take a task: the `reason` of a failure entry.
@@ -85,8 +85,7 @@ impl Requirements {
         let mut distinct_instance = false;
         for constraint in constraints {
             match constraint {
-                Constraint::MemberOf { expression, .. } => {
-                    let parsed = Expression::parse(expression)?;
+                Constraint::MemberOf { parsed, .. } => {
                     member_of_reads_live_state |= reads_live_state(parsed.root());
                     member_of.push(parsed.compile(snapshot)?);
                 }

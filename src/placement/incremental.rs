@@ -21,7 +21,7 @@ use fixedbitset::FixedBitSet;
 
 use crate::aws::{Failure, RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
-use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
+use crate::model::{AttrNameId, GroupId, Instance, Resources, Snapshot};
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
 use super::capacity::{self, Pool, Route};
@@ -32,7 +32,7 @@ use super::inputs::{
 };
 use super::pipeline::RunTaskOutcome;
 use super::ranked::Ranked;
-use super::response::{self, TaskFacts};
+use super::response::{self, TaskFacts, TaskTemplate};
 use super::rng::SeededRng;
 
 /// A validated RunTask request with everything that does not change as tasks are placed
@@ -51,6 +51,8 @@ pub struct Prepared {
     /// Whether anything reads the group's count per instance (`distinctInstance`,
     /// `spread(instanceId)`); when nothing does, it is not looked up.
     reads_group_count: bool,
+    /// Per distinct route, what every task's description shares (built once per request).
+    templates: Vec<(Route, TaskTemplate)>,
 }
 
 impl Prepared {
@@ -80,6 +82,7 @@ impl Prepared {
                 .strategies
                 .iter()
                 .any(|s| matches!(s, Strategy::Spread(SpreadField::InstanceId)));
+        let templates = templates(snapshot, &plan, &routes);
         Ok(Self {
             plan,
             requirements,
@@ -87,7 +90,16 @@ impl Prepared {
             routes,
             spread_names,
             reads_group_count,
+            templates,
         })
+    }
+
+    /// The description template of `route`'s tasks.
+    fn template(&self, route: &Route) -> Option<&TaskTemplate> {
+        self.templates
+            .iter()
+            .find(|(r, _)| r == route)
+            .map(|(_, template)| template)
     }
 
     /// Whether the incremental engine can run this request (its `memberOf` expressions read
@@ -107,22 +119,51 @@ impl Prepared {
     /// [`Prepared::run`] with the candidate rows kept in `cache` between calls: only the
     /// instances at `touched` (every position a placement or a stop changed since the cache
     /// last saw the snapshot) are judged again, instead of every instance the request admits.
+    /// Also gives each placed task's instance position, so the caller need not look it up.
     pub(crate) fn run_cached(
         &self,
         snapshot: &Snapshot,
         seed: u64,
         cache: &mut RowCache,
         touched: &[u32],
-    ) -> Option<RunTaskOutcome> {
+    ) -> Option<(RunTaskOutcome, Vec<Option<u32>>)> {
         let member_of = self.member_of.as_ref()?;
         let mut call = Call::new(self, member_of, snapshot, seed);
         call.index_rows = true;
         call.routes = std::mem::take(&mut cache.routes);
         call.refresh(touched);
-        let (outcome, routes) = call.run();
+        let (outcome, routes, positions) = call.run();
         cache.routes = routes;
-        Some(outcome)
+        Some((outcome, positions))
     }
+}
+
+/// One description template per distinct route of the request.
+fn templates(
+    snapshot: &Snapshot,
+    plan: &PlacementRequest,
+    routes: &[Route],
+) -> Vec<(Route, TaskTemplate)> {
+    let mut templates: Vec<(Route, TaskTemplate)> = Vec::new();
+    for route in routes {
+        if templates.iter().any(|(r, _)| r == route) {
+            continue;
+        }
+        let launch_type = route.launch_type(snapshot);
+        let facts = TaskFacts {
+            task_arn: "",
+            instance: None,
+            definition: &plan.task_definition,
+            group: &plan.group,
+            launch_type: &launch_type,
+            capacity_provider: route.capacity_provider(),
+            demand: &plan.demand,
+            gpu_ids: &[],
+            common: &plan.common,
+        };
+        templates.push((route.clone(), TaskTemplate::new(snapshot, &facts)));
+    }
+    templates
 }
 
 /// The candidate rows of one cached request, per route, as the snapshot was when the request
@@ -205,7 +246,7 @@ impl<'s> Overlay<'s> {
             let Some(instance) = self.base.instances().get(position as usize) else {
                 return;
             };
-            self.changed.push((position, instance.clone()));
+            self.changed.push((position, working_copy(instance)));
             self.added.push((position, 0));
         }
         if let Some((_, instance)) = self.changed.iter_mut().find(|(p, _)| *p == position) {
@@ -215,6 +256,29 @@ impl<'s> Overlay<'s> {
         if let Some((_, n)) = self.added.iter_mut().find(|(p, _)| *p == position) {
             *n += 1;
         }
+    }
+}
+
+/// The copy of an instance the overlay changes. A call reads of a changed instance only its
+/// ARN, status, agent, provider, attributes, remaining resources and counts (its group counts
+/// come from the base snapshot, see [`Overlay::group_count`]); its id, EC2 id, agent version,
+/// registered resources and group list are left empty, which spares most of the copy.
+fn working_copy(instance: &Instance) -> Instance {
+    Instance {
+        arn: instance.arn.clone(),
+        id: String::new(),
+        ec2_instance_id: None,
+        status: instance.status.clone(),
+        agent_connected: instance.agent_connected,
+        agent_version: None,
+        registered_at: instance.registered_at,
+        capacity_provider_name: instance.capacity_provider_name.clone(),
+        attributes: instance.attributes.clone(),
+        registered: Resources::default(),
+        remaining: instance.remaining.clone(),
+        running_tasks_count: instance.running_tasks_count,
+        pending_tasks_count: instance.pending_tasks_count,
+        groups: Vec::new(),
     }
 }
 
@@ -362,18 +426,21 @@ impl<'a> Call<'a> {
         }
     }
 
-    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>) {
+    /// Places every task; also gives the routes' rows and each placed task's instance position.
+    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>, Vec<Option<u32>>) {
         let mut outcome = RunTaskOutcome {
             response: RunTaskResponse::default(),
             changes: ChangeSet::default(),
         };
+        let mut positions = Vec::new();
         let mut failed_routes: Vec<&Route> = Vec::new();
         for route in &self.prepared.routes {
             if failed_routes.contains(&route) {
                 continue;
             }
             match self.place_one(route) {
-                Ok(placed) => {
+                Ok((placed, position)) => {
+                    positions.push(position);
                     outcome.response.tasks.push(placed.task.clone());
                     outcome.changes.tasks.push(placed);
                 }
@@ -383,7 +450,7 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        (outcome, self.routes)
+        (outcome, self.routes, positions)
     }
 
     /// Judges again the cached rows' instances at `touched`, on every cached route: a row is
@@ -411,11 +478,12 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Places one task by `route`, or says why it cannot (as the reference path does).
-    fn place_one(&mut self, route: &Route) -> Result<PlacedTask, Vec<Failure>> {
+    /// Places one task by `route` (giving its instance's position), or says why it cannot
+    /// (as the reference path does).
+    fn place_one(&mut self, route: &Route) -> Result<(PlacedTask, Option<u32>), Vec<Failure>> {
         let pool = route.pool(self.overlay.base);
         if pool == Pool::Serverless {
-            return Ok(self.describe(route, None));
+            return Ok((self.describe(route, None), None));
         }
         let index = self.route_index(route, pool);
         let chosen = self.choose(index);
@@ -423,7 +491,7 @@ impl<'a> Call<'a> {
             Some(position) => {
                 let placed = self.describe(route, Some(position));
                 self.record(position, &placed);
-                Ok(placed)
+                Ok((placed, Some(position)))
             }
             None => Err(self.failures(index)),
         }
@@ -436,6 +504,7 @@ impl<'a> Call<'a> {
         }
         let snapshot = self.overlay.base;
         let membership = pool.membership(snapshot);
+        let columns = self.slot_columns();
         let mut rows = Vec::new();
         for position in self.member_of.ones() {
             let position = position as u32;
@@ -443,8 +512,13 @@ impl<'a> Call<'a> {
                 continue;
             };
             if membership.contains(instance) && instance.is_active() {
-                let row = self.row(position, instance);
+                let mut row = self.row_without_slots(position, instance);
                 if row.fits {
+                    for (slot, column) in row.slots.iter_mut().zip(&columns) {
+                        if let Some(column) = column {
+                            *slot = column.get(position as usize).copied().unwrap_or(0);
+                        }
+                    }
                     rows.push(row);
                 }
             }
@@ -468,8 +542,46 @@ impl<'a> Call<'a> {
         Some(ranked)
     }
 
+    /// Per strategy spreading on an attribute, every instance's bucket slot (as
+    /// [`bucket_slot`] gives it), filled from the attribute's posting lists: judging every
+    /// admitted instance then reads one contiguous column instead of searching each
+    /// instance's attribute list.
+    fn slot_columns(&self) -> Vec<Option<Vec<u32>>> {
+        let snapshot = self.overlay.base;
+        self.spreads
+            .iter()
+            .map(|spread| {
+                let spread = spread.as_ref()?;
+                let mut column = vec![0u32; snapshot.instances().len()];
+                let Some(name) = spread.name else {
+                    return Some(column);
+                };
+                for (value, positions) in snapshot.attribute_postings(name) {
+                    let slot = value.map_or(1, |v| 2 + v.0);
+                    for &position in positions {
+                        if let Some(cell) = column.get_mut(position as usize) {
+                            *cell = slot;
+                        }
+                    }
+                }
+                Some(column)
+            })
+            .collect()
+    }
+
     /// The row of an ACTIVE instance `memberOf` admits, as it is now.
     fn row(&self, position: u32, instance: &Instance) -> Row {
+        let mut row = self.row_without_slots(position, instance);
+        for (slot, spread) in row.slots.iter_mut().zip(&self.spreads) {
+            if let Some(spread) = spread {
+                *slot = bucket_slot(instance, spread.name) as u32;
+            }
+        }
+        row
+    }
+
+    /// [`Call::row`] with every bucket slot 0 (the caller fills them).
+    fn row_without_slots(&self, position: u32, instance: &Instance) -> Row {
         let group_count = if self.prepared.reads_group_count {
             self.overlay.group_count(position)
         } else {
@@ -483,19 +595,13 @@ impl<'a> Call<'a> {
             group_count,
         )
         .is_ok();
-        let mut slots = [0u32; MAX_KEY_WIDTH];
-        for (slot, spread) in slots.iter_mut().zip(&self.spreads) {
-            if let Some(spread) = spread {
-                *slot = bucket_slot(instance, spread.name) as u32;
-            }
-        }
         Row {
             position,
             fits,
             group_count,
             cpu: instance.remaining.cpu,
             memory: instance.remaining.memory,
-            slots,
+            slots: [0; MAX_KEY_WIDTH],
         }
     }
 
@@ -651,21 +757,28 @@ impl<'a> Call<'a> {
             .map(|i| response::allocate_gpus(i, &plan.demand))
             .unwrap_or_default();
         let task_arn = response::task_arn(snapshot.cluster(), &self.rng.hex_id());
-        let launch_type = route.launch_type(snapshot);
-        let task = response::describe_task(
-            snapshot,
-            &TaskFacts {
-                task_arn: &task_arn,
-                instance,
-                definition: &plan.task_definition,
-                group: &plan.group,
-                launch_type: &launch_type,
-                capacity_provider: route.capacity_provider(),
-                demand: &plan.demand,
-                gpu_ids: &gpu_ids,
-                common: &plan.common,
-            },
-        );
+        let task = match self.prepared.template(route) {
+            Some(template) => {
+                template.describe(snapshot, &task_arn, instance, &plan.demand, &gpu_ids)
+            }
+            None => {
+                let launch_type = route.launch_type(snapshot);
+                response::describe_task(
+                    snapshot,
+                    &TaskFacts {
+                        task_arn: &task_arn,
+                        instance,
+                        definition: &plan.task_definition,
+                        group: &plan.group,
+                        launch_type: &launch_type,
+                        capacity_provider: route.capacity_provider(),
+                        demand: &plan.demand,
+                        gpu_ids: &gpu_ids,
+                        common: &plan.common,
+                    },
+                )
+            }
+        };
         PlacedTask {
             task,
             usage: response::usage(&plan.demand, &gpu_ids, instance.is_some()),

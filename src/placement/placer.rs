@@ -74,16 +74,20 @@ impl Placer {
         request: &RunTaskRequest,
         seed: u64,
     ) -> Result<RunTaskResponse, EcsError> {
-        let outcome = self.place(request, seed)?;
-        for placed in &outcome.changes.tasks {
-            let position = placed
-                .task
-                .container_instance_arn
-                .as_deref()
-                .and_then(|arn| self.snapshot.instance_position(arn));
+        let (outcome, positions) = self.place(request, seed)?;
+        let mut positions = positions.into_iter();
+        for placed in outcome.changes.tasks {
+            // The engine gives the position; after the reference path it is looked up.
+            let position = positions.next().unwrap_or_else(|| {
+                placed
+                    .task
+                    .container_instance_arn
+                    .as_deref()
+                    .and_then(|arn| self.snapshot.instance_position(arn))
+            });
             self.log(position);
+            self.snapshot.apply_placed_at(placed, position);
         }
-        self.snapshot.apply_owned(outcome.changes);
         Ok(outcome.response)
     }
 
@@ -128,7 +132,13 @@ impl Placer {
         Ok(key)
     }
 
-    fn place(&mut self, request: &RunTaskRequest, seed: u64) -> Result<RunTaskOutcome, EcsError> {
+    /// The call's outcome, with each placed task's instance position when the engine gave it
+    /// (empty after the reference path).
+    fn place(
+        &mut self,
+        request: &RunTaskRequest,
+        seed: u64,
+    ) -> Result<(RunTaskOutcome, Vec<Option<u32>>), EcsError> {
         let key = self.key(request)?;
         if !self.prepared.contains_key(&key) {
             let prepared = Prepared::new(&self.snapshot, request)?;
@@ -153,7 +163,7 @@ impl Placer {
         });
         match outcome {
             Some(outcome) => Ok(outcome),
-            None => run_task_reference(&self.snapshot, request, seed),
+            None => run_task_reference(&self.snapshot, request, seed).map(|o| (o, Vec::new())),
         }
     }
 }

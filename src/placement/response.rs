@@ -65,65 +65,111 @@ pub fn task_definition_arn(cluster: &ClusterInfo, definition: &TaskDefinition) -
 
 /// The placed task in the API's shape.
 pub fn describe_task(snapshot: &Snapshot, facts: &TaskFacts<'_>) -> Task {
-    let cluster = snapshot.cluster();
-    let per_container = split_gpus(facts.demand, facts.gpu_ids);
-    let containers = facts
-        .demand
-        .containers
-        .iter()
-        .zip(per_container)
-        .map(|(container, gpu_ids)| Container {
-            task_arn: Some(facts.task_arn.to_owned()),
-            name: Some(container.name.clone()),
-            last_status: Some("PENDING".to_owned()),
-            network_bindings: Some(
-                container
-                    .host_ports
-                    .iter()
-                    .map(|port| NetworkBinding {
-                        bind_ip: Some("0.0.0.0".to_owned()),
-                        container_port: Some(i64::from(port.container_port)),
-                        host_port: Some(i64::from(port.host_port)),
-                        protocol: Some(match port.protocol {
-                            Protocol::Tcp => TransportProtocol::Tcp,
-                            Protocol::Udp => TransportProtocol::Udp,
-                        }),
-                        ..NetworkBinding::default()
-                    })
-                    .collect(),
+    TaskTemplate::new(snapshot, facts).describe(
+        snapshot,
+        facts.task_arn,
+        facts.instance,
+        facts.demand,
+        facts.gpu_ids,
+    )
+}
+
+/// The parts of a task's description that every task of one request and route shares (the
+/// cluster and definition ARNs, CPU and memory, containers with their port bindings, group,
+/// launch type, tags, overrides), built once so that describing each task is a copy plus its
+/// ARN, instance, zone and GPU ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskTemplate {
+    task: Task,
+}
+
+impl TaskTemplate {
+    /// The shared parts of `facts` (its ARN, instance and GPU ids are not read).
+    pub fn new(snapshot: &Snapshot, facts: &TaskFacts<'_>) -> Self {
+        let cluster = snapshot.cluster();
+        let containers = facts
+            .demand
+            .containers
+            .iter()
+            .map(|container| Container {
+                name: Some(container.name.clone()),
+                last_status: Some("PENDING".to_owned()),
+                network_bindings: Some(
+                    container
+                        .host_ports
+                        .iter()
+                        .map(|port| NetworkBinding {
+                            bind_ip: Some("0.0.0.0".to_owned()),
+                            container_port: Some(i64::from(port.container_port)),
+                            host_port: Some(i64::from(port.host_port)),
+                            protocol: Some(match port.protocol {
+                                Protocol::Tcp => TransportProtocol::Tcp,
+                                Protocol::Udp => TransportProtocol::Udp,
+                            }),
+                            ..NetworkBinding::default()
+                        })
+                        .collect(),
+                ),
+                ..Container::default()
+            })
+            .collect();
+        let task = Task {
+            cluster_arn: Some(cluster.arn.clone()),
+            task_definition_arn: Some(task_definition_arn(cluster, facts.definition)),
+            overrides: Some(
+                facts
+                    .common
+                    .overrides
+                    .clone()
+                    .unwrap_or_else(|| TaskOverride {
+                        container_overrides: Some(Vec::new()),
+                        ..TaskOverride::default()
+                    }),
             ),
-            gpu_ids: (!gpu_ids.is_empty()).then_some(gpu_ids),
-            ..Container::default()
-        })
-        .collect();
-    Task {
-        task_arn: Some(facts.task_arn.to_owned()),
-        cluster_arn: Some(cluster.arn.clone()),
-        task_definition_arn: Some(task_definition_arn(cluster, facts.definition)),
-        container_instance_arn: facts.instance.map(|i| i.arn.clone()),
-        overrides: Some(
-            facts
-                .common
-                .overrides
-                .clone()
-                .unwrap_or_else(|| TaskOverride {
-                    container_overrides: Some(Vec::new()),
-                    ..TaskOverride::default()
-                }),
-        ),
-        last_status: Some("PENDING".to_owned()),
-        desired_status: Some(DesiredStatus::Running),
-        cpu: Some(facts.demand.cpu.to_string()),
-        memory: Some(facts.demand.memory_mib.to_string()),
-        containers: Some(containers),
-        started_by: facts.common.started_by.clone(),
-        group: Some(facts.group.to_owned()),
-        launch_type: Some(facts.launch_type.clone()),
-        capacity_provider_name: facts.capacity_provider.map(str::to_owned),
-        availability_zone: facts.instance.and_then(|i| availability_zone(snapshot, i)),
-        tags: Some(facts.common.tags.clone()),
-        enable_execute_command: Some(facts.common.enable_execute_command),
-        ..Task::default()
+            last_status: Some("PENDING".to_owned()),
+            desired_status: Some(DesiredStatus::Running),
+            cpu: Some(facts.demand.cpu.to_string()),
+            memory: Some(facts.demand.memory_mib.to_string()),
+            containers: Some(containers),
+            started_by: facts.common.started_by.clone(),
+            group: Some(facts.group.to_owned()),
+            launch_type: Some(facts.launch_type.clone()),
+            capacity_provider_name: facts.capacity_provider.map(str::to_owned),
+            tags: Some(facts.common.tags.clone()),
+            enable_execute_command: Some(facts.common.enable_execute_command),
+            ..Task::default()
+        };
+        Self { task }
+    }
+
+    /// One task: the shared parts, its ARN (on the task and each container), its instance
+    /// and zone, and its GPU ids dealt to the containers.
+    pub fn describe(
+        &self,
+        snapshot: &Snapshot,
+        task_arn: &str,
+        instance: Option<&Instance>,
+        demand: &TaskDemand,
+        gpu_ids: &[String],
+    ) -> Task {
+        let mut task = self.task.clone();
+        if let Some(containers) = &mut task.containers {
+            // Only a task holding GPUs deals them; the split is all empty otherwise.
+            let mut dealt = if gpu_ids.is_empty() {
+                Vec::new()
+            } else {
+                split_gpus(demand, gpu_ids)
+            }
+            .into_iter();
+            for container in containers {
+                container.task_arn = Some(task_arn.to_owned());
+                container.gpu_ids = dealt.next().filter(|ids| !ids.is_empty());
+            }
+        }
+        task.task_arn = Some(task_arn.to_owned());
+        task.container_instance_arn = instance.map(|i| i.arn.clone());
+        task.availability_zone = instance.and_then(|i| availability_zone(snapshot, i));
+        task
     }
 }
 

@@ -14,6 +14,7 @@ use crate::aws::{
     TaskDefinitionPlacementConstraintType,
 };
 use crate::error::{EcsError, ExceptionName};
+use crate::query::Expression;
 
 /// Most constraints per task, the task definition's included.
 pub const MAX_CONSTRAINTS: usize = 10;
@@ -27,6 +28,8 @@ pub enum Constraint {
     MemberOf {
         /// The expression, as written.
         expression: String,
+        /// The expression as validation parsed it, so compiling it does not parse it again.
+        parsed: Expression,
         /// Whether the task definition (not the call) holds it.
         from_task_definition: bool,
     },
@@ -60,9 +63,11 @@ fn check_call_constraint(
             None => Ok(Constraint::DistinctInstance),
         },
         Some(PlacementConstraintType::MemberOf) => {
-            let expression = member_of_expression(&field, constraint.expression.as_deref())?;
+            let (expression, parsed) =
+                member_of_expression(&field, constraint.expression.as_deref())?;
             Ok(Constraint::MemberOf {
                 expression,
+                parsed,
                 from_task_definition: false,
             })
         }
@@ -75,29 +80,31 @@ fn check_call_constraint(
     }
 }
 
-fn member_of_expression(field: &str, expression: Option<&str>) -> Result<String, EcsError> {
+fn member_of_expression(
+    field: &str,
+    expression: Option<&str>,
+) -> Result<(String, Expression), EcsError> {
     let Some(expression) = expression else {
         return Err(EcsError::invalid_parameter(format!(
             "{field}: memberOf requires an expression"
         )));
     };
-    check_expression_syntax(expression).map_err(|error| EcsError {
+    let parsed = check_expression_syntax(expression).map_err(|error| EcsError {
         message: format!("{field}.expression: {}", error.message),
         ..error
     })?;
-    Ok(expression.to_owned())
+    Ok((expression.to_owned(), parsed))
 }
 
 /// Checks a `memberOf` expression: non-empty, then the query language's own checks (at most
 /// 2000 characters, nesting, syntax, operators allowed per subject, regex patterns).
-fn check_expression_syntax(expression: &str) -> Result<(), EcsError> {
+fn check_expression_syntax(expression: &str) -> Result<Expression, EcsError> {
     if expression.trim().is_empty() {
         return Err(EcsError::invalid_parameter(
             "a memberOf expression must not be empty",
         ));
     }
-    crate::query::Expression::parse(expression)?;
-    Ok(())
+    Ok(Expression::parse(expression)?)
 }
 
 /// Checks the task definition's constraints, then joins them (first) with the call's and checks
@@ -116,7 +123,7 @@ pub fn join(
     let mut joined = Vec::with_capacity(from_definition.len() + call.len());
     for (index, constraint) in from_definition.iter().enumerate() {
         let field = format!("taskDefinition placementConstraints[{index}]");
-        let expression = match &constraint.kind {
+        let (expression, parsed) = match &constraint.kind {
             Some(TaskDefinitionPlacementConstraintType::MemberOf) => {
                 member_of_expression(&field, constraint.expression.as_deref())
                     .map_err(as_client_exception)?
@@ -141,6 +148,7 @@ pub fn join(
         };
         joined.push(Constraint::MemberOf {
             expression,
+            parsed,
             from_task_definition: true,
         });
     }
