@@ -59,7 +59,7 @@ fn validate_summarises_the_example() {
     assert_eq!(
         stdout.trim_end(),
         "cluster prod: 14 instances (13 ACTIVE, 1 DRAINING), 6 task definitions, 17 tasks (16 running), \
-         4 capacity providers; request ok: 6 x web:12 as family:web on EC2, 1 constraints, 2 strategies"
+         4 capacity providers; request ok: 6 x web:12 as family:web on EC2, 1 constraint, 2 strategies"
     );
 }
 

@@ -71,13 +71,18 @@ fn describe_request(request: &PlacementRequest) -> String {
         }
     };
     format!(
-        "{} x {}:{} as {} on {}, {} constraints, {} strategies",
+        "{} x {}:{} as {} on {}, {}, {}",
         request.count,
         definition.family.as_deref().unwrap_or("?"),
         definition.revision.unwrap_or(0),
         request.group,
         capacity,
-        request.constraints.len(),
-        request.strategies.len(),
+        counted(request.constraints.len(), "constraint", "constraints"),
+        counted(request.strategies.len(), "strategy", "strategies"),
     )
+}
+
+/// `1 constraint`, `2 constraints`.
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
