@@ -779,11 +779,13 @@ impl<'a> Call<'a> {
                 )
             }
         };
-        PlacedTask {
+        response::placed(
             task,
-            usage: response::usage(&plan.demand, &gpu_ids, instance.is_some()),
-            group: plan.group.clone(),
-        }
+            &plan.demand,
+            &gpu_ids,
+            instance.is_some(),
+            &plan.group,
+        )
     }
 }
 

@@ -311,11 +311,13 @@ impl Call<'_> {
                 common: &self.plan.common,
             },
         );
-        PlacedTask {
+        response::placed(
             task,
-            usage: response::usage(&self.plan.demand, &gpu_ids, instance.is_some()),
-            group: self.plan.group.clone(),
-        }
+            &self.plan.demand,
+            &gpu_ids,
+            instance.is_some(),
+            &self.plan.group,
+        )
     }
 
     fn explanation(

@@ -13,6 +13,7 @@ use crate::aws::{
 };
 use crate::model::{ClusterInfo, Instance, Snapshot, TaskUsage};
 
+use super::changes::PlacedTask;
 use super::inputs::{CommonMembers, GpuDemand, Protocol, TaskDemand};
 
 /// The attribute that names an instance's availability zone.
@@ -238,6 +239,22 @@ pub fn failure(arn: &str, reason: &str) -> Failure {
         arn: Some(arn.to_owned()),
         reason: Some(reason.to_owned()),
         detail: None,
+    }
+}
+
+/// A described task as the change set records it: what it holds on its instance (nothing when
+/// it has none) and its group.
+pub fn placed(
+    task: Task,
+    demand: &TaskDemand,
+    gpu_ids: &[String],
+    on_instance: bool,
+    group: &str,
+) -> PlacedTask {
+    PlacedTask {
+        task,
+        usage: usage(demand, gpu_ids, on_instance),
+        group: group.to_owned(),
     }
 }
 

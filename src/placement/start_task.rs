@@ -134,11 +134,13 @@ fn describe(
             common: &plan.common,
         },
     );
-    PlacedTask {
+    response::placed(
         task,
-        usage: response::usage(&plan.demand, &gpu_ids, instance.is_some()),
-        group: plan.group.clone(),
-    }
+        &plan.demand,
+        &gpu_ids,
+        instance.is_some(),
+        &plan.group,
+    )
 }
 
 #[cfg(test)]
