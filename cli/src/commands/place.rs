@@ -11,24 +11,31 @@ use serde::Serialize;
 
 use crate::input::{Failure, read_json, read_snapshot};
 
+/// The files and seed every placing call reads.
+#[derive(Debug, clap::Args)]
+pub struct CallArgs {
+    /// The cluster snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub cluster: PathBuf,
+    /// The request (the API's request syntax, JSON).
+    #[arg(long, value_name = "FILE")]
+    pub request: PathBuf,
+    /// The seed of the generator behind task ARNs and ties: the same seed, the same output.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Write the cluster after the call as a snapshot file (readable by --cluster).
+    #[arg(long, value_name = "FILE")]
+    pub state_out: Option<PathBuf>,
+}
+
 /// Place the tasks of a RunTask call and print the RunTask response (exit 0 even with failures).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  ecs-place run-task --cluster examples/cluster.json --request examples/run-task.json --seed 42 --explain"
 )]
 pub struct RunArgs {
-    /// The cluster snapshot.
-    #[arg(long, value_name = "FILE")]
-    pub cluster: PathBuf,
-    /// The RunTask request (the API's request syntax, JSON).
-    #[arg(long, value_name = "FILE")]
-    pub request: PathBuf,
-    /// The seed of the tie-breaking generator: the same seed gives the same placement.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Write the cluster after the call as a snapshot file (readable by --cluster).
-    #[arg(long, value_name = "FILE")]
-    pub state_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub call: CallArgs,
     /// Print a table on stderr: each instance, the check that rejected it or its strategy keys and rank.
     #[arg(long)]
     pub explain: bool,
@@ -36,21 +43,22 @@ pub struct RunArgs {
 
 /// Runs `run-task`.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
-    let snapshot = read_snapshot(&args.cluster)?;
-    let request: RunTaskRequest = read_json(&args.request)?;
+    let call = &args.call;
+    let snapshot = read_snapshot(&call.cluster)?;
+    let request: RunTaskRequest = read_json(&call.request)?;
     let outcome = if args.explain {
         let (outcome, explanations) =
-            ecs_placement::explain_run_task(&snapshot, &request, args.seed)?;
+            ecs_placement::explain_run_task(&snapshot, &request, call.seed)?;
         crate::output::stderr_text(&crate::explain::render(&explanations));
         outcome
     } else {
-        ecs_placement::run_task(&snapshot, &request, args.seed)?
+        ecs_placement::run_task(&snapshot, &request, call.seed)?
     };
     finish(
         snapshot,
         &outcome.response,
         &outcome.changes,
-        args.state_out.as_deref(),
+        call.state_out.as_deref(),
     )
 }
 
@@ -60,30 +68,21 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     after_help = "Example:\n  ecs-place start-task --cluster examples/cluster.json --request examples/start-task.json --seed 7"
 )]
 pub struct StartArgs {
-    /// The cluster snapshot.
-    #[arg(long, value_name = "FILE")]
-    pub cluster: PathBuf,
-    /// The StartTask request (the API's request syntax, JSON).
-    #[arg(long, value_name = "FILE")]
-    pub request: PathBuf,
-    /// The seed for task ARNs.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Write the cluster after the call as a snapshot file (readable by --cluster).
-    #[arg(long, value_name = "FILE")]
-    pub state_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub call: CallArgs,
 }
 
 /// Runs `start-task`.
 pub fn start(args: &StartArgs) -> Result<(), Failure> {
-    let snapshot = read_snapshot(&args.cluster)?;
-    let request: StartTaskRequest = read_json(&args.request)?;
-    let outcome = ecs_placement::start_task(&snapshot, &request, args.seed)?;
+    let call = &args.call;
+    let snapshot = read_snapshot(&call.cluster)?;
+    let request: StartTaskRequest = read_json(&call.request)?;
+    let outcome = ecs_placement::start_task(&snapshot, &request, call.seed)?;
     finish(
         snapshot,
         &outcome.response,
         &outcome.changes,
-        args.state_out.as_deref(),
+        call.state_out.as_deref(),
     )
 }
 
