@@ -4,6 +4,9 @@
 
 use indexmap::IndexSet;
 
+/// The attribute that names an instance's availability zone.
+pub const AVAILABILITY_ZONE_ATTRIBUTE: &str = "ecs.availability-zone";
+
 /// An interned attribute name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AttrNameId(pub u32);

@@ -15,12 +15,14 @@ mod task;
 pub mod units;
 
 pub use attributes::{
-    AttrNameId, AttrValueId, MAX_ATTRIBUTE_LENGTH, check_attribute_name, check_attribute_value,
+    AVAILABILITY_ZONE_ATTRIBUTE, AttrNameId, AttrValueId, MAX_ATTRIBUTE_LENGTH,
+    check_attribute_name, check_attribute_value,
 };
 pub use cluster::{ArnParts, ClusterInfo};
 pub use instance::Instance;
 pub use resources::{PortSet, Resources};
 pub use snapshot::{AttributePostings, Snapshot, SnapshotError, SnapshotFile};
+pub(crate) use task::{Description, SharedDescription, complete_task};
 pub use task::{TaskRecord, TaskUsage};
 
 /// An interned task group name.

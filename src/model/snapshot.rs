@@ -10,11 +10,12 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::aws::{
-    CapacityProvider, Cluster, ContainerInstance, ContainerInstanceStatus, Task, TaskDefinition,
-    TaskDefinitionPlacementConstraintType,
+    CapacityProvider, Cluster, ContainerInstance, ContainerInstanceStatus, DesiredStatus, Task,
+    TaskDefinition, TaskDefinitionPlacementConstraintType,
 };
 use crate::error::EcsError;
 
+use super::AVAILABILITY_ZONE_ATTRIBUTE;
 use super::GroupId;
 use super::attributes::{
     AttrNameId, AttrValueId, Interner, check_attribute_name, check_attribute_value,
@@ -23,7 +24,7 @@ use super::cluster::ClusterInfo;
 use super::demand::task_demand;
 use super::instance::{Instance, arn_short_id};
 use super::resources::{ResourceEntries, Resources};
-use super::task::{TaskRecord, TaskUsage, group_of, is_running};
+use super::task::{Description, TaskRecord, TaskUsage, complete_task, group_of, is_running};
 
 /// A snapshot file: what `ecs-place --cluster FILE` reads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -174,6 +175,40 @@ impl Snapshot {
         &self.tasks
     }
 
+    /// The task with this ARN as the API describes it (its desired status STOPPED once
+    /// stopped).
+    pub fn describe_task(&self, task_arn: &str) -> Option<Task> {
+        let (arn, record) = self.tasks.get_key_value(task_arn)?;
+        Some(self.describe_record(arn, record))
+    }
+
+    fn describe_record(&self, arn: &str, record: &TaskRecord) -> Task {
+        match &record.description {
+            Description::Full(task) => Task::clone(task),
+            Description::Shared(shared) => {
+                let instance = record.instance.and_then(|p| self.instances.get(p as usize));
+                let mut task = complete_task(
+                    &shared.template,
+                    arn,
+                    instance.map(|i| i.arn.as_str()),
+                    instance.and_then(|i| self.availability_zone(i)),
+                    &shared.dealt_gpus,
+                );
+                if !record.running {
+                    task.desired_status = Some(DesiredStatus::Stopped);
+                }
+                task
+            }
+        }
+    }
+
+    /// The instance's `ecs.availability-zone` value.
+    pub fn availability_zone(&self, instance: &Instance) -> Option<&str> {
+        let name = self.attribute_name_id(AVAILABILITY_ZONE_ATTRIBUTE)?;
+        let value = instance.attribute(name)??;
+        Some(self.attribute_value(value))
+    }
+
     /// The capacity provider descriptions.
     pub fn capacity_providers(&self) -> &[CapacityProvider] {
         &self.capacity_providers
@@ -193,7 +228,11 @@ impl Snapshot {
                 })
                 .collect(),
             task_definitions: self.task_definitions.clone(),
-            tasks: self.tasks.values().map(|t| Task::clone(&t.wire)).collect(),
+            tasks: self
+                .tasks
+                .iter()
+                .map(|(arn, record)| self.describe_record(arn, record))
+                .collect(),
             capacity_providers: self.capacity_providers.clone(),
         }
     }
@@ -208,12 +247,11 @@ impl Snapshot {
     }
 
     /// Records a task and, when it runs on an instance of the snapshot, counts it in its group.
-    pub(crate) fn index_task(&mut self, record: TaskRecord) {
+    pub(crate) fn index_task(&mut self, task_arn: String, record: TaskRecord) {
         if let (true, Some(position)) = (record.running, record.instance) {
             self.count_group(record.group, position, 1);
         }
-        let arn = record.wire.task_arn.clone().unwrap_or_default();
-        self.tasks.insert(arn, record);
+        self.tasks.insert(task_arn, record);
     }
 
     /// Adds `delta` tasks of `group` on the instance at `position`.
@@ -455,9 +493,9 @@ impl Snapshot {
                 usage: self.usage_of(&wire),
                 instance,
                 group,
-                wire: Box::new(wire),
+                description: Description::Full(Box::new(wire)),
             };
-            self.index_task(record);
+            self.index_task(arn, record);
         }
         Ok(())
     }

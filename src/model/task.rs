@@ -1,6 +1,8 @@
 //! Tasks of the snapshot: which instance and group each belongs to and what it holds there,
 //! so the instance's remaining resources can be derived and later released.
 
+use std::sync::Arc;
+
 use crate::aws::{DesiredStatus, Task, TransportProtocol};
 
 use super::GroupId;
@@ -82,9 +84,8 @@ fn container_memory(container: &crate::aws::Container) -> i64 {
 /// A task of the snapshot.
 #[derive(Debug, Clone)]
 pub struct TaskRecord {
-    /// The task as described. Boxed: the task map holds many records and grows by moving
-    /// them, and a `Task` is large, so each record stays small to move.
-    pub wire: Box<Task>,
+    /// How it is described (read with [`Snapshot::describe_task`](super::Snapshot::describe_task)).
+    pub(crate) description: Description,
     /// The instance it is on (by position), when that instance is in the snapshot.
     pub instance: Option<u32>,
     /// Its group.
@@ -93,6 +94,51 @@ pub struct TaskRecord {
     pub running: bool,
     /// What it holds on its instance.
     pub usage: TaskUsage,
+}
+
+/// How a task of the snapshot is described.
+#[derive(Debug, Clone)]
+pub(crate) enum Description {
+    /// The whole `Task`, as read from a snapshot or handed in with a change set. Boxed: the
+    /// task map holds many records and grows by moving them, and a `Task` is large.
+    Full(Box<Task>),
+    /// A task a [`Placer`](crate::Placer) placed: the description every task of its request
+    /// shares, completed from the record when read (see [`complete_task`]). Placing a task
+    /// then copies no string of its description into the state.
+    Shared(SharedDescription),
+}
+
+/// The shared part of a placed task's description and what only this task has besides its
+/// ARN (the task map's key), instance and zone (from its instance).
+#[derive(Debug, Clone)]
+pub(crate) struct SharedDescription {
+    /// The request's description template (see `placement::response::TaskTemplate`).
+    pub(crate) template: Arc<Task>,
+    /// The GPU ids dealt to each container, in container order (empty when it holds none).
+    pub(crate) dealt_gpus: Vec<Vec<String>>,
+}
+
+/// A task described from its request's template: `template` with its ARN (on the task and on
+/// each container), its instance ARN and zone, and the GPU ids dealt to each container.
+pub(crate) fn complete_task(
+    template: &Task,
+    task_arn: &str,
+    instance_arn: Option<&str>,
+    zone: Option<&str>,
+    dealt_gpus: &[Vec<String>],
+) -> Task {
+    let mut task = template.clone();
+    if let Some(containers) = &mut task.containers {
+        let mut dealt = dealt_gpus.iter();
+        for container in containers {
+            container.task_arn = Some(task_arn.to_owned());
+            container.gpu_ids = dealt.next().filter(|ids| !ids.is_empty()).cloned();
+        }
+    }
+    task.task_arn = Some(task_arn.to_owned());
+    task.container_instance_arn = instance_arn.map(str::to_owned);
+    task.availability_zone = zone.map(str::to_owned);
+    task
 }
 
 /// Whether a described task counts as running for placement: desired status RUNNING, or no

@@ -8,8 +8,8 @@
 
 use crate::aws::{DesiredStatus, Task};
 use crate::error::EcsError;
+use crate::model::{Description, GroupId, Snapshot, TaskRecord, TaskUsage};
 use crate::model::{Instance, Resources};
-use crate::model::{Snapshot, TaskRecord, TaskUsage};
 
 /// One task a call placed.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,14 +82,52 @@ impl Snapshot {
             instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
         }
         let group = self.intern_group(&placed.group);
-        self.index_task(TaskRecord {
-            wire: Box::new(placed.task),
-            instance: position,
-            group,
-            running: true,
-            usage: placed.usage,
-        });
+        let task_arn = placed.task.task_arn.clone().unwrap_or_default();
+        self.index_task(
+            task_arn,
+            TaskRecord {
+                description: Description::Full(Box::new(placed.task)),
+                instance: position,
+                group,
+                running: true,
+                usage: placed.usage,
+            },
+        );
     }
+
+    /// Applies one task a [`Placer`](super::Placer) placed, kept as `record` (see
+    /// [`PlacedRecord`]); the same change as [`Snapshot::apply_placed_at`] of its `Task`.
+    pub(crate) fn apply_record(&mut self, record: PlacedRecord, group: GroupId) {
+        if self.tasks.contains_key(&record.task_arn) {
+            return;
+        }
+        let position = record.position;
+        if let Some(instance) = position.and_then(|p| self.instances.get_mut(p as usize)) {
+            take_usage(&mut instance.remaining, &record.usage);
+            instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
+        }
+        self.index_task(
+            record.task_arn,
+            TaskRecord {
+                description: record.description,
+                instance: position,
+                group,
+                running: true,
+                usage: record.usage,
+            },
+        );
+    }
+}
+
+/// A placed task as a [`Placer`](super::Placer) keeps it: its description shared with the
+/// other tasks of its request (the response holds the only whole `Task`), its instance's
+/// position and what it holds there.
+#[derive(Debug, Clone)]
+pub(crate) struct PlacedRecord {
+    pub(crate) task_arn: String,
+    pub(crate) description: Description,
+    pub(crate) position: Option<u32>,
+    pub(crate) usage: TaskUsage,
 }
 
 /// Stops a task: desired status STOPPED, and everything it held on its instance released
@@ -105,7 +143,10 @@ pub fn stop_task(snapshot: &mut Snapshot, task_arn: &str) -> Result<(), EcsError
         return Ok(());
     }
     record.running = false;
-    record.wire.desired_status = Some(DesiredStatus::Stopped);
+    // A shared description reads `running` when it is completed.
+    if let Description::Full(task) = &mut record.description {
+        task.desired_status = Some(DesiredStatus::Stopped);
+    }
     let (group, position, usage) = (record.group, record.instance, record.usage.clone());
     if let Some(position) = position {
         if let Some(instance) = snapshot.instances.get_mut(position as usize) {
@@ -240,7 +281,7 @@ mod tests {
         assert_eq!(restored.running_tasks_count, 0);
         assert_eq!(restored.group_count(group), 0);
         assert_eq!(
-            next.tasks()[arn.as_str()].wire.desired_status,
+            next.describe_task(&arn).and_then(|t| t.desired_status),
             Some(DesiredStatus::Stopped)
         );
         // Stopping again is a no-op; an unknown task is an error.

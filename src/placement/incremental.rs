@@ -19,13 +19,17 @@
 
 use fixedbitset::FixedBitSet;
 
-use crate::aws::{Failure, RunTaskRequest, RunTaskResponse};
+use std::sync::Arc;
+
+use crate::aws::{Failure, RunTaskRequest, RunTaskResponse, Task};
 use crate::error::EcsError;
-use crate::model::{AttrNameId, GroupId, Instance, Resources, Snapshot};
+use crate::model::{
+    AttrNameId, Description, GroupId, Instance, Resources, SharedDescription, Snapshot, TaskUsage,
+};
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
 use super::capacity::{self, Pool, Route};
-use super::changes::{ChangeSet, PlacedTask, take_usage};
+use super::changes::{ChangeSet, PlacedRecord, PlacedTask, take_usage};
 use super::feasibility::{self, Requirements};
 use super::inputs::{
     BinpackField, PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
@@ -119,22 +123,29 @@ impl Prepared {
     /// [`Prepared::run`] with the candidate rows kept in `cache` between calls: only the
     /// instances at `touched` (every position a placement or a stop changed since the cache
     /// last saw the snapshot) are judged again, instead of every instance the request admits.
-    /// Also gives each placed task's instance position, so the caller need not look it up.
+    /// The placed tasks come as records to [`Snapshot::apply_record`] in order (the outcome's
+    /// change set is empty): the response holds the only whole `Task` of each.
     pub(crate) fn run_cached(
         &self,
         snapshot: &Snapshot,
         seed: u64,
         cache: &mut RowCache,
         touched: &[u32],
-    ) -> Option<(RunTaskOutcome, Vec<Option<u32>>)> {
+    ) -> Option<(RunTaskOutcome, Vec<PlacedRecord>)> {
         let member_of = self.member_of.as_ref()?;
         let mut call = Call::new(self, member_of, snapshot, seed);
         call.index_rows = true;
+        call.keep_records = true;
         call.routes = std::mem::take(&mut cache.routes);
         call.refresh(touched);
-        let (outcome, routes, positions) = call.run();
+        let (outcome, routes, records) = call.run();
         cache.routes = routes;
-        Some((outcome, positions))
+        Some((outcome, records))
+    }
+
+    /// The group the request's tasks join.
+    pub(crate) fn group(&self) -> &str {
+        &self.plan.group
     }
 }
 
@@ -241,7 +252,7 @@ impl<'s> Overlay<'s> {
     }
 
     /// Takes one placed task's usage from its instance, as `Snapshot::apply_placed` would.
-    fn place(&mut self, position: u32, placed: &PlacedTask) {
+    fn place(&mut self, position: u32, usage: &TaskUsage) {
         if !self.changed_mask.put(position as usize) {
             let Some(instance) = self.base.instances().get(position as usize) else {
                 return;
@@ -250,7 +261,7 @@ impl<'s> Overlay<'s> {
             self.added.push((position, 0));
         }
         if let Some((_, instance)) = self.changed.iter_mut().find(|(p, _)| *p == position) {
-            take_usage(&mut instance.remaining, &placed.usage);
+            take_usage(&mut instance.remaining, usage);
             instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
         }
         if let Some((_, n)) = self.added.iter_mut().find(|(p, _)| *p == position) {
@@ -390,6 +401,9 @@ struct Call<'a> {
     rng: SeededRng,
     /// Whether new routes get a ranking index (worth it only when the rows are kept).
     index_rows: bool,
+    /// Whether placed tasks come out as [`PlacedRecord`]s (for the `Placer`) instead of a
+    /// change set.
+    keep_records: bool,
     /// The tie list, kept to reuse its allocation.
     tied: Vec<u32>,
 }
@@ -422,27 +436,45 @@ impl<'a> Call<'a> {
             routes: Vec::new(),
             rng: SeededRng::from_seed(seed),
             index_rows: false,
+            keep_records: false,
             tied: Vec::new(),
         }
     }
 
-    /// Places every task; also gives the routes' rows and each placed task's instance position.
-    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>, Vec<Option<u32>>) {
+    /// Places every task; also gives the routes' rows, and the placed tasks as records when
+    /// `keep_records` (the change set is empty then).
+    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>, Vec<PlacedRecord>) {
+        let count = self.prepared.routes.len();
         let mut outcome = RunTaskOutcome {
-            response: RunTaskResponse::default(),
+            response: RunTaskResponse {
+                tasks: Vec::with_capacity(count),
+                ..RunTaskResponse::default()
+            },
             changes: ChangeSet::default(),
         };
-        let mut positions = Vec::new();
+        let mut records = Vec::new();
+        if self.keep_records {
+            records.reserve(count);
+        } else {
+            outcome.changes.tasks.reserve(count);
+        }
         let mut failed_routes: Vec<&Route> = Vec::new();
         for route in &self.prepared.routes {
             if failed_routes.contains(&route) {
                 continue;
             }
             match self.place_one(route) {
-                Ok((placed, position)) => {
-                    positions.push(position);
-                    outcome.response.tasks.push(placed.task.clone());
-                    outcome.changes.tasks.push(placed);
+                Ok(described) => {
+                    let plan = &self.prepared.plan;
+                    if self.keep_records {
+                        let (task, record) = described.into_record();
+                        records.push(record);
+                        outcome.response.tasks.push(task);
+                    } else {
+                        let placed = described.placed(&plan.group);
+                        outcome.response.tasks.push(placed.task.clone());
+                        outcome.changes.tasks.push(placed);
+                    }
                 }
                 Err(failures) => {
                     outcome.response.failures.extend(failures);
@@ -450,7 +482,7 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        (outcome, self.routes, positions)
+        (outcome, self.routes, records)
     }
 
     /// Judges again the cached rows' instances at `touched`, on every cached route: a row is
@@ -478,20 +510,19 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Places one task by `route` (giving its instance's position), or says why it cannot
-    /// (as the reference path does).
-    fn place_one(&mut self, route: &Route) -> Result<(PlacedTask, Option<u32>), Vec<Failure>> {
+    /// Places one task by `route`, or says why it cannot (as the reference path does).
+    fn place_one(&mut self, route: &Route) -> Result<Described, Vec<Failure>> {
         let pool = route.pool(self.overlay.base);
         if pool == Pool::Serverless {
-            return Ok((self.describe(route, None), None));
+            return Ok(self.describe(route, None));
         }
         let index = self.route_index(route, pool);
         let chosen = self.choose(index);
         match chosen {
             Some(position) => {
-                let placed = self.describe(route, Some(position));
-                self.record(position, &placed);
-                Ok((placed, Some(position)))
+                let described = self.describe(route, Some(position));
+                self.record(position, &described.usage);
+                Ok(described)
             }
             None => Err(self.failures(index)),
         }
@@ -695,8 +726,8 @@ impl<'a> Call<'a> {
 
     /// Records a placement: the instance's new state, its spread buckets, and its row on
     /// every route (the only instance whose verdict and keys can have changed).
-    fn record(&mut self, position: u32, placed: &PlacedTask) {
-        self.overlay.place(position, placed);
+    fn record(&mut self, position: u32, usage: &TaskUsage) {
+        self.overlay.place(position, usage);
         let Some(instance) = self.overlay.instance(position) else {
             return;
         };
@@ -749,7 +780,7 @@ impl<'a> Call<'a> {
     }
 
     /// Describes the task placed on `position` (or on Fargate), drawing its ARN.
-    fn describe(&mut self, route: &Route, position: Option<u32>) -> PlacedTask {
+    fn describe(&mut self, route: &Route, position: Option<u32>) -> Described {
         let plan = &self.prepared.plan;
         let snapshot = self.overlay.base;
         let instance = position.and_then(|p| self.overlay.instance(p));
@@ -757,13 +788,20 @@ impl<'a> Call<'a> {
             .map(|i| response::allocate_gpus(i, &plan.demand))
             .unwrap_or_default();
         let task_arn = response::task_arn(snapshot.cluster(), &self.rng.hex_id());
-        let task = match self.prepared.template(route) {
+        let usage = response::usage(&plan.demand, &gpu_ids, instance.is_some());
+        let (task, shared) = match self.prepared.template(route) {
             Some(template) => {
-                template.describe(snapshot, &task_arn, instance, &plan.demand, &gpu_ids)
+                let dealt_gpus = response::deal_gpus(&plan.demand, &gpu_ids);
+                let task = template.describe_dealt(snapshot, &task_arn, instance, &dealt_gpus);
+                let shared = self.keep_records.then(|| SharedDescription {
+                    template: Arc::clone(template.shared()),
+                    dealt_gpus,
+                });
+                (task, shared)
             }
             None => {
                 let launch_type = route.launch_type(snapshot);
-                response::describe_task(
+                let task = response::describe_task(
                     snapshot,
                     &TaskFacts {
                         task_arn: &task_arn,
@@ -776,16 +814,56 @@ impl<'a> Call<'a> {
                         gpu_ids: &gpu_ids,
                         common: &plan.common,
                     },
-                )
+                );
+                (task, None)
             }
         };
-        response::placed(
+        Described {
             task,
-            &plan.demand,
-            &gpu_ids,
-            instance.is_some(),
-            &plan.group,
-        )
+            task_arn,
+            position,
+            usage,
+            shared,
+        }
+    }
+}
+
+/// One placed task as the engine described it, before it becomes a [`PlacedTask`] (one-shot
+/// calls) or a [`PlacedRecord`] (the `Placer`).
+struct Described {
+    task: Task,
+    task_arn: String,
+    position: Option<u32>,
+    usage: TaskUsage,
+    /// The shared description, when the task was described from a template for a record.
+    shared: Option<SharedDescription>,
+}
+
+impl Described {
+    /// The change set entry: what [`response::placed`] builds from the same task (its usage
+    /// is `response::usage` of the same demand and GPU ids, already computed).
+    fn placed(self, group: &str) -> PlacedTask {
+        PlacedTask {
+            task: self.task,
+            usage: self.usage,
+            group: group.to_owned(),
+        }
+    }
+
+    /// The task for the response, and the record the `Placer` keeps: the shared description,
+    /// or a copy of the whole task when it was not described from a template.
+    fn into_record(self) -> (Task, PlacedRecord) {
+        let description = match self.shared {
+            Some(shared) => Description::Shared(shared),
+            None => Description::Full(Box::new(self.task.clone())),
+        };
+        let record = PlacedRecord {
+            task_arn: self.task_arn,
+            description,
+            position: self.position,
+            usage: self.usage,
+        };
+        (self.task, record)
     }
 }
 

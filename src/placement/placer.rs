@@ -14,7 +14,7 @@ use crate::aws::{RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
 use crate::model::Snapshot;
 
-use super::changes::stop_task;
+use super::changes::{PlacedRecord, stop_task};
 use super::incremental::{Prepared, RowCache};
 use super::pipeline::{RunTaskOutcome, run_task_reference};
 
@@ -32,6 +32,16 @@ struct Cached {
     prepared: Prepared,
     rows: RowCache,
     seen: usize,
+}
+
+/// Where a call's placed tasks are: records from the incremental engine, or the outcome's
+/// change set after the reference path.
+enum Placed {
+    Records {
+        records: Vec<PlacedRecord>,
+        group: String,
+    },
+    Changes,
 }
 
 /// A snapshot that RunTask and StopTask calls change in place (see the module documentation).
@@ -74,19 +84,26 @@ impl Placer {
         request: &RunTaskRequest,
         seed: u64,
     ) -> Result<RunTaskResponse, EcsError> {
-        let (outcome, positions) = self.place(request, seed)?;
-        let mut positions = positions.into_iter();
-        for placed in outcome.changes.tasks {
-            // The engine gives the position; after the reference path it is looked up.
-            let position = positions.next().unwrap_or_else(|| {
-                placed
-                    .task
-                    .container_instance_arn
-                    .as_deref()
-                    .and_then(|arn| self.snapshot.instance_position(arn))
-            });
-            self.log(position);
-            self.snapshot.apply_placed_at(placed, position);
+        let (outcome, placed) = self.place(request, seed)?;
+        match placed {
+            Placed::Records { records, group } => {
+                let group = self.snapshot.intern_group(&group);
+                for record in records {
+                    self.log(record.position);
+                    self.snapshot.apply_record(record, group);
+                }
+            }
+            Placed::Changes => {
+                for placed in outcome.changes.tasks {
+                    let position = placed
+                        .task
+                        .container_instance_arn
+                        .as_deref()
+                        .and_then(|arn| self.snapshot.instance_position(arn));
+                    self.log(position);
+                    self.snapshot.apply_placed_at(placed, position);
+                }
+            }
         }
         Ok(outcome.response)
     }
@@ -132,13 +149,12 @@ impl Placer {
         Ok(key)
     }
 
-    /// The call's outcome, with each placed task's instance position when the engine gave it
-    /// (empty after the reference path).
+    /// The call's outcome, and where its placed tasks are.
     fn place(
         &mut self,
         request: &RunTaskRequest,
         seed: u64,
-    ) -> Result<(RunTaskOutcome, Vec<Option<u32>>), EcsError> {
+    ) -> Result<(RunTaskOutcome, Placed), EcsError> {
         let key = self.key(request)?;
         if !self.prepared.contains_key(&key) {
             let prepared = Prepared::new(&self.snapshot, request)?;
@@ -159,11 +175,67 @@ impl Placer {
                 .prepared
                 .run_cached(snapshot, seed, &mut cached.rows, since);
             cached.seen = touched.len();
-            outcome
+            let group = cached.prepared.group().to_owned();
+            outcome.map(|(outcome, records)| (outcome, Placed::Records { records, group }))
         });
         match outcome {
             Some(outcome) => Ok(outcome),
-            None => run_task_reference(&self.snapshot, request, seed).map(|o| (o, Vec::new())),
+            None => run_task_reference(&self.snapshot, request, seed).map(|o| (o, Placed::Changes)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::placement::run_task;
+    use crate::placement::test_support::{instance, run_request, snapshot};
+
+    fn gpu_instance(id: &str) -> serde_json::Value {
+        instance(
+            id,
+            0,
+            0,
+            json!({"registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": ["g0", "g1", "g2", "g3"]}]}),
+        )
+    }
+
+    fn file(snapshot: &Snapshot) -> String {
+        serde_json::to_string(&snapshot.to_file()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A task with GPUs keeps its dealt GPU ids in the placer's record: the state written out
+    /// (before and after a stop) equals one-shot calls applied in turn.
+    #[test]
+    fn placed_gpu_tasks_are_described_in_the_state_as_one_shot_calls_apply_them() {
+        let start = snapshot(vec![gpu_instance("a"), gpu_instance("b")], vec![], 2);
+        let request = run_request(json!({"count": 3}));
+        let mut placer = Placer::new(start.clone());
+        let mut state = start;
+        for seed in [5, 6] {
+            let expected = run_task(&state, &request, seed).unwrap_or_else(|e| panic!("{e}"));
+            let actual = placer
+                .run_task(&request, seed)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(actual, expected.response);
+            state.apply(&expected.changes);
+            assert_eq!(file(placer.snapshot()), file(&state));
+        }
+        let placed = placer.snapshot().tasks().keys().next().cloned();
+        let arn = placed.unwrap_or_else(|| panic!("a task was placed"));
+        let gpus = placer
+            .snapshot()
+            .describe_task(&arn)
+            .and_then(|t| t.containers)
+            .and_then(|c| c.first().and_then(|c| c.gpu_ids.clone()));
+        assert_eq!(gpus.map(|g| g.len()), Some(2));
+        placer.stop_task(&arn).unwrap_or_else(|e| panic!("{e}"));
+        stop_task(&mut state, &arn).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(file(placer.snapshot()), file(&state));
     }
 }

@@ -7,17 +7,18 @@
 //! MiB as strings, the call's `startedBy`, tags, overrides and `enableExecuteCommand`, and one
 //! entry per container with its host-port bindings and GPU ids. `failures[].detail` is left out.
 
+use std::sync::Arc;
+
 use crate::aws::{
     Container, DesiredStatus, Failure, LaunchType, NetworkBinding, Task, TaskDefinition,
     TaskOverride, TransportProtocol,
 };
-use crate::model::{ClusterInfo, Instance, Snapshot, TaskUsage};
+use crate::model::{ClusterInfo, Instance, Snapshot, TaskUsage, complete_task};
 
 use super::changes::PlacedTask;
 use super::inputs::{CommonMembers, GpuDemand, Protocol, TaskDemand};
 
-/// The attribute that names an instance's availability zone.
-pub const AVAILABILITY_ZONE_ATTRIBUTE: &str = "ecs.availability-zone";
+pub use crate::model::AVAILABILITY_ZONE_ATTRIBUTE;
 
 /// Everything needed to describe one placed task.
 #[derive(Debug, Clone, Copy)]
@@ -81,7 +82,8 @@ pub fn describe_task(snapshot: &Snapshot, facts: &TaskFacts<'_>) -> Task {
 /// ARN, instance, zone and GPU ids.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskTemplate {
-    task: Task,
+    /// Shared with the records of the tasks a `Placer` placed from it.
+    task: Arc<Task>,
 }
 
 impl TaskTemplate {
@@ -140,7 +142,9 @@ impl TaskTemplate {
             enable_execute_command: Some(facts.common.enable_execute_command),
             ..Task::default()
         };
-        Self { task }
+        Self {
+            task: Arc::new(task),
+        }
     }
 
     /// One task: the shared parts, its ARN (on the task and each container), its instance
@@ -153,32 +157,46 @@ impl TaskTemplate {
         demand: &TaskDemand,
         gpu_ids: &[String],
     ) -> Task {
-        let mut task = self.task.clone();
-        if let Some(containers) = &mut task.containers {
-            // Only a task holding GPUs deals them; the split is all empty otherwise.
-            let mut dealt = if gpu_ids.is_empty() {
-                Vec::new()
-            } else {
-                split_gpus(demand, gpu_ids)
-            }
-            .into_iter();
-            for container in containers {
-                container.task_arn = Some(task_arn.to_owned());
-                container.gpu_ids = dealt.next().filter(|ids| !ids.is_empty());
-            }
-        }
-        task.task_arn = Some(task_arn.to_owned());
-        task.container_instance_arn = instance.map(|i| i.arn.clone());
-        task.availability_zone = instance.and_then(|i| availability_zone(snapshot, i));
-        task
+        let dealt = deal_gpus(demand, gpu_ids);
+        self.describe_dealt(snapshot, task_arn, instance, &dealt)
+    }
+
+    /// [`TaskTemplate::describe`] with the GPU ids already dealt (see [`deal_gpus`]).
+    pub(crate) fn describe_dealt(
+        &self,
+        snapshot: &Snapshot,
+        task_arn: &str,
+        instance: Option<&Instance>,
+        dealt_gpus: &[Vec<String>],
+    ) -> Task {
+        complete_task(
+            &self.task,
+            task_arn,
+            instance.map(|i| i.arn.as_str()),
+            instance.and_then(|i| snapshot.availability_zone(i)),
+            dealt_gpus,
+        )
+    }
+
+    /// The shared description, for a record that keeps it instead of a whole `Task`.
+    pub(crate) fn shared(&self) -> &Arc<Task> {
+        &self.task
+    }
+}
+
+/// The GPU ids each container of the task gets, in container order; empty (no allocation)
+/// when the task holds none.
+pub(crate) fn deal_gpus(demand: &TaskDemand, gpu_ids: &[String]) -> Vec<Vec<String>> {
+    if gpu_ids.is_empty() {
+        Vec::new()
+    } else {
+        split_gpus(demand, gpu_ids)
     }
 }
 
 /// The instance's `ecs.availability-zone` value.
 pub fn availability_zone(snapshot: &Snapshot, instance: &Instance) -> Option<String> {
-    let name = snapshot.attribute_name_id(AVAILABILITY_ZONE_ATTRIBUTE)?;
-    let value = instance.attribute(name)??;
-    Some(snapshot.attribute_value(value).to_owned())
+    snapshot.availability_zone(instance).map(str::to_owned)
 }
 
 /// The GPU ids a task takes from an instance: the first free ids in the instance's order
