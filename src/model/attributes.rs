@@ -4,6 +4,8 @@
 
 use indexmap::IndexSet;
 
+use super::MapHasher;
+
 /// The attribute that names an instance's availability zone.
 pub const AVAILABILITY_ZONE_ATTRIBUTE: &str = "ecs.availability-zone";
 
@@ -72,7 +74,7 @@ fn check_length(what: &str, text: &str) -> Result<(), String> {
 /// A string interner: each distinct string gets the id of its first appearance.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Interner {
-    strings: IndexSet<Box<str>>,
+    strings: IndexSet<Box<str>, MapHasher>,
 }
 
 impl Interner {

@@ -21,9 +21,14 @@ pub use attributes::{
 pub use cluster::{ArnParts, ClusterInfo};
 pub use instance::Instance;
 pub use resources::{PortSet, Resources};
-pub use snapshot::{AttributePostings, Snapshot, SnapshotError, SnapshotFile};
+pub use snapshot::{AttributePostings, GroupInstances, Snapshot, SnapshotError, SnapshotFile};
 pub(crate) use task::{Description, SharedDescription, complete_task};
 pub use task::{TaskRecord, TaskUsage};
+
+/// The hasher of the model's maps: fast on the short keys they hold (ARNs, ids, positions),
+/// and fixed, so the same input takes the same time on every run. Every map that is read in
+/// order is an `IndexMap`, whose order is insertion order whatever the hasher.
+pub type MapHasher = foldhash::fast::FixedState;
 
 /// An interned task group name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,9 +7,22 @@
 use crate::aws::Resource;
 
 /// A set of host ports, kept sorted so membership is a binary search and output is ordered.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct PortSet {
     ports: Vec<u16>,
+}
+
+impl Clone for PortSet {
+    fn clone(&self) -> Self {
+        Self {
+            ports: self.ports.clone(),
+        }
+    }
+
+    /// Keeps this set's allocation (the placement engine refills working copies).
+    fn clone_from(&mut self, source: &Self) {
+        self.ports.clone_from(&source.ports);
+    }
 }
 
 impl PortSet {
@@ -66,7 +79,7 @@ impl FromIterator<u16> for PortSet {
 }
 
 /// The placement resources of an instance, registered or remaining.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Resources {
     /// CPU units (1024 per vCPU).
     pub cpu: i64,
@@ -78,6 +91,27 @@ pub struct Resources {
     pub ports_udp: PortSet,
     /// GPU ids (`GPU`): all of them when registered, the free ones when remaining.
     pub gpus: Vec<String>,
+}
+
+impl Clone for Resources {
+    fn clone(&self) -> Self {
+        Self {
+            cpu: self.cpu,
+            memory: self.memory,
+            ports_tcp: self.ports_tcp.clone(),
+            ports_udp: self.ports_udp.clone(),
+            gpus: self.gpus.clone(),
+        }
+    }
+
+    /// Keeps this value's allocations (the placement engine refills working copies).
+    fn clone_from(&mut self, source: &Self) {
+        self.cpu = source.cpu;
+        self.memory = source.memory;
+        self.ports_tcp.clone_from(&source.ports_tcp);
+        self.ports_udp.clone_from(&source.ports_udp);
+        self.gpus.clone_from(&source.gpus);
+    }
 }
 
 /// The resource entries of one API list, each `None` when the list does not carry it, so a

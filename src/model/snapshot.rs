@@ -15,7 +15,6 @@ use crate::aws::{
 };
 use crate::error::EcsError;
 
-use super::AVAILABILITY_ZONE_ATTRIBUTE;
 use super::GroupId;
 use super::attributes::{
     AttrNameId, AttrValueId, Interner, check_attribute_name, check_attribute_value,
@@ -25,6 +24,7 @@ use super::demand::task_demand;
 use super::instance::{Instance, arn_short_id};
 use super::resources::{ResourceEntries, Resources};
 use super::task::{Description, TaskRecord, TaskUsage, complete_task, group_of, is_running};
+use super::{AVAILABILITY_ZONE_ATTRIBUTE, MapHasher};
 
 /// A snapshot file: what `ecs-place --cluster FILE` reads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -76,6 +76,10 @@ impl From<SnapshotError> for EcsError {
 /// attribute) to ascending instance positions.
 pub type AttributePostings = IndexMap<Option<AttrValueId>, Vec<u32>>;
 
+/// The instances hosting RUNNING tasks of one group: position to task count, in no
+/// particular order.
+pub type GroupInstances = IndexMap<u32, u32, MapHasher>;
+
 /// A validated, interned and indexed cluster snapshot.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -87,11 +91,11 @@ pub struct Snapshot {
     /// Each instance's document as read, by position, for writing the next state back out;
     /// kept apart from [`Instance`] so the data placement reads stays small.
     pub(crate) instance_documents: Vec<ContainerInstance>,
-    pub(crate) instance_lookup: IndexMap<String, u32>,
+    pub(crate) instance_lookup: IndexMap<String, u32, MapHasher>,
     pub(crate) task_definitions: Vec<TaskDefinition>,
-    pub(crate) tasks: IndexMap<String, TaskRecord>,
+    pub(crate) tasks: IndexMap<String, TaskRecord, MapHasher>,
     pub(crate) groups: Interner,
-    pub(crate) group_instances: Vec<IndexMap<u32, u32>>,
+    pub(crate) group_instances: Vec<GroupInstances>,
     pub(crate) capacity_providers: Vec<CapacityProvider>,
 }
 
@@ -158,11 +162,11 @@ impl Snapshot {
     }
 
     /// Instances hosting RUNNING tasks of the group: position to task count.
-    pub fn group_instances(&self, group: GroupId) -> &IndexMap<u32, u32> {
-        static EMPTY: std::sync::OnceLock<IndexMap<u32, u32>> = std::sync::OnceLock::new();
+    pub fn group_instances(&self, group: GroupId) -> &GroupInstances {
+        static EMPTY: std::sync::OnceLock<GroupInstances> = std::sync::OnceLock::new();
         self.group_instances
             .get(group.0 as usize)
-            .unwrap_or_else(|| EMPTY.get_or_init(IndexMap::new))
+            .unwrap_or_else(|| EMPTY.get_or_init(GroupInstances::default))
     }
 
     /// The task definition revisions.
@@ -171,7 +175,7 @@ impl Snapshot {
     }
 
     /// The tasks, by ARN, in snapshot order.
-    pub fn tasks(&self) -> &IndexMap<String, TaskRecord> {
+    pub fn tasks(&self) -> &IndexMap<String, TaskRecord, MapHasher> {
         &self.tasks
     }
 
@@ -258,12 +262,15 @@ impl Snapshot {
     pub(crate) fn count_group(&mut self, group: GroupId, position: u32, delta: i64) {
         let index = group.0 as usize;
         if self.group_instances.len() <= index {
-            self.group_instances.resize_with(index + 1, IndexMap::new);
+            self.group_instances
+                .resize_with(index + 1, GroupInstances::default);
         }
         let per_instance = &mut self.group_instances[index];
         let count = i64::from(per_instance.get(&position).copied().unwrap_or(0)) + delta;
         if count <= 0 {
-            per_instance.shift_remove(&position);
+            // Order does not matter here (readers sum or collect positions), so removing
+            // is O(1) instead of shifting every later entry.
+            per_instance.swap_remove(&position);
         } else {
             per_instance.insert(position, count as u32);
         }
@@ -302,9 +309,12 @@ impl TryFrom<SnapshotFile> for Snapshot {
             postings: Vec::new(),
             instances: Vec::with_capacity(container_instances.len()),
             instance_documents: Vec::with_capacity(container_instances.len()),
-            instance_lookup: IndexMap::with_capacity(container_instances.len() * 2),
+            instance_lookup: IndexMap::with_capacity_and_hasher(
+                container_instances.len() * 2,
+                MapHasher::default(),
+            ),
             task_definitions,
-            tasks: IndexMap::with_capacity(tasks.len()),
+            tasks: IndexMap::with_capacity_and_hasher(tasks.len(), MapHasher::default()),
             groups: Interner::default(),
             group_instances: Vec::new(),
             capacity_providers,

@@ -98,24 +98,26 @@ impl Snapshot {
     /// Applies one task a [`Placer`](super::Placer) placed, kept as `record` (see
     /// [`PlacedRecord`]); the same change as [`Snapshot::apply_placed_at`] of its `Task`.
     pub(crate) fn apply_record(&mut self, record: PlacedRecord, group: GroupId) {
-        if self.tasks.contains_key(&record.task_arn) {
+        // One hash of the ARN: the task joins the map first, then its usage is taken.
+        let indexmap::map::Entry::Vacant(slot) = self.tasks.entry(record.task_arn) else {
             return;
-        }
+        };
         let position = record.position;
-        if let Some(instance) = position.and_then(|p| self.instances.get_mut(p as usize)) {
-            take_usage(&mut instance.remaining, &record.usage);
-            instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
+        let added = slot.insert_entry(TaskRecord {
+            description: record.description,
+            instance: position,
+            group,
+            running: true,
+            usage: record.usage,
+        });
+        let usage = &added.get().usage;
+        if let Some(position) = position {
+            if let Some(instance) = self.instances.get_mut(position as usize) {
+                take_usage(&mut instance.remaining, usage);
+                instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
+            }
+            self.count_group(group, position, 1);
         }
-        self.index_task(
-            record.task_arn,
-            TaskRecord {
-                description: record.description,
-                instance: position,
-                group,
-                running: true,
-                usage: record.usage,
-            },
-        );
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Prepared {
     reads_group_count: bool,
     /// Per distinct route, what every task's description shares (built once per request).
     templates: Vec<(Route, TaskTemplate)>,
+    /// Every task ARN up to its id.
+    task_arn_prefix: String,
 }
 
 impl Prepared {
@@ -95,6 +97,7 @@ impl Prepared {
             spread_names,
             reads_group_count,
             templates,
+            task_arn_prefix: response::task_arn_prefix(snapshot.cluster()),
         })
     }
 
@@ -117,7 +120,7 @@ impl Prepared {
     /// when the request needs the reference path.
     pub fn run(&self, snapshot: &Snapshot, seed: u64) -> Option<RunTaskOutcome> {
         let member_of = self.member_of.as_ref()?;
-        Some(Call::new(self, member_of, snapshot, seed).run().0)
+        Some(Call::new(self, member_of, snapshot, seed).run().outcome)
     }
 
     /// [`Prepared::run`] with the candidate rows kept in `cache` between calls: only the
@@ -137,10 +140,12 @@ impl Prepared {
         call.index_rows = true;
         call.keep_records = true;
         call.routes = std::mem::take(&mut cache.routes);
+        call.overlay.spare = std::mem::take(&mut cache.spare);
         call.refresh(touched);
-        let (outcome, routes, records) = call.run();
-        cache.routes = routes;
-        Some((outcome, records))
+        let end = call.run();
+        cache.routes = end.routes;
+        cache.spare = end.spare;
+        Some((end.outcome, end.records))
     }
 
     /// The group the request's tasks join.
@@ -182,6 +187,17 @@ fn templates(
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RowCache {
     routes: Vec<RouteState>,
+    /// The working copies of the last call, to refill (see [`working_copy`]).
+    spare: Vec<Instance>,
+}
+
+/// What a call leaves: its outcome, the routes' rows, the placed tasks as records (when
+/// `keep_records`), and the overlay's working copies for the next call to reuse.
+struct CallEnd {
+    outcome: RunTaskOutcome,
+    routes: Vec<RouteState>,
+    records: Vec<PlacedRecord>,
+    spare: Vec<Instance>,
 }
 
 /// The `memberOf` expressions as one bitset, or `None` when one reads live state.
@@ -204,6 +220,8 @@ struct Overlay<'s> {
     base_group: Option<GroupId>,
     /// Lean copies of the instances this call placed on, in their current state.
     changed: Vec<(u32, Instance)>,
+    /// Lean copies of an earlier call, whose allocations new copies reuse.
+    spare: Vec<Instance>,
     /// How many of this call's tasks each changed instance took.
     added: Vec<(u32, u32)>,
     changed_mask: FixedBitSet,
@@ -215,6 +233,7 @@ impl<'s> Overlay<'s> {
             base,
             base_group: base.group_id(group),
             changed: Vec::new(),
+            spare: Vec::new(),
             added: Vec::new(),
             changed_mask: FixedBitSet::with_capacity(base.instances().len()),
         }
@@ -257,7 +276,8 @@ impl<'s> Overlay<'s> {
             let Some(instance) = self.base.instances().get(position as usize) else {
                 return;
             };
-            self.changed.push((position, working_copy(instance)));
+            let spare = self.spare.pop();
+            self.changed.push((position, working_copy(instance, spare)));
             self.added.push((position, 0));
         }
         if let Some((_, instance)) = self.changed.iter_mut().find(|(p, _)| *p == position) {
@@ -274,23 +294,36 @@ impl<'s> Overlay<'s> {
 /// ARN, status, agent, provider, attributes, remaining resources and counts (its group counts
 /// come from the base snapshot, see [`Overlay::group_count`]); its id, EC2 id, agent version,
 /// registered resources and group list are left empty, which spares most of the copy.
-fn working_copy(instance: &Instance) -> Instance {
-    Instance {
-        arn: instance.arn.clone(),
+fn working_copy(instance: &Instance, spare: Option<Instance>) -> Instance {
+    let mut copy = spare.unwrap_or_else(|| Instance {
+        arn: String::new(),
         id: String::new(),
         ec2_instance_id: None,
         status: instance.status.clone(),
-        agent_connected: instance.agent_connected,
+        agent_connected: false,
         agent_version: None,
-        registered_at: instance.registered_at,
-        capacity_provider_name: instance.capacity_provider_name.clone(),
-        attributes: instance.attributes.clone(),
+        registered_at: None,
+        capacity_provider_name: None,
+        attributes: Vec::new(),
         registered: Resources::default(),
-        remaining: instance.remaining.clone(),
-        running_tasks_count: instance.running_tasks_count,
-        pending_tasks_count: instance.pending_tasks_count,
+        remaining: Resources::default(),
+        running_tasks_count: 0,
+        pending_tasks_count: 0,
         groups: Vec::new(),
-    }
+    });
+    // `clone_from` keeps the spare copy's allocations (the Placer hands back the copies of
+    // its previous call), so a steady stream of calls allocates nothing here.
+    copy.arn.clone_from(&instance.arn);
+    copy.status.clone_from(&instance.status);
+    copy.agent_connected = instance.agent_connected;
+    copy.registered_at = instance.registered_at;
+    copy.capacity_provider_name
+        .clone_from(&instance.capacity_provider_name);
+    copy.attributes.clone_from(&instance.attributes);
+    copy.remaining.clone_from(&instance.remaining);
+    copy.running_tasks_count = instance.running_tasks_count;
+    copy.pending_tasks_count = instance.pending_tasks_count;
+    copy
 }
 
 /// The call's group's RUNNING tasks per bucket of one spread attribute, over every instance of
@@ -378,7 +411,7 @@ impl RouteState {
 
 /// What ranking reads of one candidate, copied out of its instance so that each task's pass
 /// over the candidates reads a few contiguous bytes per candidate.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Row {
     pub(super) position: u32,
     /// Whether it is still a candidate.
@@ -443,7 +476,7 @@ impl<'a> Call<'a> {
 
     /// Places every task; also gives the routes' rows, and the placed tasks as records when
     /// `keep_records` (the change set is empty then).
-    fn run(mut self) -> (RunTaskOutcome, Vec<RouteState>, Vec<PlacedRecord>) {
+    fn run(mut self) -> CallEnd {
         let count = self.prepared.routes.len();
         let mut outcome = RunTaskOutcome {
             response: RunTaskResponse {
@@ -482,7 +515,14 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        (outcome, self.routes, records)
+        let mut spare = self.overlay.spare;
+        spare.extend(self.overlay.changed.into_iter().map(|(_, copy)| copy));
+        CallEnd {
+            outcome,
+            routes: self.routes,
+            records,
+            spare,
+        }
     }
 
     /// Judges again the cached rows' instances at `touched`, on every cached route: a row is
@@ -490,7 +530,12 @@ impl<'a> Call<'a> {
     /// no longer does.
     fn refresh(&mut self, touched: &[u32]) {
         let snapshot = self.overlay.base;
-        for &position in touched {
+        // Each row is judged from the instance as it is now, so an instance touched several
+        // times (placed on, then stopped) is judged once.
+        let mut touched = touched.to_vec();
+        touched.sort_unstable();
+        touched.dedup();
+        for position in touched {
             let Some(instance) = snapshot.instances().get(position as usize) else {
                 continue;
             };
@@ -501,6 +546,8 @@ impl<'a> Call<'a> {
                     row.filter(|r| r.fits && state.pool.membership(snapshot).contains(instance));
                 let at = state.rows.binary_search_by_key(&position, |r| r.position);
                 match (at, row) {
+                    // Back as it was (a task placed, then stopped): nothing to re-rank.
+                    (Ok(at), Some(row)) if state.rows.get(at) == Some(&row) => {}
                     (Ok(at), Some(row)) => state.set(at, row, false),
                     (Ok(at), None) => state.remove(at),
                     (Err(at), Some(row)) => state.set(at, row, true),
@@ -787,7 +834,10 @@ impl<'a> Call<'a> {
         let gpu_ids = instance
             .map(|i| response::allocate_gpus(i, &plan.demand))
             .unwrap_or_default();
-        let task_arn = response::task_arn(snapshot.cluster(), &self.rng.hex_id());
+        let prefix = &self.prepared.task_arn_prefix;
+        let mut task_arn = String::with_capacity(prefix.len() + 32);
+        task_arn.push_str(prefix);
+        self.rng.push_hex_id(&mut task_arn);
         let usage = response::usage(&plan.demand, &gpu_ids, instance.is_some());
         let (task, shared) = match self.prepared.template(route) {
             Some(template) => {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::aws::{RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
-use crate::model::Snapshot;
+use crate::model::{MapHasher, Snapshot};
 
 use super::changes::{PlacedRecord, stop_task};
 use super::incremental::{Prepared, RowCache};
@@ -48,7 +48,7 @@ enum Placed {
 #[derive(Debug, Clone)]
 pub struct Placer {
     snapshot: Snapshot,
-    prepared: HashMap<String, Cached>,
+    prepared: HashMap<String, Cached, MapHasher>,
     /// The positions of the instances every placement and stop changed, in order: what a
     /// cached request's rows must judge again.
     touched: Vec<u32>,
@@ -61,7 +61,7 @@ impl Placer {
     pub fn new(snapshot: Snapshot) -> Self {
         Self {
             snapshot,
-            prepared: HashMap::new(),
+            prepared: HashMap::default(),
             touched: Vec::new(),
             last: None,
         }

@@ -45,8 +45,15 @@ pub struct TaskFacts<'a> {
 
 /// A task ARN in the cluster's partition, region and account.
 pub fn task_arn(cluster: &ClusterInfo, id: &str) -> String {
+    let mut arn = task_arn_prefix(cluster);
+    arn.push_str(id);
+    arn
+}
+
+/// A task ARN up to its id: `arn:PARTITION:ecs:REGION:ACCOUNT:task/CLUSTER/`.
+pub fn task_arn_prefix(cluster: &ClusterInfo) -> String {
     format!(
-        "arn:{}:ecs:{}:{}:task/{}/{id}",
+        "arn:{}:ecs:{}:{}:task/{}/",
         cluster.partition, cluster.region, cluster.account, cluster.name
     )
 }

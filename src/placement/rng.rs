@@ -61,9 +61,21 @@ impl SeededRng {
 
     /// 32 lowercase hexadecimal digits from two draws (the id part of a task ARN).
     pub fn hex_id(&mut self) -> String {
-        let high = self.next_u64();
-        let low = self.next_u64();
-        format!("{high:016x}{low:016x}")
+        let mut id = String::with_capacity(32);
+        self.push_hex_id(&mut id);
+        id
+    }
+
+    /// [`SeededRng::hex_id`] appended to `out` (no formatting machinery: this runs once per
+    /// placed task).
+    pub fn push_hex_id(&mut self, out: &mut String) {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        for draw in [self.next_u64(), self.next_u64()] {
+            for shift in (0..16).rev() {
+                let digit = (draw >> (shift * 4)) & 0xf;
+                out.push(char::from(DIGITS[digit as usize]));
+            }
+        }
     }
 }
 
@@ -79,6 +91,14 @@ fn splitmix64(state: &mut u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_id_is_both_draws_as_32_hex_digits() {
+        let mut rng = SeededRng::from_seed(9);
+        let mut twin = SeededRng::from_seed(9);
+        let expected = format!("{:016x}{:016x}", twin.next_u64(), twin.next_u64());
+        assert_eq!(rng.hex_id(), expected);
+    }
 
     const GOLDEN_SEED_0: [u64; 3] = [
         11003291374206607741,
