@@ -10,5 +10,6 @@ pub mod request;
 
 pub use error::{EcsError, ExceptionName};
 pub use placement::{
-    ChangeSet, Placer, RunTaskOutcome, explain_run_task, run_task, start_task, stop_task,
+    ChangeSet, Placer, RunTaskOutcome, RunTaskSummary, explain_run_task, run_task, start_task,
+    stop_task,
 };

@@ -12,7 +12,7 @@ use ecs_placement::aws::{
 use ecs_placement::generate::{ClusterSpec, cluster, strategy};
 use ecs_placement::model::Snapshot;
 use ecs_placement::placement::run_task_reference;
-use ecs_placement::run_task;
+use ecs_placement::{RunTaskSummary, run_task};
 use proptest::prelude::*;
 
 const EXPRESSIONS: [&str; 4] = [
@@ -236,6 +236,9 @@ proptest! {
     ) {
         let initial = snapshot(instances, cluster_seed);
         let mut placer = ecs_placement::Placer::new(initial.clone());
+        // The same calls through `run_task_summary`: the summary of the same response, each
+        // placed task described as the response describes it, and the same state.
+        let mut counting = ecs_placement::Placer::new(initial.clone());
         let mut state = initial;
         let mut placed: Vec<String> = Vec::new();
         for (pick, seed, stops) in &steps {
@@ -244,6 +247,19 @@ proptest! {
             let actual = placer.run_task(&request, *seed);
             prop_assert_eq!(actual.as_ref().ok(), expected.as_ref().map(|o| &o.response).ok());
             prop_assert_eq!(actual.as_ref().err(), expected.as_ref().err());
+            let summary = counting.run_task_summary(&request, *seed);
+            let expected_summary = expected
+                .as_ref()
+                .map(|o| RunTaskSummary::of_response(o.response.clone()));
+            prop_assert_eq!(summary.as_ref().ok(), expected_summary.as_ref().ok());
+            prop_assert_eq!(summary.as_ref().err(), expected.as_ref().err());
+            if let Ok(outcome) = &expected {
+                for task in &outcome.response.tasks {
+                    let arn = task.task_arn.as_deref().unwrap_or_default();
+                    let described = counting.snapshot().describe_task(arn);
+                    prop_assert_eq!(described.as_ref(), Some(task));
+                }
+            }
             if let Ok(outcome) = expected {
                 state.apply(&outcome.changes);
                 placed.extend(outcome.response.tasks.iter().filter_map(|t| t.task_arn.clone()));
@@ -255,9 +271,11 @@ proptest! {
                 let arn = placed.swap_remove(stop.index(placed.len()));
                 ecs_placement::stop_task(&mut state, &arn).unwrap();
                 placer.stop_task(&arn).unwrap();
+                counting.stop_task(&arn).unwrap();
             }
         }
         let file = |s: &Snapshot| serde_json::to_string(&s.to_file()).unwrap();
         prop_assert_eq!(file(placer.snapshot()), file(&state));
+        prop_assert_eq!(file(counting.snapshot()), file(&state));
     }
 }

@@ -128,24 +128,41 @@ impl Prepared {
     /// last saw the snapshot) are judged again, instead of every instance the request admits.
     /// The placed tasks come as records to [`Snapshot::apply_record`] in order (the outcome's
     /// change set is empty): the response holds the only whole `Task` of each.
+    /// With `tasks` false, the response stays empty: no `Task` is described and failures are
+    /// only counted, by reason, into [`CachedRun::failure_counts`].
     pub(crate) fn run_cached(
         &self,
         snapshot: &Snapshot,
         seed: u64,
         cache: &mut RowCache,
         touched: &[u32],
-    ) -> Option<(RunTaskOutcome, Vec<PlacedRecord>)> {
+        tasks: bool,
+    ) -> Option<CachedRun> {
         let member_of = self.member_of.as_ref()?;
         let mut call = Call::new(self, member_of, snapshot, seed);
-        call.index_rows = true;
-        call.keep_records = true;
+        // The ranking index pays off only when the rows are used again: a request seen once
+        // ranks by passes over its rows, and its rows get an index on its second call.
+        call.index_rows = cache.calls > 0;
+        cache.calls = cache.calls.saturating_add(1);
+        call.output = if tasks {
+            Output::Records
+        } else {
+            Output::RecordsOnly
+        };
         call.routes = std::mem::take(&mut cache.routes);
         call.overlay.spare = std::mem::take(&mut cache.spare);
         call.refresh(touched);
+        if call.index_rows {
+            call.index_routes();
+        }
         let end = call.run();
         cache.routes = end.routes;
         cache.spare = end.spare;
-        Some((end.outcome, end.records))
+        Some(CachedRun {
+            outcome: end.outcome,
+            records: end.records,
+            failure_counts: end.failure_counts,
+        })
     }
 
     /// The group the request's tasks join.
@@ -189,15 +206,42 @@ pub(crate) struct RowCache {
     routes: Vec<RouteState>,
     /// The working copies of the last call, to refill (see [`working_copy`]).
     spare: Vec<Instance>,
+    /// How many calls used these rows.
+    calls: u32,
 }
 
-/// What a call leaves: its outcome, the routes' rows, the placed tasks as records (when
-/// `keep_records`), and the overlay's working copies for the next call to reuse.
+/// What a call leaves: its outcome, the routes' rows, the placed tasks as records and the
+/// failures counted (see [`Output`]), and the overlay's working copies for the next call.
 struct CallEnd {
     outcome: RunTaskOutcome,
     routes: Vec<RouteState>,
     records: Vec<PlacedRecord>,
+    failure_counts: FailureCounts,
     spare: Vec<Instance>,
+}
+
+/// A cached request's call (see [`Prepared::run_cached`]).
+pub(crate) struct CachedRun {
+    /// The response (empty when only counting), with an empty change set.
+    pub(crate) outcome: RunTaskOutcome,
+    /// The placed tasks, to [`Snapshot::apply_record`] in order.
+    pub(crate) records: Vec<PlacedRecord>,
+    /// The failure entries by reason, when only counting.
+    pub(crate) failure_counts: FailureCounts,
+}
+
+/// Failure entries counted by reason, in order of first appearance.
+pub(crate) type FailureCounts = Vec<(&'static str, u64)>;
+
+/// What a call gives for its placed tasks and failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// The response, and a change set (one-shot calls).
+    ChangeSet,
+    /// The response, and records for the `Placer` to apply.
+    Records,
+    /// Records only: no `Task` described and failure entries counted, not listed.
+    RecordsOnly,
 }
 
 /// The `memberOf` expressions as one bitset, or `None` when one reads live state.
@@ -434,9 +478,8 @@ struct Call<'a> {
     rng: SeededRng,
     /// Whether new routes get a ranking index (worth it only when the rows are kept).
     index_rows: bool,
-    /// Whether placed tasks come out as [`PlacedRecord`]s (for the `Placer`) instead of a
-    /// change set.
-    keep_records: bool,
+    /// What the call gives for its placed tasks and failures.
+    output: Output,
     /// The tie list, kept to reuse its allocation.
     tied: Vec<u32>,
 }
@@ -469,7 +512,7 @@ impl<'a> Call<'a> {
             routes: Vec::new(),
             rng: SeededRng::from_seed(seed),
             index_rows: false,
-            keep_records: false,
+            output: Output::ChangeSet,
             tied: Vec::new(),
         }
     }
@@ -486,10 +529,10 @@ impl<'a> Call<'a> {
             changes: ChangeSet::default(),
         };
         let mut records = Vec::new();
-        if self.keep_records {
-            records.reserve(count);
-        } else {
-            outcome.changes.tasks.reserve(count);
+        let mut failure_counts = FailureCounts::new();
+        match self.output {
+            Output::ChangeSet => outcome.changes.tasks.reserve(count),
+            Output::Records | Output::RecordsOnly => records.reserve(count),
         }
         let mut failed_routes: Vec<&Route> = Vec::new();
         for route in &self.prepared.routes {
@@ -497,20 +540,24 @@ impl<'a> Call<'a> {
                 continue;
             }
             match self.place_one(route) {
-                Ok(described) => {
-                    let plan = &self.prepared.plan;
-                    if self.keep_records {
-                        let (task, record) = described.into_record();
-                        records.push(record);
-                        outcome.response.tasks.push(task);
-                    } else {
-                        let placed = described.placed(&plan.group);
+                Ok(described) => match self.output {
+                    Output::ChangeSet => {
+                        let placed = described.placed(&self.prepared.plan.group);
                         outcome.response.tasks.push(placed.task.clone());
                         outcome.changes.tasks.push(placed);
                     }
-                }
-                Err(failures) => {
-                    outcome.response.failures.extend(failures);
+                    Output::Records | Output::RecordsOnly => {
+                        let (task, record) = described.into_record();
+                        records.push(record);
+                        outcome.response.tasks.extend(task);
+                    }
+                },
+                Err(index) => {
+                    if self.output == Output::RecordsOnly {
+                        self.count_failures(index, &mut failure_counts);
+                    } else {
+                        outcome.response.failures.extend(self.failures(index));
+                    }
                     failed_routes.push(route);
                 }
             }
@@ -521,6 +568,7 @@ impl<'a> Call<'a> {
             outcome,
             routes: self.routes,
             records,
+            failure_counts,
             spare,
         }
     }
@@ -557,8 +605,9 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Places one task by `route`, or says why it cannot (as the reference path does).
-    fn place_one(&mut self, route: &Route) -> Result<Described, Vec<Failure>> {
+    /// Places one task by `route`, or gives the index of the route's state when no instance
+    /// can take it.
+    fn place_one(&mut self, route: &Route) -> Result<Described, usize> {
         let pool = route.pool(self.overlay.base);
         if pool == Pool::Serverless {
             return Ok(self.describe(route, None));
@@ -571,7 +620,7 @@ impl<'a> Call<'a> {
                 self.record(position, &described.usage);
                 Ok(described)
             }
-            None => Err(self.failures(index)),
+            None => Err(index),
         }
     }
 
@@ -609,6 +658,17 @@ impl<'a> Call<'a> {
             ranked,
         });
         self.routes.len() - 1
+    }
+
+    /// Gives every route without a ranking index one (when its chain allows).
+    fn index_routes(&mut self) {
+        let mut routes = std::mem::take(&mut self.routes);
+        for state in &mut routes {
+            if state.ranked.is_none() {
+                state.ranked = self.index(&state.rows);
+            }
+        }
+        self.routes = routes;
     }
 
     /// The ranking index of `rows`, when the request's chain allows one.
@@ -795,9 +855,46 @@ impl<'a> Call<'a> {
         let Some(state) = self.routes.get(route) else {
             return Vec::new();
         };
+        let mut failures = Vec::new();
+        self.for_each_rejection(state, |instance, reason| {
+            failures.push(response::failure(&instance.arn, reason));
+        });
+        if failures.is_empty() {
+            let snapshot = self.overlay.base;
+            let shortfall = feasibility::shortfall(snapshot, &state.pool);
+            failures.push(response::failure(
+                &route_arn(snapshot, &state.route),
+                shortfall.as_str(),
+            ));
+        }
+        failures
+    }
+
+    /// [`Call::failures`] counted by reason into `counts`, without building the entries.
+    fn count_failures(&self, route: usize, counts: &mut FailureCounts) {
+        let Some(state) = self.routes.get(route) else {
+            return;
+        };
+        let mut add = |reason: &'static str| match counts.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((reason, 1)),
+        };
+        let rejected = self.for_each_rejection(state, |_, reason| add(reason));
+        if rejected == 0 {
+            add(feasibility::shortfall(self.overlay.base, &state.pool).as_str());
+        }
+    }
+
+    /// Calls `each` with every instance of the route's pool that rejects the task and the
+    /// reason of its first failing check, in snapshot order; gives how many did.
+    fn for_each_rejection(
+        &self,
+        state: &RouteState,
+        mut each: impl FnMut(&Instance, &'static str),
+    ) -> usize {
         let snapshot = self.overlay.base;
         let membership = state.pool.membership(snapshot);
-        let mut failures = Vec::new();
+        let mut rejected = 0;
         for position in 0..snapshot.instances().len() as u32 {
             let Some(instance) = self.overlay.instance(position) else {
                 continue;
@@ -813,17 +910,11 @@ impl<'a> Call<'a> {
                 self.overlay.group_count(position),
             );
             if let Err(rejection) = verdict {
-                failures.push(response::failure(&instance.arn, rejection.as_str()));
+                rejected += 1;
+                each(instance, rejection.as_str());
             }
         }
-        if failures.is_empty() {
-            let shortfall = feasibility::shortfall(snapshot, &state.pool);
-            failures.push(response::failure(
-                &route_arn(snapshot, &state.route),
-                shortfall.as_str(),
-            ));
-        }
-        failures
+        rejected
     }
 
     /// Describes the task placed on `position` (or on Fargate), drawing its ARN.
@@ -842,8 +933,9 @@ impl<'a> Call<'a> {
         let (task, shared) = match self.prepared.template(route) {
             Some(template) => {
                 let dealt_gpus = response::deal_gpus(&plan.demand, &gpu_ids);
-                let task = template.describe_dealt(snapshot, &task_arn, instance, &dealt_gpus);
-                let shared = self.keep_records.then(|| SharedDescription {
+                let task = (self.output != Output::RecordsOnly)
+                    .then(|| template.describe_dealt(snapshot, &task_arn, instance, &dealt_gpus));
+                let shared = (self.output != Output::ChangeSet).then(|| SharedDescription {
                     template: Arc::clone(template.shared()),
                     dealt_gpus,
                 });
@@ -865,7 +957,7 @@ impl<'a> Call<'a> {
                         common: &plan.common,
                     },
                 );
-                (task, None)
+                (Some(task), None)
             }
         };
         Described {
@@ -881,7 +973,9 @@ impl<'a> Call<'a> {
 /// One placed task as the engine described it, before it becomes a [`PlacedTask`] (one-shot
 /// calls) or a [`PlacedRecord`] (the `Placer`).
 struct Described {
-    task: Task,
+    /// The whole description (`None` only when `shared` is there and the call gives no
+    /// response, see [`Output::RecordsOnly`]).
+    task: Option<Task>,
     task_arn: String,
     position: Option<u32>,
     usage: TaskUsage,
@@ -894,18 +988,19 @@ impl Described {
     /// is `response::usage` of the same demand and GPU ids, already computed).
     fn placed(self, group: &str) -> PlacedTask {
         PlacedTask {
-            task: self.task,
+            task: self.task.unwrap_or_default(),
             usage: self.usage,
             group: group.to_owned(),
         }
     }
 
-    /// The task for the response, and the record the `Placer` keeps: the shared description,
-    /// or a copy of the whole task when it was not described from a template.
-    fn into_record(self) -> (Task, PlacedRecord) {
+    /// The task for the response (when described), and the record the `Placer` keeps: the
+    /// shared description, or a copy of the whole task when it was not described from a
+    /// template.
+    fn into_record(self) -> (Option<Task>, PlacedRecord) {
         let description = match self.shared {
             Some(shared) => Description::Shared(shared),
-            None => Description::Full(Box::new(self.task.clone())),
+            None => Description::Full(Box::new(self.task.clone().unwrap_or_default())),
         };
         let record = PlacedRecord {
             task_arn: self.task_arn,

@@ -40,5 +40,5 @@ pub use pipeline::{
     InstanceExplanation, RunTaskOutcome, Skip, TaskExplanation, Verdict, explain_run_task,
     run_task, run_task_reference,
 };
-pub use placer::Placer;
+pub use placer::{Placer, RunTaskSummary};
 pub use start_task::start_task;

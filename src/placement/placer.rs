@@ -8,14 +8,15 @@
 //! definitions, capacity providers, instances' attributes and registration), and the Placer
 //! changes its snapshot only through placing and stopping.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::aws::{RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
-use crate::model::{MapHasher, Snapshot};
+use crate::model::{GroupId, MapHasher, Snapshot};
 
-use super::changes::{PlacedRecord, stop_task};
-use super::incremental::{Prepared, RowCache};
+use super::changes::{ChangeSet, PlacedRecord, stop_task};
+use super::incremental::{CachedRun, Prepared, RowCache};
 use super::pipeline::{RunTaskOutcome, run_task_reference};
 
 /// Most distinct requests kept compiled; past it the cache starts over (memory stays bounded
@@ -32,16 +33,8 @@ struct Cached {
     prepared: Prepared,
     rows: RowCache,
     seen: usize,
-}
-
-/// Where a call's placed tasks are: records from the incremental engine, or the outcome's
-/// change set after the reference path.
-enum Placed {
-    Records {
-        records: Vec<PlacedRecord>,
-        group: String,
-    },
-    Changes,
+    /// The request's group, once interned (when it first placed a task).
+    group: Option<GroupId>,
 }
 
 /// A snapshot that RunTask and StopTask calls change in place (see the module documentation).
@@ -84,28 +77,73 @@ impl Placer {
         request: &RunTaskRequest,
         seed: u64,
     ) -> Result<RunTaskResponse, EcsError> {
-        let (outcome, placed) = self.place(request, seed)?;
-        match placed {
-            Placed::Records { records, group } => {
-                let group = self.snapshot.intern_group(&group);
-                for record in records {
-                    self.log(record.position);
-                    self.snapshot.apply_record(record, group);
-                }
+        match self.place(request, seed, true)? {
+            Placement::Cached { run, group } => {
+                self.apply_records(run.records, group);
+                Ok(run.outcome.response)
             }
-            Placed::Changes => {
-                for placed in outcome.changes.tasks {
-                    let position = placed
-                        .task
-                        .container_instance_arn
-                        .as_deref()
-                        .and_then(|arn| self.snapshot.instance_position(arn));
-                    self.log(position);
-                    self.snapshot.apply_placed_at(placed, position);
-                }
+            Placement::Reference(outcome) => {
+                self.apply_changes(outcome.changes);
+                Ok(outcome.response)
             }
         }
-        Ok(outcome.response)
+    }
+
+    /// [`Placer::run_task`] without the response's task descriptions and failure entries:
+    /// the state changes exactly as it does there, and the summary gives the placed tasks'
+    /// ARNs and the failure entries counted by reason. Each placed task is described (as the
+    /// response would have described it) by [`Snapshot::describe_task`] on
+    /// [`Placer::snapshot`] until it is stopped. For callers that replay many calls and need
+    /// counts (`ecs-place simulate`): describing tasks and listing one failure per instance is
+    /// most of a call's cost.
+    pub fn run_task_summary(
+        &mut self,
+        request: &RunTaskRequest,
+        seed: u64,
+    ) -> Result<RunTaskSummary, EcsError> {
+        match self.place(request, seed, false)? {
+            Placement::Cached { run, group } => {
+                let task_arns = run.records.iter().map(|r| r.task_arn.clone()).collect();
+                self.apply_records(run.records, group);
+                let failures_by_reason = run
+                    .failure_counts
+                    .into_iter()
+                    .map(|(reason, count)| (Cow::Borrowed(reason), count))
+                    .collect();
+                Ok(RunTaskSummary {
+                    task_arns,
+                    failures_by_reason,
+                })
+            }
+            Placement::Reference(outcome) => {
+                self.apply_changes(outcome.changes);
+                Ok(RunTaskSummary::of_response(outcome.response))
+            }
+        }
+    }
+
+    /// Applies the records of a cached request's call.
+    fn apply_records(&mut self, records: Vec<PlacedRecord>, group: Option<GroupId>) {
+        let Some(group) = group else {
+            return;
+        };
+        for record in records {
+            self.log(record.position);
+            self.snapshot.apply_record(record, group);
+        }
+    }
+
+    /// Applies the change set of a call that took the reference path.
+    fn apply_changes(&mut self, changes: ChangeSet) {
+        for placed in changes.tasks {
+            let position = placed
+                .task
+                .container_instance_arn
+                .as_deref()
+                .and_then(|arn| self.snapshot.instance_position(arn));
+            self.log(position);
+            self.snapshot.apply_placed_at(placed, position);
+        }
     }
 
     /// Stops a task (see [`stop_task`]).
@@ -149,12 +187,14 @@ impl Placer {
         Ok(key)
     }
 
-    /// The call's outcome, and where its placed tasks are.
+    /// Places the request's tasks on the current state (without applying them), through its
+    /// cached compilation, or the reference path when its `memberOf` reads live state.
     fn place(
         &mut self,
         request: &RunTaskRequest,
         seed: u64,
-    ) -> Result<(RunTaskOutcome, Placed), EcsError> {
+        tasks: bool,
+    ) -> Result<Placement, EcsError> {
         let key = self.key(request)?;
         if !self.prepared.contains_key(&key) {
             let prepared = Prepared::new(&self.snapshot, request)?;
@@ -165,22 +205,76 @@ impl Placer {
                 prepared,
                 rows: RowCache::default(),
                 seen: self.touched.len(),
+                group: None,
             };
             self.prepared.insert(key.clone(), cached);
         }
-        let (snapshot, touched) = (&self.snapshot, &self.touched);
-        let outcome = self.prepared.get_mut(&key).and_then(|cached| {
-            let since = touched.get(cached.seen..).unwrap_or_default();
-            let outcome = cached
-                .prepared
-                .run_cached(snapshot, seed, &mut cached.rows, since);
-            cached.seen = touched.len();
-            let group = cached.prepared.group().to_owned();
-            outcome.map(|(outcome, records)| (outcome, Placed::Records { records, group }))
-        });
-        match outcome {
-            Some(outcome) => Ok(outcome),
-            None => run_task_reference(&self.snapshot, request, seed).map(|o| (o, Placed::Changes)),
+        let Some(cached) = self.prepared.get_mut(&key) else {
+            return run_task_reference(&self.snapshot, request, seed).map(Placement::Reference);
+        };
+        let since = self.touched.get(cached.seen..).unwrap_or_default();
+        let run = cached
+            .prepared
+            .run_cached(&self.snapshot, seed, &mut cached.rows, since, tasks);
+        cached.seen = self.touched.len();
+        let Some(run) = run else {
+            return run_task_reference(&self.snapshot, request, seed).map(Placement::Reference);
+        };
+        // The group is interned when the request first places a task, as applying a change
+        // set would.
+        let group = if run.records.is_empty() {
+            cached.group
+        } else {
+            let name = cached.prepared.group();
+            Some(
+                *cached
+                    .group
+                    .get_or_insert_with(|| self.snapshot.intern_group(name)),
+            )
+        };
+        Ok(Placement::Cached { run, group })
+    }
+}
+
+/// A call placed but not yet applied.
+enum Placement {
+    /// Through a cached request: records to apply (in the request's group).
+    Cached {
+        run: CachedRun,
+        group: Option<GroupId>,
+    },
+    /// Through the reference path: a change set to apply.
+    Reference(RunTaskOutcome),
+}
+
+/// What [`Placer::run_task_summary`] gives for one call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunTaskSummary {
+    /// The placed tasks' ARNs, in placement order (the response's `tasks[].taskArn`).
+    pub task_arns: Vec<String>,
+    /// The response's `failures` counted by reason, in order of first appearance.
+    pub failures_by_reason: Vec<(Cow<'static, str>, u64)>,
+}
+
+impl RunTaskSummary {
+    /// The summary of a whole response.
+    pub fn of_response(response: RunTaskResponse) -> Self {
+        let task_arns = response
+            .tasks
+            .into_iter()
+            .map(|task| task.task_arn.unwrap_or_default())
+            .collect();
+        let mut failures_by_reason: Vec<(Cow<'static, str>, u64)> = Vec::new();
+        for failure in response.failures {
+            let reason = failure.reason.unwrap_or_default();
+            match failures_by_reason.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, count)) => *count += 1,
+                None => failures_by_reason.push((Cow::Owned(reason), 1)),
+            }
+        }
+        Self {
+            task_arns,
+            failures_by_reason,
         }
     }
 }

@@ -149,16 +149,24 @@ fn run_one(
 ) {
     summary.run_task_calls += 1;
     let requested = request.count.unwrap_or(1).max(0) as u64;
-    match placer.run_task(request, seed) {
-        Ok(response) => {
+    // The summary form: the same state change and counts, without describing each task or
+    // listing one failure entry per instance.
+    match placer.run_task_summary(request, seed) {
+        Ok(call) => {
             summary.tasks_requested += requested;
-            let placed = response.tasks.len() as u64;
+            let placed = call.task_arns.len() as u64;
             summary.placed += placed;
             summary.failed += requested.saturating_sub(placed);
-            running.extend(response.tasks.into_iter().filter_map(|t| t.task_arn));
-            for failure in response.failures {
-                let reason = failure.reason.unwrap_or_default();
-                *summary.failures_by_reason.entry(reason).or_insert(0) += 1;
+            running.extend(call.task_arns);
+            for (reason, count) in call.failures_by_reason {
+                match summary.failures_by_reason.get_mut(reason.as_ref()) {
+                    Some(total) => *total += count,
+                    None => {
+                        summary
+                            .failures_by_reason
+                            .insert(reason.into_owned(), count);
+                    }
+                }
             }
         }
         Err(error) => {
