@@ -7,7 +7,9 @@
 //!   reference chain (`spread(zone)`, `binpack(memory)`);
 //! * `placer/reference/N`: the reference call through a reusable `Placer` (request cached,
 //!   state owned); the placed tasks are stopped after each call, untimed, so the cluster
-//!   stays as busy as it started.
+//!   stays as busy as it started;
+//! * `placer/summary/N`: the same through `Placer::run_task_summary` (same state change; the
+//!   placed tasks' ARNs and failures counted by reason instead of the whole response).
 //!
 //! Run: `cargo bench --bench placement -- --warm-up-time 1 --measurement-time 3`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -104,15 +106,45 @@ fn placement(c: &mut Criterion) {
 /// The reference call through a warmed `Placer`, kept across samples; every 5,000 calls it is
 /// replaced by a fresh copy (untimed) so stopped tasks' records do not pile up.
 fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
-    const CALLS_PER_COPY: u64 = 5_000;
     let request = reference_request();
     let mut warmed = Placer::new(snapshot.clone());
     warmed
         .run_task(&request, 0)
         .expect("reference request is valid");
+    placer_calls(
+        c,
+        &format!("placer/reference/{size}"),
+        &warmed,
+        |placer, seed| {
+            let response = placer.run_task(black_box(&request), seed);
+            let tasks = response.expect("valid").tasks;
+            tasks.into_iter().filter_map(|t| t.task_arn).collect()
+        },
+    );
+    placer_calls(
+        c,
+        &format!("placer/summary/{size}"),
+        &warmed,
+        |placer, seed| {
+            let summary = placer.run_task_summary(black_box(&request), seed);
+            summary.expect("valid").task_arns
+        },
+    );
+}
+
+/// Times `call` (which gives the placed tasks' ARNs) on a copy of `warmed` kept across
+/// samples, stopping the placed tasks after each call, untimed; every 5,000 calls the copy is
+/// replaced by a fresh one (untimed) so stopped tasks' records do not pile up.
+fn placer_calls(
+    c: &mut Criterion,
+    name: &str,
+    warmed: &Placer,
+    mut call: impl FnMut(&mut Placer, u64) -> Vec<String>,
+) {
+    const CALLS_PER_COPY: u64 = 5_000;
     let mut placer = warmed.clone();
     let mut calls = 0u64;
-    c.bench_function(&format!("placer/reference/{size}"), |b| {
+    c.bench_function(name, |b| {
         b.iter_custom(|iterations| {
             let mut timed = Duration::ZERO;
             for _ in 0..iterations {
@@ -121,10 +153,9 @@ fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
                     placer = warmed.clone();
                 }
                 let start = Instant::now();
-                let response = placer.run_task(black_box(&request), calls);
+                let placed = call(&mut placer, calls);
                 timed += start.elapsed();
-                for task in response.expect("valid").tasks {
-                    let arn = task.task_arn.unwrap_or_default();
+                for arn in placed {
                     placer.stop_task(&arn).expect("placed task stops");
                 }
             }
