@@ -140,10 +140,12 @@ impl Prepared {
     ) -> Option<CachedRun> {
         let member_of = self.member_of.as_ref()?;
         let mut call = Call::new(self, member_of, snapshot, seed);
-        // The ranking index pays off only when the rows are used again: a request seen once
-        // ranks by passes over its rows, and its rows get an index on its second call.
-        call.index_rows = cache.calls > 0;
+        // Rows and their ranking index pay off only when they are used again: a request's
+        // first call ranks by passes over its rows and drops them (a stream of distinct
+        // requests keeps no rows); from its second call on they are indexed and kept.
+        let keep_rows = cache.calls > 0;
         cache.calls = cache.calls.saturating_add(1);
+        call.index_rows = keep_rows;
         call.output = if tasks {
             Output::Records
         } else {
@@ -152,11 +154,10 @@ impl Prepared {
         call.routes = std::mem::take(&mut cache.routes);
         call.overlay.spare = std::mem::take(&mut cache.spare);
         call.refresh(touched);
-        if call.index_rows {
-            call.index_routes();
-        }
         let end = call.run();
-        cache.routes = end.routes;
+        if keep_rows {
+            cache.routes = end.routes;
+        }
         cache.spare = end.spare;
         Some(CachedRun {
             outcome: end.outcome,
@@ -658,17 +659,6 @@ impl<'a> Call<'a> {
             ranked,
         });
         self.routes.len() - 1
-    }
-
-    /// Gives every route without a ranking index one (when its chain allows).
-    fn index_routes(&mut self) {
-        let mut routes = std::mem::take(&mut self.routes);
-        for state in &mut routes {
-            if state.ranked.is_none() {
-                state.ranked = self.index(&state.rows);
-            }
-        }
-        self.routes = routes;
     }
 
     /// The ranking index of `rows`, when the request's chain allows one.
