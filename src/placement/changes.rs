@@ -136,13 +136,22 @@ pub(crate) struct PlacedRecord {
 /// (CPU, memory, ports, GPU ids, `runningTasksCount`, its place in the group index).
 /// Stopping a task that is already stopped changes nothing.
 pub fn stop_task(snapshot: &mut Snapshot, task_arn: &str) -> Result<(), EcsError> {
+    stop_task_at(snapshot, task_arn).map(|_| ())
+}
+
+/// [`stop_task`], giving the position of the instance whose resources it released (`None`
+/// when the task was already stopped or held nothing on an instance of the snapshot).
+pub(crate) fn stop_task_at(
+    snapshot: &mut Snapshot,
+    task_arn: &str,
+) -> Result<Option<u32>, EcsError> {
     let Some(record) = snapshot.tasks.get_mut(task_arn) else {
         return Err(EcsError::invalid_parameter(format!(
             "The referenced task was not found: {task_arn}"
         )));
     };
     if !record.running {
-        return Ok(());
+        return Ok(None);
     }
     record.running = false;
     // A shared description reads `running` when it is completed.
@@ -157,7 +166,7 @@ pub fn stop_task(snapshot: &mut Snapshot, task_arn: &str) -> Result<(), EcsError
         }
         snapshot.count_group(group, position, -1);
     }
-    Ok(())
+    Ok(position)
 }
 
 /// Takes one task's usage from an instance's remaining resources: CPU and memory subtracted,

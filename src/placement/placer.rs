@@ -15,7 +15,7 @@ use crate::aws::{RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
 use crate::model::{GroupId, MapHasher, Snapshot};
 
-use super::changes::{ChangeSet, PlacedRecord, stop_task};
+use super::changes::{ChangeSet, PlacedRecord, stop_task_at};
 use super::incremental::{CachedRun, Prepared, RowCache};
 use super::pipeline::{RunTaskOutcome, run_task_reference};
 
@@ -146,14 +146,9 @@ impl Placer {
         }
     }
 
-    /// Stops a task (see [`stop_task`]).
+    /// Stops a task (see [`stop_task`](super::stop_task)).
     pub fn stop_task(&mut self, task_arn: &str) -> Result<(), EcsError> {
-        let position = self
-            .snapshot
-            .tasks()
-            .get(task_arn)
-            .and_then(|record| record.instance);
-        stop_task(&mut self.snapshot, task_arn)?;
+        let position = stop_task_at(&mut self.snapshot, task_arn)?;
         self.log(position);
         Ok(())
     }
@@ -284,8 +279,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::placement::run_task;
     use crate::placement::test_support::{instance, run_request, snapshot};
+    use crate::placement::{run_task, stop_task};
 
     fn gpu_instance(id: &str) -> serde_json::Value {
         instance(
