@@ -160,12 +160,13 @@ fn least_by<K: Ord + Copy>(rows: &[Row], tied: &mut Vec<u32>, mut key: impl FnMu
     tied.push(first.position);
     for row in candidates {
         let key = key(row);
-        // Branches rather than `cmp`: a new least or a tie is rare, so both predict well.
-        if key < best {
-            best = key;
-            tied.clear();
-            tied.push(row.position);
-        } else if key == best {
+        // One comparison per row: a new least or a tie is rare, so the branch predicts well
+        // and the common path is a single compare.
+        if key <= best {
+            if key < best {
+                best = key;
+                tied.clear();
+            }
             tied.push(row.position);
         }
     }
