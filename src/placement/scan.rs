@@ -1,5 +1,6 @@
 //! The pass over a route's candidate rows that picks one task's instance, when no ranking index
-//! ([`super::ranked`]) is kept: the one-shot `run_task` takes it for every task.
+//! ([`super::ranked`]) is kept: the one-shot `run_task` takes it for every task, a cached
+//! request whose chain has no index for each of its tasks.
 //!
 //! This module owns that pass and its exactness. [`generic`] is the definition: per fitting
 //! row (snapshot order) a key of one `u64` per strategy, compared lexicographically; the rows
@@ -60,7 +61,7 @@ pub(super) fn choose(
             Strategy::Binpack(field),
         ] => {
             let counts = counts[0];
-            // Two passes monomorphised on the field, so the loop reads one column.
+            // One instance of the pass per field, so the loop reads one fixed column.
             match field {
                 BinpackField::Cpu => least_by(rows, tied, |row| {
                     pack(bucket_count(counts, row.slots[0]), amount(row.cpu))
