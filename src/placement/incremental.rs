@@ -32,12 +32,13 @@ use super::capacity::{self, Pool, Route};
 use super::changes::{ChangeSet, PlacedRecord, PlacedTask, take_usage};
 use super::feasibility::{self, Requirements};
 use super::inputs::{
-    BinpackField, PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
+    PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
 };
 use super::pipeline::RunTaskOutcome;
 use super::ranked::Ranked;
 use super::response::{self, TaskFacts, TaskTemplate};
 use super::rng::SeededRng;
+use super::scan;
 
 /// A validated RunTask request with everything that does not change as tasks are placed
 /// resolved against one snapshot: reusable for every call on that snapshot and on any state
@@ -462,7 +463,7 @@ pub(super) struct Row {
     /// Whether it is still a candidate.
     pub(super) fits: bool,
     /// The call's group's RUNNING tasks on it.
-    group_count: u32,
+    pub(super) group_count: u32,
     pub(super) cpu: i64,
     pub(super) memory: i64,
     /// Its bucket slot for each strategy (0 for strategies other than spread on an attribute).
@@ -749,76 +750,21 @@ impl<'a> Call<'a> {
                 n => self.tied.get(self.rng.below(n as u64) as usize).copied(),
             };
         }
-        let rows = self
-            .routes
-            .get(route)?
-            .rows
-            .iter()
-            .filter(|r| r.fits)
-            .count();
-        let random = self.random_columns(rows);
-        let strategies = &self.prepared.plan.strategies;
-        let width = strategies.len().min(MAX_KEY_WIDTH);
-        let mut best = [u64::MAX; MAX_KEY_WIDTH];
-        let mut tied: Vec<u32> = Vec::new();
-        let candidates = self.routes.get(route)?.rows.iter().filter(|r| r.fits);
-        for (index, row) in candidates.enumerate() {
-            let mut key = [0u64; MAX_KEY_WIDTH];
-            let mut random_column = 0;
-            for (column, strategy) in strategies.iter().take(width).enumerate() {
-                key[column] = match strategy {
-                    Strategy::Random => {
-                        random_column += 1;
-                        random
-                            .get(random_column - 1)
-                            .and_then(|draws| draws.get(index))
-                            .copied()
-                            .unwrap_or(0)
-                    }
-                    Strategy::Binpack(BinpackField::Cpu) => u64::try_from(row.cpu).unwrap_or(0),
-                    Strategy::Binpack(BinpackField::Memory) => {
-                        u64::try_from(row.memory).unwrap_or(0)
-                    }
-                    Strategy::Spread(SpreadField::InstanceId) => u64::from(row.group_count),
-                    Strategy::Spread(SpreadField::Attribute(_)) => self
-                        .spreads
-                        .get(column)
-                        .and_then(Option::as_ref)
-                        .and_then(|spread| spread.counts.get(row.slots[column] as usize))
-                        .copied()
-                        .unwrap_or(0),
-                };
-            }
-            let key = &key[..width];
-            match key.cmp(&best[..width]) {
-                std::cmp::Ordering::Less => {
-                    best[..width].copy_from_slice(key);
-                    tied.clear();
-                    tied.push(row.position);
-                }
-                std::cmp::Ordering::Equal => tied.push(row.position),
-                std::cmp::Ordering::Greater => {}
+        // The pass over every row (see `scan`); it draws as the generic pass does.
+        let state = self.routes.get(route)?;
+        let mut counts: scan::Counts<'_> = [&[]; MAX_KEY_WIDTH];
+        for (cell, spread) in counts.iter_mut().zip(&self.spreads) {
+            if let Some(spread) = spread {
+                *cell = &spread.counts;
             }
         }
-        match tied.len() {
-            0 => None,
-            1 => tied.first().copied(),
-            n => tied.get(self.rng.below(n as u64) as usize).copied(),
-        }
-    }
-
-    /// One column of draws per `random` strategy, strategy by strategy.
-    fn random_columns(&mut self, rows: usize) -> Vec<Vec<u64>> {
-        let randoms = self
-            .prepared
-            .plan
-            .strategies
-            .iter()
-            .filter(|s| matches!(s, Strategy::Random))
-            .count();
-        (0..randoms)
-            .map(|_| (0..rows).map(|_| self.rng.next_u64()).collect())
-            .collect()
+        scan::choose(
+            &self.prepared.plan.strategies,
+            &counts,
+            &state.rows,
+            &mut self.rng,
+            &mut self.tied,
+        )
     }
 
     /// Records a placement: the instance's new state, its spread buckets, and its row on

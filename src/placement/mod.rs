@@ -8,6 +8,7 @@
 //! | capacity split | [`capacity`] | which launch type or provider each task takes; instance pools |
 //! | feasibility | [`feasibility`] | per instance: fits or the one reason it does not |
 //! | incremental engine | [`incremental`] | the same placement, judged once per call, updated per task |
+//! | candidate pass | `scan` | one task's choice over a route's rows, specialised per common chain |
 //! | strategies | [`strategy`] | integer keys per candidate, lexicographic choice, seeded ties |
 //! | reuse | [`placer`] | a snapshot changed in place, each distinct request compiled once |
 //! | randomness | [`rng`] | the portable seeded generator |
@@ -28,6 +29,7 @@ pub mod placer;
 mod ranked;
 pub mod response;
 pub mod rng;
+mod scan;
 mod scratch;
 pub mod start_task;
 pub mod strategy;
