@@ -634,7 +634,7 @@ impl<'a> Call<'a> {
         let snapshot = self.overlay.base;
         let membership = pool.membership(snapshot);
         let columns = self.slot_columns();
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(self.member_of.count_ones(..));
         for position in self.member_of.ones() {
             let position = position as u32;
             let Some(instance) = self.overlay.instance(position) else {
