@@ -60,11 +60,24 @@ pub struct Prepared {
     templates: Vec<(Route, TaskTemplate)>,
     /// Every task ARN up to its id.
     task_arn_prefix: String,
+    /// Per strategy spreading on an attribute, every instance's bucket slot.
+    slot_columns: Vec<Option<Arc<[u32]>>>,
 }
 
 impl Prepared {
     /// Validates `request` against `snapshot` and compiles its constraints.
     pub fn new(snapshot: &Snapshot, request: &RunTaskRequest) -> Result<Self, EcsError> {
+        Self::with_columns(snapshot, request, &mut SlotColumns::default())
+    }
+
+    /// [`Prepared::new`], taking the bucket slot columns it needs from `columns` (which must
+    /// have been filled from the same snapshot, or one with the same instances and
+    /// attributes).
+    pub(crate) fn with_columns(
+        snapshot: &Snapshot,
+        request: &RunTaskRequest,
+        columns: &mut SlotColumns,
+    ) -> Result<Self, EcsError> {
         let plan = validate_run_task(request, &validation_context(snapshot))?;
         // Group names in `memberOf` are resolved when evaluated, so compiling against the
         // snapshot itself equals compiling against a working copy with the call's group.
@@ -76,7 +89,7 @@ impl Prepared {
         )?;
         let member_of = static_member_of(snapshot, &requirements);
         let routes = capacity::assign(&plan.capacity, plan.count);
-        let spread_names = plan
+        let spread_names: Vec<Option<AttrNameId>> = plan
             .strategies
             .iter()
             .map(|strategy| match strategy {
@@ -90,6 +103,15 @@ impl Prepared {
                 .iter()
                 .any(|s| matches!(s, Strategy::Spread(SpreadField::InstanceId)));
         let templates = templates(snapshot, &plan, &routes);
+        let slot_columns = plan
+            .strategies
+            .iter()
+            .zip(&spread_names)
+            .map(|(strategy, name)| match strategy {
+                Strategy::Spread(SpreadField::Attribute(_)) => Some(columns.get(snapshot, *name)),
+                _ => None,
+            })
+            .collect();
         Ok(Self {
             plan,
             requirements,
@@ -99,6 +121,7 @@ impl Prepared {
             reads_group_count,
             templates,
             task_arn_prefix: response::task_arn_prefix(snapshot.cluster()),
+            slot_columns,
         })
     }
 
@@ -390,16 +413,56 @@ fn bucket_slot(instance: &Instance, name: Option<AttrNameId>) -> usize {
     }
 }
 
+/// Per spread attribute, every instance's bucket slot (as [`bucket_slot`] gives it), filled
+/// from the attribute's posting lists: counting a group's tasks per bucket and judging every
+/// admitted instance then read one contiguous column instead of searching each instance's
+/// attribute list. Attributes never change as tasks are placed and stopped, so a `Placer`
+/// keeps one set for every request it caches.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SlotColumns {
+    columns: Vec<(Option<AttrNameId>, Arc<[u32]>)>,
+}
+
+impl SlotColumns {
+    /// The column of attribute `name` (all 0 when no instance has it).
+    fn get(&mut self, snapshot: &Snapshot, name: Option<AttrNameId>) -> Arc<[u32]> {
+        if let Some((_, column)) = self.columns.iter().find(|(n, _)| *n == name) {
+            return Arc::clone(column);
+        }
+        let mut column = vec![0u32; snapshot.instances().len()];
+        if let Some(name) = name {
+            for (value, positions) in snapshot.attribute_postings(name) {
+                let slot = value.map_or(1, |v| 2 + v.0);
+                for &position in positions {
+                    if let Some(cell) = column.get_mut(position as usize) {
+                        *cell = slot;
+                    }
+                }
+            }
+        }
+        let column: Arc<[u32]> = column.into();
+        self.columns.push((name, Arc::clone(&column)));
+        column
+    }
+}
+
 impl SpreadCounts {
-    fn new(snapshot: &Snapshot, name: Option<AttrNameId>, group: Option<GroupId>) -> Self {
+    /// Counts from the group index, reading each instance's slot from `column` (the
+    /// attribute's [`SlotColumns`] column) rather than from the instance.
+    fn new(
+        snapshot: &Snapshot,
+        name: Option<AttrNameId>,
+        column: &[u32],
+        group: Option<GroupId>,
+    ) -> Self {
         let mut counts = vec![0; snapshot.attribute_values.len() + 2];
         if let Some(group) = group {
             for (&position, &tasks) in snapshot.group_instances(group) {
-                let Some(instance) = snapshot.instances().get(position as usize) else {
+                let Some(&slot) = column.get(position as usize) else {
                     continue;
                 };
-                if let Some(slot) = counts.get_mut(bucket_slot(instance, name)) {
-                    *slot += u64::from(tasks);
+                if let Some(count) = counts.get_mut(slot as usize) {
+                    *count += u64::from(tasks);
                 }
             }
         }
@@ -498,11 +561,11 @@ impl<'a> Call<'a> {
             .plan
             .strategies
             .iter()
-            .zip(&prepared.spread_names)
-            .map(|(strategy, name)| match strategy {
-                Strategy::Spread(SpreadField::Attribute(_)) => {
-                    Some(SpreadCounts::new(snapshot, *name, overlay.base_group))
-                }
+            .zip(prepared.spread_names.iter().zip(&prepared.slot_columns))
+            .map(|(strategy, (name, column))| match (strategy, column) {
+                (Strategy::Spread(SpreadField::Attribute(_)), Some(column)) => Some(
+                    SpreadCounts::new(snapshot, *name, column, overlay.base_group),
+                ),
                 _ => None,
             })
             .collect();
@@ -633,7 +696,7 @@ impl<'a> Call<'a> {
         }
         let snapshot = self.overlay.base;
         let membership = pool.membership(snapshot);
-        let columns = self.slot_columns();
+        let columns = &self.prepared.slot_columns;
         let mut rows = Vec::with_capacity(self.member_of.count_ones(..));
         for position in self.member_of.ones() {
             let position = position as u32;
@@ -643,7 +706,7 @@ impl<'a> Call<'a> {
             if membership.contains(instance) && instance.is_active() {
                 let mut row = self.row_without_slots(position, instance);
                 if row.fits {
-                    for (slot, column) in row.slots.iter_mut().zip(&columns) {
+                    for (slot, column) in row.slots.iter_mut().zip(columns) {
                         if let Some(column) = column {
                             *slot = column.get(position as usize).copied().unwrap_or(0);
                         }
@@ -669,33 +732,6 @@ impl<'a> Call<'a> {
             ranked.insert(row);
         }
         Some(ranked)
-    }
-
-    /// Per strategy spreading on an attribute, every instance's bucket slot (as
-    /// [`bucket_slot`] gives it), filled from the attribute's posting lists: judging every
-    /// admitted instance then reads one contiguous column instead of searching each
-    /// instance's attribute list.
-    fn slot_columns(&self) -> Vec<Option<Vec<u32>>> {
-        let snapshot = self.overlay.base;
-        self.spreads
-            .iter()
-            .map(|spread| {
-                let spread = spread.as_ref()?;
-                let mut column = vec![0u32; snapshot.instances().len()];
-                let Some(name) = spread.name else {
-                    return Some(column);
-                };
-                for (value, positions) in snapshot.attribute_postings(name) {
-                    let slot = value.map_or(1, |v| 2 + v.0);
-                    for &position in positions {
-                        if let Some(cell) = column.get_mut(position as usize) {
-                            *cell = slot;
-                        }
-                    }
-                }
-                Some(column)
-            })
-            .collect()
     }
 
     /// The row of an ACTIVE instance `memberOf` admits, as it is now.

@@ -16,7 +16,7 @@ use crate::error::EcsError;
 use crate::model::{GroupId, MapHasher, Snapshot};
 
 use super::changes::{ChangeSet, PlacedRecord, stop_task_at};
-use super::incremental::{CachedRun, Prepared, RowCache};
+use super::incremental::{CachedRun, Prepared, RowCache, SlotColumns};
 use super::pipeline::{RunTaskOutcome, run_task_reference};
 
 /// Most distinct requests kept compiled; past it the cache starts over (memory stays bounded
@@ -42,6 +42,8 @@ struct Cached {
 pub struct Placer {
     snapshot: Snapshot,
     prepared: HashMap<String, Cached, MapHasher>,
+    /// The bucket slot columns of the spread attributes the cached requests read.
+    columns: SlotColumns,
     /// The positions of the instances every placement and stop changed, in order: what a
     /// cached request's rows must judge again.
     touched: Vec<u32>,
@@ -55,6 +57,7 @@ impl Placer {
         Self {
             snapshot,
             prepared: HashMap::default(),
+            columns: SlotColumns::default(),
             touched: Vec::new(),
             last: None,
         }
@@ -192,7 +195,7 @@ impl Placer {
     ) -> Result<Placement, EcsError> {
         let key = self.key(request)?;
         if !self.prepared.contains_key(&key) {
-            let prepared = Prepared::new(&self.snapshot, request)?;
+            let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
             if self.prepared.len() >= MAX_CACHED_REQUESTS {
                 self.prepared.clear();
             }
