@@ -339,6 +339,25 @@ impl<'s> Overlay<'s> {
         before.saturating_add(added)
     }
 
+    /// [`Overlay::group_count`] of every instance, by position: the group index read once
+    /// instead of each instance's group list searched (a cache miss per instance).
+    fn group_count_column(&self) -> Vec<u32> {
+        let mut column = vec![0u32; self.base.instances().len()];
+        if let Some(group) = self.base_group {
+            for (&position, &tasks) in self.base.group_instances(group) {
+                if let Some(cell) = column.get_mut(position as usize) {
+                    *cell = tasks;
+                }
+            }
+        }
+        for &(position, added) in &self.added {
+            if let Some(cell) = column.get_mut(position as usize) {
+                *cell = cell.saturating_add(added);
+            }
+        }
+        column
+    }
+
     /// Takes one placed task's usage from its instance, as `Snapshot::apply_placed` would.
     fn place(&mut self, position: u32, usage: &TaskUsage) {
         if !self.changed_mask.put(position as usize) {
@@ -697,6 +716,10 @@ impl<'a> Call<'a> {
         let snapshot = self.overlay.base;
         let membership = pool.membership(snapshot);
         let columns = &self.prepared.slot_columns;
+        let group_counts = self
+            .prepared
+            .reads_group_count
+            .then(|| self.overlay.group_count_column());
         let mut rows = Vec::with_capacity(self.member_of.count_ones(..));
         for position in self.member_of.ones() {
             let position = position as u32;
@@ -704,7 +727,12 @@ impl<'a> Call<'a> {
                 continue;
             };
             if membership.contains(instance) && instance.is_active() {
-                let mut row = self.row_without_slots(position, instance);
+                let group_count = group_counts
+                    .as_ref()
+                    .and_then(|counts| counts.get(position as usize))
+                    .copied()
+                    .unwrap_or(0);
+                let mut row = self.row_with_count(position, instance, group_count);
                 if row.fits {
                     for (slot, column) in row.slots.iter_mut().zip(columns) {
                         if let Some(column) = column {
@@ -752,6 +780,12 @@ impl<'a> Call<'a> {
         } else {
             0
         };
+        self.row_with_count(position, instance, group_count)
+    }
+
+    /// [`Call::row_without_slots`] with the group's count on the instance given (0 when
+    /// nothing reads it).
+    fn row_with_count(&self, position: u32, instance: &Instance, group_count: u32) -> Row {
         let fits = feasibility::check_instance(
             self.overlay.base,
             instance,
