@@ -1,0 +1,384 @@
+//! The compiled form of a `=~` / `!~` pattern: a [`Matcher`].
+//!
+//! Building a `regex::Regex` costs tens of microseconds (an NFA, a reverse NFA, prefilters),
+//! which dominates a one-shot `run_task` whose constraint is `attribute:ecs.instance-type =~
+//! m5.*`. Most patterns people write in the query language are literal text around `.*`:
+//! `m5.large`, `m5.*`, `.*large`, `.*prod.*`, `m5.*large`. For those the pattern is tested
+//! with `str` operations instead, after the whole validation the regex path does (so every
+//! error is unchanged); any other pattern is built as a regex.
+//!
+//! The decision is taken on the engine's own reading of the anchored pattern, its
+//! `regex_syntax` HIR, never on the text: flags (`(?i)`, `(?s)`, `(?x)`, `(?R)`), escapes
+//! (`\.`, `\x{2E}`) and equivalent spellings (`.{0,}`, `[^\n]`) are already resolved there.
+//! The fast path takes only an anchored concatenation of literals and `X*` where `X` is a
+//! class of all characters but a few (`.` is "all but `\n`"); everything else - alternation,
+//! classes, `.+`, captures, look-arounds, case-insensitive letters (a class in the HIR) -
+//! keeps the regex.
+//!
+//! Why the test is exact: in `L0 X* L1 X* ... X* Ln` with `n >= 1`, call `E` the characters
+//! `X` excludes. When no `Li` holds a character of `E` (checked, else the regex is built), a
+//! string matches iff it holds no character of `E` and, reading every `X*` as "anything",
+//! starts with `L0`, ends with `Ln` (not overlapping `L0`) and holds `L1 ... Ln-1` in order
+//! between them; leftmost search for each middle literal is the classic, exact glob match.
+//! `L0` alone (no `X*`) is string equality. Laziness (`.*?`) changes no whole-string verdict.
+
+use regex::Regex;
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+/// A compiled pattern, matched against the whole string (Java's `String.matches`).
+///
+/// An enum rather than a `Regex` so that the common shapes skip the regex build (see the
+/// module docs); every variant accepts exactly the strings the anchored regex accepts.
+#[derive(Debug, Clone)]
+pub(crate) enum Matcher {
+    /// Any pattern not of the shapes below.
+    Regex(Regex),
+    /// `m5.large`, `m5\.large`: the string equals the text.
+    Literal(Box<str>),
+    /// `m5.*`, `.*large`, `.*prod.*`, `m5.*large`, `.*`: literals around `.*`.
+    Wildcard(Wildcard),
+}
+
+/// `prefix X* inner[0] X* ... X* suffix`, with `X` every character but `excluded`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Wildcard {
+    pub(crate) prefix: Box<str>,
+    /// The literals between two wildcards, in order (empty ones dropped: `.*.*` is `.*`).
+    pub(crate) inner: Box<[Box<str>]>,
+    pub(crate) suffix: Box<str>,
+    /// The characters the wildcard does not match: `\n` for `.`, none under `(?s)`.
+    pub(crate) excluded: Box<[char]>,
+}
+
+/// Above these sizes the regex is built even for a simple shape, so that the compiled-size
+/// limit rejects it exactly as before: a string test must never accept a pattern the regex
+/// build would refuse. The limit is reached at about 8,000 literal bytes, or with 4,096
+/// literal bytes at about 125 `.*` (about 35 wildcards of five scattered excluded
+/// characters); `the_fast_path_bounds_compile` checks these bounds build, with margin.
+const MAX_LITERAL_BYTES: usize = 4096;
+const MAX_WILDCARDS: usize = 16;
+
+/// A wildcard class whose complement has more characters than this is not taken as "all
+/// but a few" (`.` excludes 1, `(?R).` 2; Java's `.` would exclude 5).
+const MAX_EXCLUDED_CHARS: usize = 5;
+
+impl Matcher {
+    /// Whether the whole of `value` matches.
+    pub(crate) fn is_match(&self, value: &str) -> bool {
+        match self {
+            Self::Regex(regex) => regex.is_match(value),
+            Self::Literal(text) => value == &**text,
+            Self::Wildcard(wildcard) => wildcard.is_match(value),
+        }
+    }
+
+    /// The string test equivalent to `anchored` (a pattern wrapped as `^(?:...)$`), if it has
+    /// one of the simple shapes; `None` means "build the regex". A pattern the engine cannot
+    /// parse is `None` too, so that the regex build reports the error as before.
+    pub(crate) fn simple(anchored: &str) -> Option<Matcher> {
+        let hir = regex_syntax::Parser::new().parse(anchored).ok()?;
+        let HirKind::Concat(items) = hir.kind() else {
+            return None;
+        };
+        let (HirKind::Look(Look::Start), HirKind::Look(Look::End)) =
+            (items.first()?.kind(), items.last()?.kind())
+        else {
+            return None;
+        };
+        let mut shape = Shape::default();
+        for item in items.get(1..items.len() - 1)? {
+            shape.push(item)?;
+        }
+        shape.finish()
+    }
+}
+
+impl Wildcard {
+    fn is_match(&self, value: &str) -> bool {
+        if value.contains(&*self.excluded) {
+            return false;
+        }
+        // Stripping the suffix from what follows the prefix keeps the two from overlapping.
+        let Some(mut rest) = value
+            .strip_prefix(&*self.prefix)
+            .and_then(|rest| rest.strip_suffix(&*self.suffix))
+        else {
+            return false;
+        };
+        for literal in &self.inner {
+            match rest.split_once(&**literal) {
+                Some((_, after)) => rest = after,
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// The pattern read so far: literal segments split at each wildcard.
+#[derive(Default)]
+struct Shape {
+    segments: Vec<String>,
+    current: String,
+    /// The wildcards' excluded characters; all wildcards must agree.
+    excluded: Option<Vec<char>>,
+    literal_bytes: usize,
+}
+
+impl Shape {
+    /// Adds one item of the concatenation; `None` if it is not a literal or a wildcard.
+    fn push(&mut self, item: &Hir) -> Option<()> {
+        match item.kind() {
+            HirKind::Empty => {}
+            HirKind::Literal(literal) => {
+                // The engine only gives valid UTF-8 to a `str` regex; checked, not assumed.
+                let text = std::str::from_utf8(&literal.0).ok()?;
+                self.literal_bytes += text.len();
+                self.current.push_str(text);
+            }
+            HirKind::Concat(items) => {
+                for item in items {
+                    self.push(item)?;
+                }
+            }
+            HirKind::Repetition(repetition) if repetition.min == 0 && repetition.max.is_none() => {
+                let excluded = excluded_chars(&repetition.sub)?;
+                if self.excluded.get_or_insert_with(|| excluded.clone()) != &excluded {
+                    return None;
+                }
+                self.segments.push(std::mem::take(&mut self.current));
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    fn finish(self) -> Option<Matcher> {
+        if self.literal_bytes > MAX_LITERAL_BYTES || self.segments.len() > MAX_WILDCARDS {
+            return None;
+        }
+        let Some(excluded) = self.excluded else {
+            return Some(Matcher::Literal(self.current.into()));
+        };
+        // A literal holding an excluded character would make "the string holds none"
+        // wrong; such patterns are rare enough to leave to the regex.
+        if self
+            .segments
+            .iter()
+            .chain([&self.current])
+            .any(|segment| segment.contains(&*excluded))
+        {
+            return None;
+        }
+        let suffix = self.current;
+        let mut segments = self.segments.into_iter();
+        let prefix = segments.next().unwrap_or_default();
+        let inner = segments.filter(|s| !s.is_empty()).map(Into::into).collect();
+        Some(Matcher::Wildcard(Wildcard {
+            prefix: prefix.into(),
+            inner,
+            suffix: suffix.into(),
+            excluded: excluded.into(),
+        }))
+    }
+}
+
+/// The characters outside `class`, if `class` is a Unicode class of all characters but at
+/// most [`MAX_EXCLUDED_CHARS`].
+fn excluded_chars(class: &Hir) -> Option<Vec<char>> {
+    let HirKind::Class(Class::Unicode(class)) = class.kind() else {
+        return None;
+    };
+    let mut complement = class.clone();
+    complement.negate();
+    let mut excluded = Vec::new();
+    for range in complement.ranges() {
+        for c in range.start()..=range.end() {
+            if excluded.len() == MAX_EXCLUDED_CHARS {
+                return None;
+            }
+            excluded.push(c);
+        }
+    }
+    Some(excluded)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::query::ast::Value;
+    use crate::query::regex::build_regex;
+
+    fn simple(pattern: &str) -> Option<Matcher> {
+        Matcher::simple(&format!("^(?:{pattern})$"))
+    }
+
+    fn wildcard(prefix: &str, inner: &[&str], suffix: &str, excluded: &[char]) -> Wildcard {
+        Wildcard {
+            prefix: prefix.into(),
+            inner: inner.iter().map(|&s| s.into()).collect(),
+            suffix: suffix.into(),
+            excluded: excluded.into(),
+        }
+    }
+
+    fn shape(pattern: &str) -> Wildcard {
+        match simple(pattern) {
+            Some(Matcher::Wildcard(w)) => w,
+            other => panic!("{pattern}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn literal_shape() {
+        for (pattern, text) in [
+            ("m5.large", None),
+            ("m5\\.large", Some("m5.large")),
+            ("", Some("")),
+            ("(?i)5", Some("5")),
+            ("\\n", Some("\n")),
+            ("caf\\x{e9}", Some("café")),
+        ] {
+            match simple(pattern) {
+                Some(Matcher::Literal(literal)) => {
+                    assert_eq!(Some(&*literal), text, "{pattern}");
+                }
+                // `.` is not a literal: `m5.large` is a regex with an unescaped dot.
+                None => assert!(text.is_none(), "{pattern}"),
+                other => panic!("{pattern}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn prefix_suffix_and_contains_shapes() {
+        assert_eq!(shape("m5.*"), wildcard("m5", &[], "", &['\n']));
+        assert_eq!(shape("t2\\..*"), wildcard("t2.", &[], "", &['\n']));
+        assert_eq!(shape(".*large"), wildcard("", &[], "large", &['\n']));
+        assert_eq!(shape(".*prod.*"), wildcard("", &["prod"], "", &['\n']));
+        assert_eq!(shape("m5.*large"), wildcard("m5", &[], "large", &['\n']));
+        assert_eq!(
+            shape("a.*b.*c.*d"),
+            wildcard("a", &["b", "c"], "d", &['\n'])
+        );
+        assert_eq!(shape(".*"), wildcard("", &[], "", &['\n']));
+    }
+
+    #[test]
+    fn equivalent_spellings_take_the_same_shape() {
+        for pattern in [
+            "m5.*?",
+            "m5.{0,}",
+            "m5[^\\n]*",
+            "m5.*.*",
+            "(?:m5)(?:.*)",
+            "(?x)m 5 .*",
+            "[m]5.*",
+        ] {
+            assert_eq!(
+                shape(pattern),
+                wildcard("m5", &[], "", &['\n']),
+                "{pattern}"
+            );
+        }
+        assert_eq!(shape("(?s)m5.*"), wildcard("m5", &[], "", &[]));
+        assert_eq!(shape("m5(?s:.)*"), wildcard("m5", &[], "", &[]));
+        assert_eq!(shape("(?R)m5.*"), wildcard("m5", &[], "", &['\n', '\r']));
+    }
+
+    #[test]
+    fn near_misses_keep_the_regex() {
+        for pattern in [
+            "(?i)m5.*",
+            "m5.+",
+            "m5.",
+            "m5|m6",
+            "(m5).*",
+            "[mM]5.*",
+            "\\d.*",
+            "m5.*\\n",
+            "\\n.*",
+            "m5.*(?s:.*)",
+            "m5(?m:$).*",
+            "m5\\b.*",
+            "m5\\w*",
+            "m5\\S*",
+            "m5(?:.*)+",
+            "m5.{0,3}",
+        ] {
+            assert!(
+                simple(pattern).is_none(),
+                "{pattern}: {:?}",
+                simple(pattern)
+            );
+        }
+    }
+
+    #[test]
+    fn wildcard_tests_the_whole_string() {
+        let matches = |pattern: &str, value: &str| shape(pattern).is_match(value);
+        assert!(matches("m5.*", "m5.large"));
+        assert!(matches("m5.*", "m5"));
+        assert!(!matches("m5.*", "M5.large"), "case sensitive");
+        assert!(!matches("m5.*", "xm5"));
+        assert!(!matches("m5.*", "m5.\nlarge"), "`.` stops at \\n");
+        assert!(matches("m5.*", "m5.\rlarge"), "the engine's `.` takes \\r");
+        assert!(matches(".*prod.*", "preprod-eu"));
+        assert!(!matches(".*prod.*", "pro-d"));
+        assert!(matches("ab.*ba", "abba"));
+        assert!(
+            !matches("ab.*ba", "aba"),
+            "prefix and suffix do not overlap"
+        );
+        assert!(matches("a.*b.*b", "abb"));
+        assert!(
+            !matches("a.*bb.*b", "abb"),
+            "middle literals do not overlap the suffix"
+        );
+    }
+
+    /// Interleaves `literal` (split into `wildcards + 1` parts) with `wildcards` copies of
+    /// `star`.
+    fn spread(literal: &str, star: &str, wildcards: usize) -> String {
+        let chars: Vec<char> = literal.chars().collect();
+        let per_part = chars.len() / (wildcards + 1);
+        let mut pattern = String::new();
+        for (i, part) in chars.chunks(per_part.max(1)).enumerate() {
+            if i > 0 && i <= wildcards {
+                pattern.push_str(star);
+            }
+            pattern.extend(part);
+        }
+        pattern
+    }
+
+    #[test]
+    fn the_fast_path_bounds_compile() {
+        // The largest patterns the fast path takes, with the costliest wildcard classes found
+        // (excluded characters scattered over the UTF-8 lengths): the regex build, which the
+        // fast path skips, must accept them, else an error would be lost.
+        let stars = [
+            ".*",
+            "(?s:.)*",
+            "[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*",
+            "[^\\x{12345}\\x{54321}\\x{9ABCD}\\x{10F0F0}\\x{456}]*",
+        ];
+        let ascii = "a".repeat(MAX_LITERAL_BYTES);
+        let wide = "\u{10000}".repeat(MAX_LITERAL_BYTES / 4);
+        for star in stars {
+            for literal in [&ascii, &wide] {
+                let pattern = spread(literal, star, MAX_WILDCARDS);
+                assert!(
+                    simple(&pattern).is_some(),
+                    "{star}: at the bounds, still fast"
+                );
+                assert!(build_regex(&Value::new(&*pattern)).is_ok(), "{star}");
+            }
+        }
+        // One past each bound builds the regex.
+        assert!(simple(&"a".repeat(MAX_LITERAL_BYTES + 1)).is_none());
+        assert!(simple(&".*".repeat(MAX_WILDCARDS + 1)).is_none());
+        assert!(simple("[^\\n\\r\\x{85}\\x{2028}\\x{2029}\\x{2030}]*").is_none());
+    }
+}
