@@ -206,9 +206,12 @@ fn excluded_chars(class: &Hir) -> Option<Vec<char>> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use proptest::prelude::*;
+    use proptest::test_runner::FileFailurePersistence;
+
     use super::*;
     use crate::query::ast::Value;
-    use crate::query::regex::build_regex;
+    use crate::query::regex::{build_matcher, build_regex};
 
     fn simple(pattern: &str) -> Option<Matcher> {
         Matcher::simple(&format!("^(?:{pattern})$"))
@@ -380,5 +383,172 @@ mod tests {
         assert!(simple(&"a".repeat(MAX_LITERAL_BYTES + 1)).is_none());
         assert!(simple(&".*".repeat(MAX_WILDCARDS + 1)).is_none());
         assert!(simple("[^\\n\\r\\x{85}\\x{2028}\\x{2029}\\x{2030}]*").is_none());
+    }
+
+    // ---------- the fast path against the regex, on generated patterns ----------
+
+    /// A piece of pattern, with texts that match it or nearly do, to build haystacks from.
+    type Piece = (&'static str, &'static [&'static str]);
+
+    /// Fillers for wildcards: line terminators of every kind, case changes, pattern text.
+    const FILL: &[&str] = &[
+        "", "x", "ab", "\n", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}", "é", "m5", ".",
+        "x\ny", "M5",
+    ];
+
+    const LITERALS: &[Piece] = &[
+        ("m5", &["m5", "M5", "m"]),
+        ("large", &["large", "LARGE", "arge"]),
+        ("prod", &["prod", "Prod", "pro"]),
+        ("\\.", &[".", "x"]),
+        ("é", &["é", "É", "e"]),
+        ("日本", &["日本", "日"]),
+        ("-", &["-"]),
+        ("a", &["a", "A", "aa"]),
+    ];
+
+    /// Literal line terminators, escaped and raw: a literal may hold what `.` does not take.
+    const TERMINATORS: &[Piece] = &[
+        ("\\n", &["\n", "n"]),
+        ("\\r", &["\r", "r"]),
+        ("\\x{85}", &["\u{85}"]),
+        ("\\u2028", &["\u{2028}"]),
+        ("\u{2029}", &["\u{2029}"]),
+        ("\n", &["\n"]),
+    ];
+
+    const WILDCARDS: &[Piece] = &[
+        (".*", FILL),
+        (".*?", FILL),
+        (".{0,}", FILL),
+        ("[^\\n]*", FILL),
+        ("(?s:.)*", FILL),
+    ];
+
+    /// Constructs next to the simple shapes that must keep the regex (or fail alike).
+    const NEAR_MISSES: &[Piece] = &[
+        (".+", FILL),
+        (".", FILL),
+        (".?", FILL),
+        ("(?i)", &[""]),
+        ("(?s)", &[""]),
+        ("(?R)", &[""]),
+        ("(?m)", &[""]),
+        ("(?x)", &[""]),
+        ("(?-u)", &[""]),
+        ("(?i:m5)", &["m5", "M5"]),
+        ("|", &[""]),
+        ("a|m5", &["a", "m5"]),
+        ("(m5)", &["m5"]),
+        ("[mM]", &["m", "M"]),
+        ("\\d", &["1", "١"]),
+        ("x?", &["x", ""]),
+        ("\\s*", &[" ", "\n", "\u{85}", ""]),
+        ("\\S*", FILL),
+        ("[^\\n\\r]*", FILL),
+        ("[^\\r]*", FILL),
+        ("\\w*", FILL),
+        ("(?:.*)+", FILL),
+        ("^", &[""]),
+        ("$", &[""]),
+        ("\\b", &[""]),
+        ("\\\\", &["\\"]),
+        ("*", &["*"]),
+        ("a*+", &["a"]),
+    ];
+
+    fn pieces() -> impl Strategy<Value = Vec<Piece>> {
+        let simple = prop_oneof![
+            4 => proptest::sample::select(LITERALS),
+            1 => proptest::sample::select(TERMINATORS),
+            3 => proptest::sample::select(WILDCARDS),
+        ];
+        let any = prop_oneof![
+            4 => proptest::sample::select(LITERALS),
+            1 => proptest::sample::select(TERMINATORS),
+            3 => proptest::sample::select(WILDCARDS),
+            3 => proptest::sample::select(NEAR_MISSES),
+        ];
+        prop_oneof![
+            3 => proptest::collection::vec(simple, 0..6),
+            2 => proptest::collection::vec(any, 1..6),
+        ]
+    }
+
+    /// A text built from the pieces' texts (so it often matches), maybe with a filler
+    /// inserted anywhere.
+    fn haystack(pieces: &[Piece]) -> impl Strategy<Value = String> + use<> {
+        let parts: Vec<_> = pieces
+            .iter()
+            .map(|(_, texts)| proptest::sample::select(*texts))
+            .collect();
+        let insert = proptest::option::of((any::<proptest::sample::Index>(), select_fill()));
+        let built = (parts, insert).prop_map(|(parts, insert)| {
+            let mut text = parts.concat();
+            if let Some((at, extra)) = insert {
+                let boundaries: Vec<usize> = text
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([text.len()])
+                    .collect();
+                text.insert_str(boundaries[at.index(boundaries.len())], extra);
+            }
+            text
+        });
+        prop_oneof![
+            4 => built,
+            1 => "[am5.eéE\n\r\u{85}\u{2028}\u{2029}]{0,6}",
+        ]
+    }
+
+    fn select_fill() -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(FILL)
+    }
+
+    fn case() -> impl Strategy<Value = (String, Vec<String>)> {
+        pieces().prop_flat_map(|pieces| {
+            let pattern: String = pieces.iter().map(|(text, _)| *text).collect();
+            (
+                Just(pattern),
+                proptest::collection::vec(haystack(&pieces), 1..10),
+            )
+        })
+    }
+
+    /// 2,048 cases (a case is one regex build): failures are saved in
+    /// `proptest-regressions/query_matcher.txt` and replayed first.
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: 2048,
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+                "proptest-regressions/query_matcher.txt",
+            ))),
+            ..ProptestConfig::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn the_matcher_agrees_with_the_regex((pattern, haystacks) in case()) {
+            let value = Value::new(&*pattern);
+            match (build_matcher(&value), build_regex(&value)) {
+                (Ok(matcher), Ok(regex)) => {
+                    for haystack in &haystacks {
+                        prop_assert_eq!(
+                            matcher.is_match(haystack),
+                            regex.is_match(haystack),
+                            "pattern {:?}, haystack {:?}, matcher {:?}",
+                            pattern,
+                            haystack,
+                            matcher
+                        );
+                    }
+                }
+                (Err(fast), Err(regex)) => prop_assert_eq!(fast, regex),
+                (fast, regex) => prop_assert!(false, "{pattern:?}: {fast:?} but {regex:?}"),
+            }
+        }
     }
 }
