@@ -16,15 +16,15 @@ use std::collections::HashSet;
 
 use fixedbitset::FixedBitSet;
 use ordered_float::OrderedFloat;
-use regex::Regex;
 
 use crate::model::{AttrNameId, Snapshot};
 
 use super::Expression;
 use super::ast::{Argument, Comparison, Node, NodeKind, Operator, Subject, Value};
 use super::error::QueryError;
+use super::matcher::Matcher;
 use super::parser::check_operator_allowed;
-use super::regex::build_regex;
+use super::regex::build_matcher;
 use super::typed::{Version, date_value, integer_value, parse_number, version_value};
 
 /// An expression compiled against one snapshot; evaluate it against that snapshot (in any
@@ -71,8 +71,8 @@ pub(crate) enum ValueTest {
     NotEqual(String),
     In(HashSet<String>),
     NotIn(HashSet<String>),
-    Matches(Regex),
-    NotMatches(Regex),
+    Matches(Matcher),
+    NotMatches(Matcher),
     /// `>`, `>=`, `<`, `<=`: numerically when both sides are numbers, else byte-wise.
     Order(Operator, OrderKey),
 }
@@ -122,11 +122,11 @@ impl ValueTest {
                 let Some(value) = single() else {
                     return Ok(None);
                 };
-                let regex = build_regex(value)?;
+                let matcher = build_matcher(value)?;
                 if operator == Operator::Matches {
-                    Self::Matches(regex)
+                    Self::Matches(matcher)
                 } else {
-                    Self::NotMatches(regex)
+                    Self::NotMatches(matcher)
                 }
             }
             Operator::Greater
@@ -145,8 +145,8 @@ impl ValueTest {
             Self::NotEqual(expected) => value != expected,
             Self::In(set) => set.contains(value),
             Self::NotIn(set) => !set.contains(value),
-            Self::Matches(regex) => regex.is_match(value),
-            Self::NotMatches(regex) => !regex.is_match(value),
+            Self::Matches(matcher) => matcher.is_match(value),
+            Self::NotMatches(matcher) => !matcher.is_match(value),
             Self::Order(operator, key) => ordering_holds(*operator, key.compare(value)),
         }
     }

@@ -8,6 +8,7 @@
 //!   operator list of each subject and the types of values (dates, versions, counts, regexes);
 //! - `printer`: a tree back to canonical text (`Display`);
 //! - `typed` and `regex`: the typed values and the anchored, size-limited patterns;
+//! - `matcher`: a compiled pattern, a string test for literal text around `.*`, else a regex;
 //! - `compile`: a tree and a [`Snapshot`](crate::model::Snapshot) to a [`CompiledExpression`],
 //!   evaluating per distinct attribute value into instance bitsets;
 //! - `eval`: [`CompiledExpression::filter`] and [`CompiledExpression::matches`], reading
@@ -24,6 +25,7 @@ pub mod error;
 mod eval;
 pub mod lexer;
 pub mod list;
+mod matcher;
 pub mod parser;
 mod printer;
 mod regex;

@@ -10,11 +10,15 @@
 //! Java's `\d \w \s` (and `\D \W \S`) are ASCII classes; the engine's are Unicode, so they are
 //! rewritten to the ASCII sets Java means. Besides keeping Java's meaning this keeps them small:
 //! a Unicode `\w` compiles to thousands of bytes.
+//!
+//! Patterns that are literal text around `.*` (`m5.*`) are validated the same way but then
+//! matched without building a regex: see [`Matcher`].
 
 use regex::{Regex, RegexBuilder};
 
 use super::ast::Value;
 use super::error::{QueryError, QueryErrorKind};
+use super::matcher::Matcher;
 
 /// Compiled program size limit, in bytes: ample for real patterns, small enough that a
 /// pattern such as `(a{100}){100}` fails fast instead of compiling for long.
@@ -42,8 +46,26 @@ pub fn check_regex(value: &Value) -> Result<u64, QueryError> {
     Ok(weight)
 }
 
-/// Compiles the pattern of `value` for a whole-string match.
-pub fn build_regex(value: &Value) -> Result<Regex, QueryError> {
+/// Compiles the pattern of `value` for a whole-string match: a string test when the pattern
+/// is one of [`Matcher`]'s simple shapes, else a regex. Only the regex build itself is
+/// skipped for those, after the same checks, so the errors do not depend on the shape.
+pub fn build_matcher(value: &Value) -> Result<Matcher, QueryError> {
+    let anchored = checked_pattern(value)?;
+    match Matcher::simple(&anchored) {
+        Some(matcher) => Ok(matcher),
+        None => build_anchored(value, &anchored).map(Matcher::Regex),
+    }
+}
+
+/// The regex of `value`'s pattern, never a string test: what [`build_matcher`] must agree
+/// with.
+#[cfg(test)]
+pub(crate) fn build_regex(value: &Value) -> Result<Regex, QueryError> {
+    build_anchored(value, &checked_pattern(value)?)
+}
+
+/// Translates the pattern of `value` and checks its expanded size; gives it anchored.
+fn checked_pattern(value: &Value) -> Result<String, QueryError> {
     let (pattern, weight) = translate_java(&value.text).map_err(|e| e.shifted(value.text_start))?;
     if weight > MAX_EXPANDED_ITEMS {
         return Err(QueryError::new(
@@ -55,7 +77,11 @@ pub fn build_regex(value: &Value) -> Result<Regex, QueryError> {
             ),
         ));
     }
-    RegexBuilder::new(&anchored(&pattern))
+    Ok(anchored(&pattern))
+}
+
+fn build_anchored(value: &Value, anchored: &str) -> Result<Regex, QueryError> {
+    RegexBuilder::new(anchored)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
         .build()
@@ -498,6 +524,35 @@ mod tests {
             error.message.contains("unclosed group"),
             "{}",
             error.message
+        );
+    }
+
+    #[test]
+    fn the_fast_path_keeps_every_error() {
+        let long_literal = "a".repeat(9000);
+        let many_wildcards = ".*".repeat(51);
+        for pattern in [
+            // Simple shapes the checks or the size limit refuse.
+            long_literal.as_str(),
+            many_wildcards.as_str(),
+            // Near the simple shapes, invalid or Java-only.
+            "m5.*)",
+            "m5.*+",
+            "m5\\Q.*",
+            "(?-u)m5.*",
+            "m5.*[",
+            "m5\\",
+            "*m5",
+        ] {
+            let value = value_at(pattern, 7);
+            let Err(error) = build_matcher(&value) else {
+                panic!("{pattern} is accepted");
+            };
+            assert_eq!(Err(error), build_regex(&value).map(|_| ()), "{pattern}");
+        }
+        assert_eq!(
+            build_regex(&Value::new(&*long_literal)).unwrap_err().kind,
+            QueryErrorKind::RegexTooLarge
         );
     }
 }
