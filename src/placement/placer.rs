@@ -172,17 +172,18 @@ impl Placer {
         self.touched.push(position);
     }
 
-    /// The request's cache key: its JSON, which names it exactly (equal JSON, equal request).
-    fn key(&mut self, request: &RunTaskRequest) -> Result<String, EcsError> {
-        if let Some((last, key)) = &self.last {
-            if last == request {
-                return Ok(key.clone());
+    /// The request with its cache key: its JSON, which names it exactly (equal JSON, equal
+    /// request). Taken out of `last` (the caller puts it back), so a repeated request is
+    /// neither serialized nor its key copied.
+    fn take_key(&mut self, request: &RunTaskRequest) -> Result<(RunTaskRequest, String), EcsError> {
+        if let Some(last) = self.last.take() {
+            if last.0 == *request {
+                return Ok(last);
             }
         }
         let key = serde_json::to_string(request)
             .map_err(|e| EcsError::invalid_parameter(format!("request does not serialize: {e}")))?;
-        self.last = Some((request.clone(), key.clone()));
-        Ok(key)
+        Ok((request.clone(), key))
     }
 
     /// Places the request's tasks on the current state (without applying them), through its
@@ -193,8 +194,21 @@ impl Placer {
         seed: u64,
         tasks: bool,
     ) -> Result<Placement, EcsError> {
-        let key = self.key(request)?;
-        if !self.prepared.contains_key(&key) {
+        let last = self.take_key(request)?;
+        let placement = self.place_keyed(request, &last.1, seed, tasks);
+        self.last = Some(last);
+        placement
+    }
+
+    /// [`Placer::place`] with the request's cache key.
+    fn place_keyed(
+        &mut self,
+        request: &RunTaskRequest,
+        key: &str,
+        seed: u64,
+        tasks: bool,
+    ) -> Result<Placement, EcsError> {
+        if !self.prepared.contains_key(key) {
             let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
             if self.prepared.len() >= MAX_CACHED_REQUESTS {
                 self.prepared.clear();
@@ -205,9 +219,9 @@ impl Placer {
                 seen: self.touched.len(),
                 group: None,
             };
-            self.prepared.insert(key.clone(), cached);
+            self.prepared.insert(key.to_owned(), cached);
         }
-        let Some(cached) = self.prepared.get_mut(&key) else {
+        let Some(cached) = self.prepared.get_mut(key) else {
             return run_task_reference(&self.snapshot, request, seed).map(Placement::Reference);
         };
         let since = self.touched.get(cached.seen..).unwrap_or_default();
