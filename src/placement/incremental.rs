@@ -51,8 +51,6 @@ pub struct Prepared {
     /// expression reads live state and the call must take the reference path.
     member_of: Option<FixedBitSet>,
     routes: Vec<Route>,
-    /// Per strategy, the spread attribute resolved (`None` for other strategies).
-    spread_names: Vec<Option<AttrNameId>>,
     /// Whether anything reads the group's count per instance (`distinctInstance`,
     /// `spread(instanceId)`); when nothing does, it is not looked up.
     reads_group_count: bool,
@@ -117,7 +115,6 @@ impl Prepared {
             requirements,
             member_of,
             routes,
-            spread_names,
             reads_group_count,
             templates,
             task_arn_prefix: response::task_arn_prefix(snapshot.cluster()),
@@ -416,27 +413,20 @@ fn working_copy(instance: &Instance, spare: Option<Instance>) -> Instance {
 
 /// The call's group's RUNNING tasks per bucket of one spread attribute, over every instance of
 /// the cluster whatever its status (DECISIONS 25: a DRAINING instance's running tasks still
-/// run in their zone), indexed by bucket slot (see [`bucket_slot`]).
+/// run in their zone), indexed by bucket slot (see [`SlotColumns`]).
 struct SpreadCounts {
-    name: Option<AttrNameId>,
+    /// Every instance's bucket slot (the attribute's [`SlotColumns`] column).
+    column: Arc<[u32]>,
     counts: Vec<u64>,
 }
 
-/// The slot of an instance's bucket: 0 when it lacks the attribute, 1 when it has it without
-/// a value, 2 + the value id otherwise (value ids are dense, so the slots are too).
-fn bucket_slot(instance: &Instance, name: Option<AttrNameId>) -> usize {
-    match name.and_then(|name| instance.attribute(name)) {
-        None => 0,
-        Some(None) => 1,
-        Some(Some(value)) => 2 + value.0 as usize,
-    }
-}
-
-/// Per spread attribute, every instance's bucket slot (as [`bucket_slot`] gives it), filled
-/// from the attribute's posting lists: counting a group's tasks per bucket and judging every
-/// admitted instance then read one contiguous column instead of searching each instance's
-/// attribute list. Attributes never change as tasks are placed and stopped, so a `Placer`
-/// keeps one set for every request it caches.
+/// Per spread attribute, every instance's bucket slot, filled from the attribute's posting
+/// lists. The slot is 0 when the instance lacks the attribute, 1 when it has it without a
+/// value, 2 + the value id otherwise (value ids are dense, so the slots are too). Counting a
+/// group's tasks per bucket, judging every admitted instance and re-judging a changed one read
+/// this contiguous column instead of searching each instance's attribute list (a cache miss
+/// per instance). Attributes never change as tasks are placed and stopped, so a `Placer` keeps
+/// one set for every request it caches.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SlotColumns {
     columns: Vec<(Option<AttrNameId>, Arc<[u32]>)>,
@@ -468,12 +458,7 @@ impl SlotColumns {
 impl SpreadCounts {
     /// Counts from the group index, reading each instance's slot from `column` (the
     /// attribute's [`SlotColumns`] column) rather than from the instance.
-    fn new(
-        snapshot: &Snapshot,
-        name: Option<AttrNameId>,
-        column: &[u32],
-        group: Option<GroupId>,
-    ) -> Self {
+    fn new(snapshot: &Snapshot, column: &Arc<[u32]>, group: Option<GroupId>) -> Self {
         let mut counts = vec![0; snapshot.attribute_values.len() + 2];
         if let Some(group) = group {
             for (&position, &tasks) in snapshot.group_instances(group) {
@@ -485,12 +470,21 @@ impl SpreadCounts {
                 }
             }
         }
-        Self { name, counts }
+        Self {
+            column: Arc::clone(column),
+            counts,
+        }
     }
 
-    fn add_one(&mut self, instance: &Instance) {
-        if let Some(slot) = self.counts.get_mut(bucket_slot(instance, self.name)) {
-            *slot += 1;
+    /// The bucket slot of the instance at `position`.
+    fn slot(&self, position: u32) -> u32 {
+        self.column.get(position as usize).copied().unwrap_or(0)
+    }
+
+    fn add_one(&mut self, position: u32) {
+        let slot = self.slot(position);
+        if let Some(count) = self.counts.get_mut(slot as usize) {
+            *count += 1;
         }
     }
 }
@@ -580,11 +574,11 @@ impl<'a> Call<'a> {
             .plan
             .strategies
             .iter()
-            .zip(prepared.spread_names.iter().zip(&prepared.slot_columns))
-            .map(|(strategy, (name, column))| match (strategy, column) {
-                (Strategy::Spread(SpreadField::Attribute(_)), Some(column)) => Some(
-                    SpreadCounts::new(snapshot, *name, column, overlay.base_group),
-                ),
+            .zip(&prepared.slot_columns)
+            .map(|(strategy, column)| match (strategy, column) {
+                (Strategy::Spread(SpreadField::Attribute(_)), Some(column)) => {
+                    Some(SpreadCounts::new(snapshot, column, overlay.base_group))
+                }
                 _ => None,
             })
             .collect();
@@ -767,7 +761,7 @@ impl<'a> Call<'a> {
         let mut row = self.row_without_slots(position, instance);
         for (slot, spread) in row.slots.iter_mut().zip(&self.spreads) {
             if let Some(spread) = spread {
-                *slot = bucket_slot(instance, spread.name) as u32;
+                *slot = spread.slot(position);
             }
         }
         row
@@ -845,7 +839,7 @@ impl<'a> Call<'a> {
             return;
         };
         for spread in self.spreads.iter_mut().flatten() {
-            spread.add_one(instance);
+            spread.add_one(position);
         }
         let row = self.row(position, instance);
         for route in &mut self.routes {
