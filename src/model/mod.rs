@@ -22,7 +22,7 @@ pub use cluster::{ArnParts, ClusterInfo};
 pub use instance::Instance;
 pub use resources::{PortSet, Resources};
 pub use snapshot::{AttributePostings, GroupInstances, Snapshot, SnapshotError, SnapshotFile};
-pub(crate) use task::{Description, SharedDescription, complete_task};
+pub(crate) use task::{Description, SharedDescription};
 pub use task::{TaskRecord, TaskUsage};
 
 /// The hasher of the model's maps: fast on the short keys they hold (ARNs, ids, positions),

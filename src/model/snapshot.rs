@@ -23,7 +23,7 @@ use super::cluster::ClusterInfo;
 use super::demand::task_demand;
 use super::instance::{Instance, arn_short_id};
 use super::resources::{ResourceEntries, Resources};
-use super::task::{Description, TaskRecord, TaskUsage, complete_task, group_of, is_running};
+use super::task::{Description, TaskRecord, TaskUsage, group_of, is_running};
 use super::{AVAILABILITY_ZONE_ATTRIBUTE, MapHasher};
 
 /// A snapshot file: what `ecs-place --cluster FILE` reads.
@@ -191,13 +191,7 @@ impl Snapshot {
             Description::Full(task) => Task::clone(task),
             Description::Shared(shared) => {
                 let instance = record.instance.and_then(|p| self.instances.get(p as usize));
-                let mut task = complete_task(
-                    &shared.template,
-                    arn,
-                    instance.map(|i| i.arn.as_str()),
-                    instance.and_then(|i| self.availability_zone(i)),
-                    &shared.dealt_gpus,
-                );
+                let mut task = shared.complete(self, arn, instance);
                 if !record.running {
                     task.desired_status = Some(DesiredStatus::Stopped);
                 }

@@ -118,6 +118,25 @@ pub(crate) struct SharedDescription {
     pub(crate) dealt_gpus: Vec<Vec<String>>,
 }
 
+impl SharedDescription {
+    /// The task with ARN `task_arn` on `instance` (`None`: not on an instance), described
+    /// from this template (see [`complete_task`]).
+    pub(crate) fn complete(
+        &self,
+        snapshot: &super::Snapshot,
+        task_arn: &str,
+        instance: Option<&super::Instance>,
+    ) -> Task {
+        complete_task(
+            &self.template,
+            task_arn,
+            instance.map(|i| i.arn.as_str()),
+            instance.and_then(|i| snapshot.availability_zone(i)),
+            &self.dealt_gpus,
+        )
+    }
+}
+
 /// A task described from its request's template: `template` with its ARN (on the task and on
 /// each container), its instance ARN and zone, and the GPU ids dealt to each container.
 pub(crate) fn complete_task(

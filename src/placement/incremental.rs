@@ -23,9 +23,7 @@ use std::sync::Arc;
 
 use crate::aws::{Failure, RunTaskRequest, RunTaskResponse, Task};
 use crate::error::EcsError;
-use crate::model::{
-    AttrNameId, Description, GroupId, Instance, Resources, SharedDescription, Snapshot, TaskUsage,
-};
+use crate::model::{AttrNameId, Description, GroupId, Instance, Resources, Snapshot, TaskUsage};
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
 use super::capacity::{self, Pool, Route};
@@ -173,7 +171,7 @@ impl Prepared {
             Output::RecordsOnly
         };
         call.routes = std::mem::take(&mut cache.routes);
-        call.overlay.spare = std::mem::take(&mut cache.spare);
+        call.overlay.copies = std::mem::take(&mut cache.spare);
         call.refresh(touched);
         let end = call.run();
         if keep_rows {
@@ -226,8 +224,8 @@ fn templates(
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RowCache {
     routes: Vec<RouteState>,
-    /// The working copies of the last call, to refill (see [`working_copy`]).
-    spare: Vec<Instance>,
+    /// The working copies of the last call, to refill (see [`refill_working_copy`]).
+    spare: Vec<(u32, Instance)>,
     /// How many calls used these rows.
     calls: u32,
 }
@@ -239,7 +237,7 @@ struct CallEnd {
     routes: Vec<RouteState>,
     records: Vec<PlacedRecord>,
     failure_counts: FailureCounts,
-    spare: Vec<Instance>,
+    spare: Vec<(u32, Instance)>,
 }
 
 /// A cached request's call (see [`Prepared::run_cached`]).
@@ -284,10 +282,11 @@ struct Overlay<'s> {
     base: &'s Snapshot,
     /// The call's group in the base snapshot (`None` when no task ever had it).
     base_group: Option<GroupId>,
-    /// Lean copies of the instances this call placed on, in their current state.
-    changed: Vec<(u32, Instance)>,
-    /// Lean copies of an earlier call, whose allocations new copies reuse.
-    spare: Vec<Instance>,
+    /// Lean copies of the instances this call placed on, in their current state: the first
+    /// `used` slots; the slots after them are an earlier call's copies, refilled in place
+    /// (their allocations reused) when this call changes more instances.
+    copies: Vec<(u32, Instance)>,
+    used: usize,
     /// How many of this call's tasks each changed instance took.
     added: Vec<(u32, u32)>,
     changed_mask: FixedBitSet,
@@ -298,8 +297,8 @@ impl<'s> Overlay<'s> {
         Self {
             base,
             base_group: base.group_id(group),
-            changed: Vec::new(),
-            spare: Vec::new(),
+            copies: Vec::new(),
+            used: 0,
             added: Vec::new(),
             changed_mask: FixedBitSet::with_capacity(base.instances().len()),
         }
@@ -308,12 +307,17 @@ impl<'s> Overlay<'s> {
     fn instance(&self, position: u32) -> Option<&Instance> {
         if self.changed_mask.contains(position as usize) {
             return self
-                .changed
+                .changed()
                 .iter()
                 .find(|(p, _)| *p == position)
                 .map(|(_, instance)| instance);
         }
         self.base.instances().get(position as usize)
+    }
+
+    /// The copies of the instances this call changed.
+    fn changed(&self) -> &[(u32, Instance)] {
+        self.copies.get(..self.used).unwrap_or_default()
     }
 
     /// The call's group's RUNNING tasks on the instance, this call's included.
@@ -361,11 +365,18 @@ impl<'s> Overlay<'s> {
             let Some(instance) = self.base.instances().get(position as usize) else {
                 return;
             };
-            let spare = self.spare.pop();
-            self.changed.push((position, working_copy(instance, spare)));
+            match self.copies.get_mut(self.used) {
+                Some((slot, copy)) => {
+                    *slot = position;
+                    refill_working_copy(copy, instance);
+                }
+                None => self.copies.push((position, working_copy(instance))),
+            }
+            self.used += 1;
             self.added.push((position, 0));
         }
-        if let Some((_, instance)) = self.changed.iter_mut().find(|(p, _)| *p == position) {
+        let changed = self.copies.get_mut(..self.used).unwrap_or_default();
+        if let Some((_, instance)) = changed.iter_mut().find(|(p, _)| *p == position) {
             take_usage(&mut instance.remaining, usage);
             instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
         }
@@ -379,8 +390,8 @@ impl<'s> Overlay<'s> {
 /// ARN, status, agent, provider, attributes, remaining resources and counts (its group counts
 /// come from the base snapshot, see [`Overlay::group_count`]); its id, EC2 id, agent version,
 /// registered resources and group list are left empty, which spares most of the copy.
-fn working_copy(instance: &Instance, spare: Option<Instance>) -> Instance {
-    let mut copy = spare.unwrap_or_else(|| Instance {
+fn working_copy(instance: &Instance) -> Instance {
+    let mut copy = Instance {
         arn: String::new(),
         id: String::new(),
         ec2_instance_id: None,
@@ -395,9 +406,15 @@ fn working_copy(instance: &Instance, spare: Option<Instance>) -> Instance {
         running_tasks_count: 0,
         pending_tasks_count: 0,
         groups: Vec::new(),
-    });
-    // `clone_from` keeps the spare copy's allocations (the Placer hands back the copies of
-    // its previous call), so a steady stream of calls allocates nothing here.
+    };
+    refill_working_copy(&mut copy, instance);
+    copy
+}
+
+/// Makes `copy` the working copy of `instance` (see [`working_copy`]). `clone_from` keeps the
+/// copy's allocations (the Placer hands back the copies of its previous call), so a steady
+/// stream of calls allocates nothing here.
+fn refill_working_copy(copy: &mut Instance, instance: &Instance) {
     copy.arn.clone_from(&instance.arn);
     copy.status.clone_from(&instance.status);
     copy.agent_connected = instance.agent_connected;
@@ -408,7 +425,6 @@ fn working_copy(instance: &Instance, spare: Option<Instance>) -> Instance {
     copy.remaining.clone_from(&instance.remaining);
     copy.running_tasks_count = instance.running_tasks_count;
     copy.pending_tasks_count = instance.pending_tasks_count;
-    copy
 }
 
 /// The call's group's RUNNING tasks per bucket of one spread attribute, over every instance of
@@ -620,15 +636,16 @@ impl<'a> Call<'a> {
             match self.place_one(route) {
                 Ok(described) => match self.output {
                     Output::ChangeSet => {
-                        let placed = described.placed(&self.prepared.plan.group);
-                        outcome.response.tasks.push(placed.task.clone());
+                        let task = self.task_of(&described);
+                        outcome.response.tasks.push(task.clone());
+                        let placed = described.placed(task, &self.prepared.plan.group);
                         outcome.changes.tasks.push(placed);
                     }
-                    Output::Records | Output::RecordsOnly => {
-                        let (task, record) = described.into_record();
-                        records.push(record);
-                        outcome.response.tasks.extend(task);
+                    Output::Records => {
+                        outcome.response.tasks.push(self.task_of(&described));
+                        records.push(described.into_record());
                     }
+                    Output::RecordsOnly => records.push(described.into_record()),
                 },
                 Err(index) => {
                     if self.output == Output::RecordsOnly {
@@ -640,8 +657,7 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        let mut spare = self.overlay.spare;
-        spare.extend(self.overlay.changed.into_iter().map(|(_, copy)| copy));
+        let spare = self.overlay.copies;
         CallEnd {
             outcome,
             routes: self.routes,
@@ -930,17 +946,8 @@ impl<'a> Call<'a> {
         task_arn.push_str(prefix);
         self.rng.push_hex_id(&mut task_arn);
         let usage = response::usage(&plan.demand, &gpu_ids, instance.is_some());
-        let (task, shared) = match self.prepared.template(route) {
-            Some(template) => {
-                let dealt_gpus = response::deal_gpus(&plan.demand, &gpu_ids);
-                let task = (self.output != Output::RecordsOnly)
-                    .then(|| template.describe_dealt(snapshot, &task_arn, instance, &dealt_gpus));
-                let shared = (self.output != Output::ChangeSet).then(|| SharedDescription {
-                    template: Arc::clone(template.shared()),
-                    dealt_gpus,
-                });
-                (task, shared)
-            }
+        let description = match self.prepared.template(route) {
+            Some(template) => Description::Shared(template.shared(&plan.demand, &gpu_ids)),
             None => {
                 let launch_type = route.launch_type(snapshot);
                 let task = response::describe_task(
@@ -957,58 +964,66 @@ impl<'a> Call<'a> {
                         common: &plan.common,
                     },
                 );
-                (Some(task), None)
+                Description::Full(Box::new(task))
             }
         };
         Described {
-            task,
             task_arn,
             position,
             usage,
-            shared,
+            description,
+        }
+    }
+
+    /// The whole description of a placed task (built only for a call that gives a response).
+    fn task_of(&self, described: &Described) -> Task {
+        match &described.description {
+            Description::Shared(shared) => {
+                // The instance's ARN and zone, all the description reads of it, are the same
+                // in the base snapshot and in this call's working copy.
+                let snapshot = self.overlay.base;
+                let instance = described
+                    .position
+                    .and_then(|p| snapshot.instances().get(p as usize));
+                shared.complete(snapshot, &described.task_arn, instance)
+            }
+            Description::Full(task) => Task::clone(task),
         }
     }
 }
 
 /// One placed task as the engine described it, before it becomes a [`PlacedTask`] (one-shot
-/// calls) or a [`PlacedRecord`] (the `Placer`).
+/// calls) or a [`PlacedRecord`] (the `Placer`). Its whole `Task` is built only where a
+/// response needs it ([`Call::task_of`]), so nothing large is moved around.
 struct Described {
-    /// The whole description (`None` only when `shared` is there and the call gives no
-    /// response, see [`Output::RecordsOnly`]).
-    task: Option<Task>,
     task_arn: String,
     position: Option<u32>,
     usage: TaskUsage,
-    /// The shared description, when the task was described from a template for a record.
-    shared: Option<SharedDescription>,
+    /// Its request's shared description (the whole task only for a route without a
+    /// template).
+    description: Description,
 }
 
 impl Described {
-    /// The change set entry: what [`response::placed`] builds from the same task (its usage
-    /// is `response::usage` of the same demand and GPU ids, already computed).
-    fn placed(self, group: &str) -> PlacedTask {
+    /// The change set entry for `task` (this task's whole description): what
+    /// [`response::placed`] builds from it (its usage is `response::usage` of the same demand
+    /// and GPU ids, already computed).
+    fn placed(self, task: Task, group: &str) -> PlacedTask {
         PlacedTask {
-            task: self.task.unwrap_or_default(),
+            task,
             usage: self.usage,
             group: group.to_owned(),
         }
     }
 
-    /// The task for the response (when described), and the record the `Placer` keeps: the
-    /// shared description, or a copy of the whole task when it was not described from a
-    /// template.
-    fn into_record(self) -> (Option<Task>, PlacedRecord) {
-        let description = match self.shared {
-            Some(shared) => Description::Shared(shared),
-            None => Description::Full(Box::new(self.task.clone().unwrap_or_default())),
-        };
-        let record = PlacedRecord {
+    /// The record the `Placer` keeps.
+    fn into_record(self) -> PlacedRecord {
+        PlacedRecord {
             task_arn: self.task_arn,
-            description,
+            description: self.description,
             position: self.position,
             usage: self.usage,
-        };
-        (self.task, record)
+        }
     }
 }
 

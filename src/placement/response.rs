@@ -13,7 +13,7 @@ use crate::aws::{
     Container, DesiredStatus, Failure, LaunchType, NetworkBinding, Task, TaskDefinition,
     TaskOverride, TransportProtocol,
 };
-use crate::model::{ClusterInfo, Instance, Snapshot, TaskUsage, complete_task};
+use crate::model::{ClusterInfo, Instance, SharedDescription, Snapshot, TaskUsage};
 
 use super::changes::PlacedTask;
 use super::inputs::{CommonMembers, GpuDemand, Protocol, TaskDemand};
@@ -164,36 +164,23 @@ impl TaskTemplate {
         demand: &TaskDemand,
         gpu_ids: &[String],
     ) -> Task {
-        let dealt = deal_gpus(demand, gpu_ids);
-        self.describe_dealt(snapshot, task_arn, instance, &dealt)
+        self.shared(demand, gpu_ids)
+            .complete(snapshot, task_arn, instance)
     }
 
-    /// [`TaskTemplate::describe`] with the GPU ids already dealt (see [`deal_gpus`]).
-    pub(crate) fn describe_dealt(
-        &self,
-        snapshot: &Snapshot,
-        task_arn: &str,
-        instance: Option<&Instance>,
-        dealt_gpus: &[Vec<String>],
-    ) -> Task {
-        complete_task(
-            &self.task,
-            task_arn,
-            instance.map(|i| i.arn.as_str()),
-            instance.and_then(|i| snapshot.availability_zone(i)),
-            dealt_gpus,
-        )
-    }
-
-    /// The shared description, for a record that keeps it instead of a whole `Task`.
-    pub(crate) fn shared(&self) -> &Arc<Task> {
-        &self.task
+    /// What a task with `gpu_ids` shares with the request's other tasks, and its GPU ids dealt
+    /// to its containers: its description without its ARN, instance and zone.
+    pub(crate) fn shared(&self, demand: &TaskDemand, gpu_ids: &[String]) -> SharedDescription {
+        SharedDescription {
+            template: Arc::clone(&self.task),
+            dealt_gpus: deal_gpus(demand, gpu_ids),
+        }
     }
 }
 
 /// The GPU ids each container of the task gets, in container order; empty (no allocation)
 /// when the task holds none.
-pub(crate) fn deal_gpus(demand: &TaskDemand, gpu_ids: &[String]) -> Vec<Vec<String>> {
+fn deal_gpus(demand: &TaskDemand, gpu_ids: &[String]) -> Vec<Vec<String>> {
     if gpu_ids.is_empty() {
         Vec::new()
     } else {
