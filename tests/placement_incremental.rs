@@ -239,6 +239,9 @@ proptest! {
         // The same calls through `run_task_summary`: the summary of the same response, each
         // placed task described as the response describes it, and the same state.
         let mut counting = ecs_placement::Placer::new(initial.clone());
+        // And through a placer that forgets its stopped tasks after every call: the same
+        // responses, and the same state less the stopped tasks.
+        let mut forgetting = ecs_placement::Placer::new(initial.clone());
         let mut state = initial;
         let mut placed: Vec<String> = Vec::new();
         for (pick, seed, stops) in &steps {
@@ -247,6 +250,7 @@ proptest! {
             let actual = placer.run_task(&request, *seed);
             prop_assert_eq!(actual.as_ref().ok(), expected.as_ref().map(|o| &o.response).ok());
             prop_assert_eq!(actual.as_ref().err(), expected.as_ref().err());
+            prop_assert_eq!(&forgetting.run_task(&request, *seed), &actual);
             let summary = counting.run_task_summary(&request, *seed);
             let expected_summary = expected
                 .as_ref()
@@ -272,10 +276,14 @@ proptest! {
                 ecs_placement::stop_task(&mut state, &arn).unwrap();
                 placer.stop_task(&arn).unwrap();
                 counting.stop_task(&arn).unwrap();
+                forgetting.stop_task(&arn).unwrap();
             }
+            forgetting.forget_stopped_tasks();
         }
         let file = |s: &Snapshot| serde_json::to_string(&s.to_file()).unwrap();
         prop_assert_eq!(file(placer.snapshot()), file(&state));
         prop_assert_eq!(file(counting.snapshot()), file(&state));
+        state.forget_stopped_tasks();
+        prop_assert_eq!(file(forgetting.snapshot()), file(&state));
     }
 }

@@ -132,6 +132,18 @@ pub(crate) struct PlacedRecord {
     pub(crate) usage: TaskUsage,
 }
 
+impl Snapshot {
+    /// Forgets every stopped task: they hold nothing and placement never reads them, but the
+    /// task map keeps them (as `describe-tasks` lists a stopped task for a while) and so grows
+    /// with every task ever stopped. Gives how many were forgotten. The running tasks keep
+    /// their order. A long replay calls this now and then to keep its memory bounded.
+    pub fn forget_stopped_tasks(&mut self) -> usize {
+        let before = self.tasks.len();
+        self.tasks.retain(|_, record| record.running);
+        before - self.tasks.len()
+    }
+}
+
 /// Stops a task: desired status STOPPED, and everything it held on its instance released
 /// (CPU, memory, ports, GPU ids, `runningTasksCount`, its place in the group index).
 /// Stopping a task that is already stopped changes nothing.

@@ -156,6 +156,12 @@ impl Placer {
         Ok(())
     }
 
+    /// Forgets every stopped task (see [`Snapshot::forget_stopped_tasks`]); placement is
+    /// unchanged, as stopped tasks hold nothing.
+    pub fn forget_stopped_tasks(&mut self) -> usize {
+        self.snapshot.forget_stopped_tasks()
+    }
+
     /// Logs a changed instance; when the log is full, starts it over and drops every
     /// request's rows.
     fn log(&mut self, position: Option<u32>) {

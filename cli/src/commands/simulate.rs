@@ -103,6 +103,19 @@ fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
         .map(|(arn, _)| arn.clone())
         .collect();
     let mut placer = Placer::new(snapshot);
+    // Stopped tasks are forgotten now and then, which keeps memory bounded; only when no event
+    // names a task by ARN, as stopping a forgotten task would fail where stopping a stopped
+    // one succeeds (and counts).
+    let may_forget = !events.iter().any(|event| {
+        matches!(
+            event,
+            WorkloadEvent::StopTask {
+                task_arn: Some(_),
+                ..
+            }
+        )
+    });
+    let mut stopped_at_last_forget = 0;
     let mut summary = Summary::default();
     let progress = progress_bar(events.len());
     let started = Instant::now();
@@ -111,13 +124,21 @@ fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
             WorkloadEvent::RunTask { request, seed } => {
                 run_one(&mut placer, request, *seed, &mut running, &mut summary)
             }
-            WorkloadEvent::StopTask { task_arn, pick } => stop_one(
-                &mut placer,
-                task_arn.as_deref(),
-                *pick,
-                &mut running,
-                &mut summary,
-            ),
+            WorkloadEvent::StopTask { task_arn, pick } => {
+                stop_one(
+                    &mut placer,
+                    task_arn.as_deref(),
+                    *pick,
+                    &mut running,
+                    &mut summary,
+                );
+                // Amortized: the stopped tasks outnumber the running ones before a pass.
+                let stopped = summary.stopped - stopped_at_last_forget;
+                if may_forget && stopped as usize >= running.len().max(4096) {
+                    placer.forget_stopped_tasks();
+                    stopped_at_last_forget = summary.stopped;
+                }
+            }
         }
         if index % 4096 == 0 {
             progress.set_position(index as u64);
