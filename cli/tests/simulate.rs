@@ -20,8 +20,10 @@ fn scratch_dir() -> PathBuf {
     dir
 }
 
-fn generated_cluster() -> PathBuf {
-    let path = scratch_dir().join("cluster.json");
+/// A generated cluster file named after the test: tests run in parallel in one process, and
+/// one writing a shared file while another reads it made them flaky.
+fn generated_cluster(test: &str) -> PathBuf {
+    let path = scratch_dir().join(format!("{test}-cluster.json"));
     let out = ecs_place(&[
         "generate",
         "--instances",
@@ -61,7 +63,7 @@ fn simulate(cluster: &Path, seed: &str) -> Value {
 
 #[test]
 fn the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed() {
-    let cluster = generated_cluster();
+    let cluster = generated_cluster("the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed");
     let mut first = simulate(&cluster, "5");
     for key in [
         "runTaskCalls",
@@ -92,7 +94,7 @@ fn the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed() {
 
 #[test]
 fn a_workload_file_is_replayed_and_a_bad_line_is_an_input_error() {
-    let cluster = generated_cluster();
+    let cluster = generated_cluster("a_workload_file_is_replayed_and_a_bad_line_is_an_input_error");
     let dir = scratch_dir();
     let request = serde_json::to_string(&ecs_placement::generate::reference_request()).unwrap();
     let good = dir.join("good.jsonl");
