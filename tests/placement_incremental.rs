@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ecs_placement::aws::{
-    ContainerDefinition, PlacementConstraint, PlacementConstraintType, PlacementStrategyType,
-    PortMapping, RunTaskRequest, TaskDefinition,
+    Attribute, ContainerDefinition, ContainerInstanceStatus, PlacementConstraint,
+    PlacementConstraintType, PlacementStrategyType, PortMapping, RunTaskRequest, TaskDefinition,
 };
 use ecs_placement::generate::{ClusterSpec, cluster, strategy};
 use ecs_placement::model::Snapshot;
@@ -42,13 +42,42 @@ fn big_definition(family: &str, cpu: i64, memory: i64, host_port: i64) -> TaskDe
     }
 }
 
+/// A generated cluster with three more families (host ports, a large task, required
+/// attributes) and instances the engine must leave out for reasons that never change: some
+/// DRAINING, some with their agent disconnected, some external.
 fn snapshot(instances: usize, seed: u64) -> Snapshot {
     let mut file = cluster(&ClusterSpec::scaled(instances, seed));
     file.task_definitions
         .push(big_definition("ported", 256, 512, 8080));
     file.task_definitions
         .push(big_definition("huge", 2048, 6000, 0));
+    let mut picky = big_definition("picky", 128, 256, 0);
+    picky.requires_attributes = Some(vec![
+        attribute("stack", Some("prod")),
+        attribute("ecs.availability-zone", None),
+    ]);
+    file.task_definitions.push(picky);
+    let offset = seed as usize;
+    for (position, instance) in file.container_instances.iter_mut().enumerate() {
+        match (position + offset) % 9 {
+            2 => instance.status = Some(ContainerInstanceStatus::Draining),
+            5 => instance.agent_connected = Some(false),
+            7 => instance
+                .attributes
+                .get_or_insert_with(Vec::new)
+                .push(attribute("ecs.capability.external", None)),
+            _ => {}
+        }
+    }
     Snapshot::try_from(file).unwrap()
+}
+
+fn attribute(name: &str, value: Option<&str>) -> Attribute {
+    Attribute {
+        name: name.to_owned(),
+        value: value.map(str::to_owned),
+        ..Attribute::default()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -64,7 +93,7 @@ struct Call {
 
 fn call() -> impl Strategy<Value = Call> {
     (
-        0usize..4,
+        0usize..5,
         1i64..=10,
         proptest::option::of(0usize..3),
         proptest::option::of(0usize..EXPRESSIONS.len()),
@@ -86,7 +115,7 @@ fn call() -> impl Strategy<Value = Call> {
 }
 
 fn request(call: &Call) -> RunTaskRequest {
-    let family = ["web", "ported", "huge", "svc-001"][call.family];
+    let family = ["web", "ported", "huge", "svc-001", "picky"][call.family];
     let mut constraints = Vec::new();
     if let Some(index) = call.member_of {
         constraints.push(PlacementConstraint {

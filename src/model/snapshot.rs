@@ -6,6 +6,7 @@
 //! validated model: attributes checked and interned, posting lists per attribute value,
 //! resources read, running tasks indexed by instance and by group.
 
+use fixedbitset::FixedBitSet;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +98,13 @@ pub struct Snapshot {
     pub(crate) groups: Interner,
     pub(crate) group_instances: Vec<GroupInstances>,
     pub(crate) capacity_providers: Vec<CapacityProvider>,
+    /// Every instance's remaining CPU and memory, by position, kept equal to
+    /// `instances[p].remaining` (see [`Snapshot::sync_free`]): judging thousands of instances
+    /// on CPU and memory reads this column instead of one cache line of each `Instance`.
+    pub(crate) free: Vec<[i64; 2]>,
+    /// The instances that are ACTIVE with their agent connected (neither changes as tasks are
+    /// placed and stopped).
+    pub(crate) usable: FixedBitSet,
 }
 
 impl Snapshot {
@@ -252,6 +260,17 @@ impl Snapshot {
         self.tasks.insert(task_arn, record);
     }
 
+    /// Copies the remaining CPU and memory of the instance at `position` into
+    /// [`Snapshot::free`]; every change of an instance's remaining resources calls it.
+    pub(crate) fn sync_free(&mut self, position: u32) {
+        let Some(instance) = self.instances.get(position as usize) else {
+            return;
+        };
+        if let Some(cell) = self.free.get_mut(position as usize) {
+            *cell = [instance.remaining.cpu, instance.remaining.memory];
+        }
+    }
+
     /// Adds `delta` tasks of `group` on the instance at `position`.
     pub(crate) fn count_group(&mut self, group: GroupId, position: u32, delta: i64) {
         let index = group.0 as usize;
@@ -312,6 +331,8 @@ impl TryFrom<SnapshotFile> for Snapshot {
             groups: Interner::default(),
             group_instances: Vec::new(),
             capacity_providers,
+            free: Vec::new(),
+            usable: FixedBitSet::new(),
         };
         let mut given_remaining = Vec::with_capacity(container_instances.len());
         for (position, wire) in container_instances.into_iter().enumerate() {
@@ -322,6 +343,7 @@ impl TryFrom<SnapshotFile> for Snapshot {
         }
         snapshot.read_tasks(tasks)?;
         snapshot.settle_remaining(given_remaining);
+        snapshot.index_hot_columns();
         Ok(snapshot)
     }
 }
@@ -533,6 +555,20 @@ impl Snapshot {
         self.task_definitions
             .iter()
             .find(|def| def.task_definition_arn.as_deref() == Some(arn))
+    }
+
+    /// Fills [`Snapshot::free`] and [`Snapshot::usable`] from the instances.
+    fn index_hot_columns(&mut self) {
+        self.free = self
+            .instances
+            .iter()
+            .map(|i| [i.remaining.cpu, i.remaining.memory])
+            .collect();
+        self.usable = FixedBitSet::with_capacity(self.instances.len());
+        for (position, instance) in self.instances.iter().enumerate() {
+            self.usable
+                .set(position, instance.is_active() && instance.agent_connected);
+        }
     }
 
     /// Sets each instance's remaining resources: the given entries, and for the entries the

@@ -6,6 +6,8 @@
 //! above 0 minimising `(tasks it got after its base + 1) / weight` (fractions compared exactly by
 //! cross-multiplication), ties to the earlier item of the strategy.
 
+use fixedbitset::FixedBitSet;
+
 use crate::aws::LaunchType;
 use crate::model::{AttrNameId, Instance, Snapshot};
 
@@ -81,6 +83,28 @@ impl Pool {
     /// Whether the instance belongs to the pool (its status is judged elsewhere).
     pub fn contains(&self, snapshot: &Snapshot, instance: &Instance) -> bool {
         self.membership(snapshot).contains(instance)
+    }
+
+    /// The pool's instances as a set read from the attribute index, when membership depends
+    /// only on the external attribute (`None` for a capacity provider's pool, whose membership
+    /// is read from each instance); the same answer as [`Membership::contains`].
+    pub(crate) fn static_set(&self, snapshot: &Snapshot) -> Option<FixedBitSet> {
+        let count = snapshot.instances().len();
+        let mut external = FixedBitSet::with_capacity(count);
+        if let Some(name) = snapshot.attribute_name_id(EXTERNAL_ATTRIBUTE) {
+            for positions in snapshot.attribute_postings(name).values() {
+                external.extend(positions.iter().map(|&p| p as usize).filter(|&p| p < count));
+            }
+        }
+        match self {
+            Self::Serverless | Self::Unsupported => Some(FixedBitSet::with_capacity(count)),
+            Self::Ec2 => {
+                external.toggle_range(..);
+                Some(external)
+            }
+            Self::External => Some(external),
+            Self::Provider(_) => None,
+        }
     }
 
     /// The pool with its attribute resolved, to test many instances.

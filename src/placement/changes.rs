@@ -77,9 +77,12 @@ impl Snapshot {
         if known {
             return;
         }
-        if let Some(instance) = position.and_then(|p| self.instances.get_mut(p as usize)) {
-            take_usage(&mut instance.remaining, &placed.usage);
-            instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
+        if let Some(position) = position {
+            if let Some(instance) = self.instances.get_mut(position as usize) {
+                take_usage(&mut instance.remaining, &placed.usage);
+                instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
+            }
+            self.sync_free(position);
         }
         let group = self.intern_group(&placed.group);
         let task_arn = placed.task.task_arn.clone().unwrap_or_default();
@@ -116,6 +119,7 @@ impl Snapshot {
                 take_usage(&mut instance.remaining, usage);
                 instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
             }
+            self.sync_free(position);
             self.count_group(group, position, 1);
         }
     }
@@ -176,6 +180,7 @@ pub(crate) fn stop_task_at(
             release_usage(instance, &usage);
             instance.running_tasks_count = instance.running_tasks_count.saturating_sub(1);
         }
+        snapshot.sync_free(position);
         snapshot.count_group(group, position, -1);
     }
     Ok(position)

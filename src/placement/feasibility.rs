@@ -6,6 +6,8 @@
 //! `memberOf` (every expression, ANDed), then `distinctInstance`. Instances whose status is not
 //! ACTIVE are not judged at all: ECS skips them without a failure entry.
 
+use fixedbitset::FixedBitSet;
+
 use crate::aws::{Attribute, TaskDefinition};
 use crate::error::EcsError;
 use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
@@ -136,6 +138,47 @@ impl Requirements {
     pub fn member_of(&self) -> &[CompiledExpression] {
         &self.member_of
     }
+
+    /// Whether the task needs no host port and no GPU: then whether an instance fits reads
+    /// only its remaining CPU and memory besides what never changes (status, agent,
+    /// attributes, `memberOf`), and the group's count for `distinctInstance`.
+    pub(crate) fn needs_cpu_and_memory_only(&self) -> bool {
+        self.demand.tcp_ports.is_empty()
+            && self.demand.udp_ports.is_empty()
+            && matches!(self.demand.gpus, GpuDemand::Count(0))
+    }
+
+    /// The instances that pass the `ATTRIBUTE` check (see [`check_attributes`]), read from the
+    /// posting lists; `None` when the task definition requires no attribute (every instance).
+    pub(crate) fn attribute_set(&self, snapshot: &Snapshot) -> Option<FixedBitSet> {
+        if self.attributes.is_empty() {
+            return None;
+        }
+        let count = snapshot.instances().len();
+        let mut passing = FixedBitSet::with_capacity(count);
+        passing.insert_range(..);
+        for required in &self.attributes {
+            let mut holding = FixedBitSet::with_capacity(count);
+            if let Some(name) = required.name {
+                let postings = snapshot.attribute_postings(name);
+                let mut add = |positions: &[u32]| {
+                    holding.extend(positions.iter().map(|&p| p as usize).filter(|&p| p < count));
+                };
+                match &required.value {
+                    // The value compared as text is the value compared as an interned id.
+                    Some(want) => {
+                        let id = snapshot.attribute_value_id(want);
+                        if let Some(positions) = id.and_then(|id| postings.get(&Some(id))) {
+                            add(positions);
+                        }
+                    }
+                    None => postings.values().for_each(|positions| add(positions)),
+                }
+            }
+            passing.intersect_with(&holding);
+        }
+        Some(passing)
+    }
 }
 
 /// Whether a comparison of the tree reads `runningTasksCount` or `task:group`.
@@ -263,7 +306,7 @@ pub fn check_resources(instance: &Instance, demand: &TaskDemand) -> Result<(), R
 }
 
 /// A demand as the model's signed amounts (saturating: no instance has 2^63 units).
-fn signed(amount: u64) -> i64 {
+pub(crate) fn signed(amount: u64) -> i64 {
     i64::try_from(amount).unwrap_or(i64::MAX)
 }
 

@@ -723,13 +723,100 @@ impl<'a> Call<'a> {
         if let Some(index) = self.routes.iter().position(|r| &r.route == route) {
             return index;
         }
-        let snapshot = self.overlay.base;
-        let membership = pool.membership(snapshot);
-        let columns = &self.prepared.slot_columns;
         let group_counts = self
             .prepared
             .reads_group_count
             .then(|| self.overlay.group_count_column());
+        let rows = match self.eligible(&pool) {
+            Some(eligible) => self.rows_on_cpu_and_memory(&eligible, group_counts.as_deref()),
+            None => self.rows_judged(&pool, group_counts.as_deref()),
+        };
+        let ranked = self.index_rows.then(|| self.index(&rows)).flatten();
+        self.routes.push(RouteState {
+            route: route.clone(),
+            pool,
+            rows,
+            ranked,
+        });
+        self.routes.len() - 1
+    }
+
+    /// When the task needs only CPU and memory and the pool is read from the attribute
+    /// index: the instances that pass every check that never changes (`memberOf`, ACTIVE with
+    /// the agent connected, in the pool, the required attributes), as one set.
+    fn eligible(&self, pool: &Pool) -> Option<FixedBitSet> {
+        let requirements = &self.prepared.requirements;
+        if !requirements.needs_cpu_and_memory_only() {
+            return None;
+        }
+        let snapshot = self.overlay.base;
+        let mut eligible = pool.static_set(snapshot)?;
+        eligible.intersect_with(self.member_of);
+        eligible.intersect_with(&snapshot.usable);
+        if let Some(attributes) = requirements.attribute_set(snapshot) {
+            eligible.intersect_with(&attributes);
+        }
+        Some(eligible)
+    }
+
+    /// The rows of the `eligible` instances (see [`Call::eligible`]) that fit: each judged on
+    /// its remaining CPU and memory (from the snapshot's column, or this call's working copy)
+    /// and the group's count, without reading the instance. The same rows as
+    /// [`Call::rows_judged`], as `check_instance` passes exactly when these do.
+    fn rows_on_cpu_and_memory(
+        &self,
+        eligible: &FixedBitSet,
+        group_counts: Option<&[u32]>,
+    ) -> Vec<Row> {
+        let snapshot = self.overlay.base;
+        let demand = self.prepared.requirements.demand();
+        let cpu_needed = feasibility::signed(demand.cpu);
+        let memory_needed = feasibility::signed(demand.memory_mib);
+        let distinct = self.prepared.requirements.distinct_instance();
+        let columns = &self.prepared.slot_columns;
+        let mut rows = Vec::with_capacity(eligible.count_ones(..));
+        for position in eligible.ones() {
+            let free = if self.overlay.changed_mask.contains(position) {
+                self.overlay
+                    .instance(position as u32)
+                    .map(|i| [i.remaining.cpu, i.remaining.memory])
+            } else {
+                snapshot.free.get(position).copied()
+            };
+            let Some([cpu, memory]) = free else {
+                continue;
+            };
+            let group_count = group_counts
+                .and_then(|counts| counts.get(position))
+                .copied()
+                .unwrap_or(0);
+            if cpu < cpu_needed || memory < memory_needed || (distinct && group_count > 0) {
+                continue;
+            }
+            let mut row = Row {
+                position: position as u32,
+                fits: true,
+                group_count,
+                cpu,
+                memory,
+                slots: [0; MAX_KEY_WIDTH],
+            };
+            for (slot, column) in row.slots.iter_mut().zip(columns) {
+                if let Some(column) = column {
+                    *slot = column.get(position).copied().unwrap_or(0);
+                }
+            }
+            rows.push(row);
+        }
+        rows
+    }
+
+    /// The rows of the instances `memberOf` admits that are in the pool, ACTIVE and fit, each
+    /// judged by `check_instance`.
+    fn rows_judged(&self, pool: &Pool, group_counts: Option<&[u32]>) -> Vec<Row> {
+        let snapshot = self.overlay.base;
+        let membership = pool.membership(snapshot);
+        let columns = &self.prepared.slot_columns;
         let mut rows = Vec::with_capacity(self.member_of.count_ones(..));
         for position in self.member_of.ones() {
             let position = position as u32;
@@ -738,7 +825,6 @@ impl<'a> Call<'a> {
             };
             if membership.contains(instance) && instance.is_active() {
                 let group_count = group_counts
-                    .as_ref()
                     .and_then(|counts| counts.get(position as usize))
                     .copied()
                     .unwrap_or(0);
@@ -753,14 +839,7 @@ impl<'a> Call<'a> {
                 }
             }
         }
-        let ranked = self.index_rows.then(|| self.index(&rows)).flatten();
-        self.routes.push(RouteState {
-            route: route.clone(),
-            pool,
-            rows,
-            ranked,
-        });
-        self.routes.len() - 1
+        rows
     }
 
     /// The ranking index of `rows`, when the request's chain allows one.

@@ -28,5 +28,7 @@ pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
         groups: snapshot.groups.clone(),
         group_instances: snapshot.group_instances.clone(),
         capacity_providers: snapshot.capacity_providers.clone(),
+        free: snapshot.free.clone(),
+        usable: snapshot.usable.clone(),
     }
 }
