@@ -250,3 +250,30 @@ fn example_remaining_resources_agree_with_its_tasks() {
         );
     }
 }
+
+/// Task amounts near `i64::MAX` on one instance: the derived remaining CPU saturates instead of
+/// overflowing (a panic in debug builds, a wrap-around in release builds).
+#[test]
+fn huge_task_amounts_saturate_when_remaining_is_derived() {
+    let task = |id: &str| {
+        format!(
+            r#"{{"taskArn": "arn:aws:ecs:us-east-1:123456789012:task/prod/{id}",
+                "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+                "cpu": "9223372036854775807", "memory": "1"}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"cluster": {{"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"}},
+            "containerInstances": [{{
+                "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+                "registeredResources": [
+                    {{"name": "CPU", "type": "INTEGER", "integerValue": 0}},
+                    {{"name": "MEMORY", "type": "INTEGER", "integerValue": 1024}}]}}],
+            "tasks": [{}, {}]}}"#,
+        task("t1"),
+        task("t2")
+    );
+    let snapshot = loaded(&json);
+    let remaining = &snapshot.instances()[0].remaining;
+    assert_eq!((remaining.cpu, remaining.memory), (i64::MIN, 1022));
+}

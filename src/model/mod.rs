@@ -21,6 +21,7 @@ pub use attributes::{
 pub use cluster::{ArnParts, ClusterInfo};
 pub use instance::Instance;
 pub use resources::{PortSet, Resources};
+pub(crate) use snapshot::take_usage;
 pub use snapshot::{AttributePostings, GroupInstances, Snapshot, SnapshotError, SnapshotFile};
 pub(crate) use task::{Description, SharedDescription};
 pub use task::{TaskRecord, TaskUsage};

@@ -605,10 +605,12 @@ impl Snapshot {
 }
 
 /// Takes one task's usage out of `resources`: cpu and memory subtracted, ports reserved, GPU ids
-/// no longer free.
+/// no longer free. Loading a snapshot and applying a placement both take usage through it.
 pub(crate) fn take_usage(resources: &mut Resources, usage: &TaskUsage) {
-    resources.cpu -= usage.cpu;
-    resources.memory -= usage.memory;
+    // Saturating: a dump's task amounts are read as given, and huge ones must neither
+    // overflow (a panic in debug builds) nor wrap around.
+    resources.cpu = resources.cpu.saturating_sub(usage.cpu);
+    resources.memory = resources.memory.saturating_sub(usage.memory);
     for &port in &usage.ports_tcp {
         resources.ports_tcp.insert(port);
     }

@@ -8,7 +8,7 @@
 
 use crate::aws::{DesiredStatus, Task};
 use crate::error::EcsError;
-use crate::model::{Description, GroupId, Snapshot, TaskRecord, TaskUsage};
+use crate::model::{Description, GroupId, Snapshot, TaskRecord, TaskUsage, take_usage};
 use crate::model::{Instance, Resources};
 
 /// One task a call placed.
@@ -184,21 +184,6 @@ pub(crate) fn stop_task_at(
         snapshot.count_group(group, position, -1);
     }
     Ok(position)
-}
-
-/// Takes one task's usage from an instance's remaining resources: CPU and memory subtracted,
-/// host ports reserved, its GPU ids no longer free.
-pub(crate) fn take_usage(remaining: &mut Resources, usage: &TaskUsage) {
-    // Saturating: a change set built by hand must not overflow (and panic) on odd amounts.
-    remaining.cpu = remaining.cpu.saturating_sub(usage.cpu);
-    remaining.memory = remaining.memory.saturating_sub(usage.memory);
-    for &port in &usage.ports_tcp {
-        remaining.ports_tcp.insert(port);
-    }
-    for &port in &usage.ports_udp {
-        remaining.ports_udp.insert(port);
-    }
-    remaining.gpus.retain(|id| !usage.gpu_ids.contains(id));
 }
 
 /// Gives one task's usage back to its instance. Ports the agent registered stay reserved; GPU

@@ -23,11 +23,13 @@ use std::sync::Arc;
 
 use crate::aws::{Failure, RunTaskRequest, RunTaskResponse, Task};
 use crate::error::EcsError;
-use crate::model::{AttrNameId, Description, GroupId, Instance, Resources, Snapshot, TaskUsage};
+use crate::model::{
+    AttrNameId, Description, GroupId, Instance, Resources, Snapshot, TaskUsage, take_usage,
+};
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
 use super::capacity::{self, Pool, Route};
-use super::changes::{ChangeSet, PlacedRecord, PlacedTask, take_usage};
+use super::changes::{ChangeSet, PlacedRecord, PlacedTask};
 use super::feasibility::{self, Requirements};
 use super::inputs::{
     PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
@@ -611,8 +613,8 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Places every task; also gives the routes' rows, and the placed tasks as records when
-    /// `keep_records` (the change set is empty then).
+    /// Places every task; what it gives for them follows `self.output` (see [`Output`]), with
+    /// the routes' rows and the overlay's working copies for the next call.
     fn run(mut self) -> CallEnd {
         let count = self.prepared.routes.len();
         let mut outcome = RunTaskOutcome {
