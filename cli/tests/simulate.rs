@@ -136,3 +136,57 @@ fn a_workload_file_is_replayed_and_a_bad_line_is_an_input_error() {
     assert!(stderr.starts_with("ClientException: "), "{stderr}");
     assert!(stderr.contains("bad.jsonl:1:"), "{stderr}");
 }
+
+/// A workload that repeats a seed keeps every stopped task: with the same seed on the same
+/// state the engine draws the same task ARN again, and forgetting the stopped task would let
+/// the repeated task reserve where keeping it makes the task map skip it. The last call
+/// (another seed) fits only if the repeated one did not reserve.
+#[test]
+fn a_workload_that_repeats_a_seed_keeps_stopped_tasks() {
+    let dir = scratch_dir();
+    let cluster = dir.join("one-instance.json");
+    std::fs::write(
+        &cluster,
+        r#"{"cluster": {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"},
+            "containerInstances": [{
+                "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+                "registeredResources": [
+                    {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+                    {"name": "MEMORY", "type": "INTEGER", "integerValue": 1024}]}],
+            "taskDefinitions": [{"family": "app", "revision": 1,
+                "containerDefinitions": [{"name": "app", "cpu": 1024, "memory": 1024}]}]}"#,
+    )
+    .unwrap();
+    let run = |seed: u64| {
+        format!(
+            "{{\"event\":\"run-task\",\"request\":{{\"cluster\":\"prod\",\"taskDefinition\":\"app\"}},\"seed\":{seed}}}\n"
+        )
+    };
+    // Exactly the stops after which the replay forgets stopped tasks when it may (4,096, as
+    // `simulate` sets it): the repeated call comes right after that point.
+    let mut lines = String::new();
+    for _ in 0..4_096 {
+        lines.push_str(&run(3));
+        lines.push_str("{\"event\":\"stop-task\",\"pick\":0}\n");
+    }
+    lines.push_str(&run(3));
+    lines.push_str(&run(4));
+    let workload = dir.join("repeated-seed.jsonl");
+    std::fs::write(&workload, lines).unwrap();
+    let out = ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--workload",
+        workload.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["stopped"], 4_096);
+    assert_eq!(summary["placed"], 4_098);
+    assert_eq!(summary["failed"], 0);
+}

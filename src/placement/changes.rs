@@ -137,10 +137,16 @@ pub(crate) struct PlacedRecord {
 }
 
 impl Snapshot {
-    /// Forgets every stopped task: they hold nothing and placement never reads them, but the
+    /// Forgets every stopped task: they hold nothing and judging never reads them, but the
     /// task map keeps them (as `describe-tasks` lists a stopped task for a while) and so grows
     /// with every task ever stopped. Gives how many were forgotten. The running tasks keep
     /// their order. A long replay calls this now and then to keep its memory bounded.
+    ///
+    /// One thing does read the map: applying a task whose ARN is already there is skipped
+    /// (see [`Snapshot::apply`]). The same seed on the same state draws the same task ARNs, so
+    /// a call that repeats a seed can draw a forgotten task's ARN again; its task is then
+    /// applied, where a map that still held the stopped task would have skipped it. With
+    /// seeds that do not repeat, forgetting changes no placement.
     pub fn forget_stopped_tasks(&mut self) -> usize {
         let before = self.tasks.len();
         self.tasks.retain(|_, record| record.running);

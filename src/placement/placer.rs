@@ -156,8 +156,8 @@ impl Placer {
         Ok(())
     }
 
-    /// Forgets every stopped task (see [`Snapshot::forget_stopped_tasks`]); placement is
-    /// unchanged, as stopped tasks hold nothing.
+    /// Forgets every stopped task (see [`Snapshot::forget_stopped_tasks`]: placement is
+    /// unchanged unless a later call repeats a seed and draws a forgotten task's ARN again).
     pub fn forget_stopped_tasks(&mut self) -> usize {
         self.snapshot.forget_stopped_tasks()
     }

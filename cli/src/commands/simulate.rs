@@ -94,6 +94,23 @@ fn read_workload(path: &std::path::Path) -> Result<Vec<WorkloadEvent>, Failure> 
         .collect()
 }
 
+/// The fewest stops between two passes that forget stopped tasks (`cli/tests/simulate.rs`
+/// places a repeated call right after this many).
+const FORGET_AFTER_STOPS: usize = 4096;
+
+/// Whether the replay may forget stopped tasks now and then (which keeps its memory bounded)
+/// with the same summary as keeping them: only when no event names a task to stop by ARN
+/// (stopping a forgotten task fails where stopping a stopped one succeeds and counts) and no
+/// two run-task events share a seed (a repeated seed can draw a forgotten task's ARN again,
+/// see `Snapshot::forget_stopped_tasks`).
+fn may_forget_stopped_tasks(events: &[WorkloadEvent]) -> bool {
+    let mut seeds = std::collections::HashSet::new();
+    events.iter().all(|event| match event {
+        WorkloadEvent::StopTask { task_arn, .. } => task_arn.is_none(),
+        WorkloadEvent::RunTask { seed, .. } => seeds.insert(*seed),
+    })
+}
+
 /// Replays the events through one placer.
 fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
     let mut running: Vec<String> = snapshot
@@ -103,18 +120,7 @@ fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
         .map(|(arn, _)| arn.clone())
         .collect();
     let mut placer = Placer::new(snapshot);
-    // Stopped tasks are forgotten now and then, which keeps memory bounded; only when no event
-    // names a task by ARN, as stopping a forgotten task would fail where stopping a stopped
-    // one succeeds (and counts).
-    let may_forget = !events.iter().any(|event| {
-        matches!(
-            event,
-            WorkloadEvent::StopTask {
-                task_arn: Some(_),
-                ..
-            }
-        )
-    });
+    let may_forget = may_forget_stopped_tasks(events);
     let mut stopped_at_last_forget = 0;
     let mut summary = Summary::default();
     let progress = progress_bar(events.len());
@@ -134,7 +140,7 @@ fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
                 );
                 // Amortized: the stopped tasks outnumber the running ones before a pass.
                 let stopped = summary.stopped - stopped_at_last_forget;
-                if may_forget && stopped as usize >= running.len().max(4096) {
+                if may_forget && stopped as usize >= running.len().max(FORGET_AFTER_STOPS) {
                     placer.forget_stopped_tasks();
                     stopped_at_last_forget = summary.stopped;
                 }
