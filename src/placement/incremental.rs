@@ -24,7 +24,8 @@ use std::sync::Arc;
 use crate::aws::{Failure, RunTaskRequest, RunTaskResponse, Task};
 use crate::error::EcsError;
 use crate::model::{
-    AttrNameId, Description, GroupId, Instance, Resources, Snapshot, TaskUsage, take_usage,
+    AttrNameId, Description, GroupId, Instance, Resources, SharedDescription, Snapshot, TaskUsage,
+    take_usage,
 };
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
@@ -201,24 +202,28 @@ fn templates(
 ) -> Vec<(Route, TaskTemplate)> {
     let mut templates: Vec<(Route, TaskTemplate)> = Vec::new();
     for route in routes {
-        if templates.iter().any(|(r, _)| r == route) {
-            continue;
+        if !templates.iter().any(|(r, _)| r == route) {
+            templates.push((route.clone(), template(snapshot, plan, route)));
         }
-        let launch_type = route.launch_type(snapshot);
-        let facts = TaskFacts {
-            task_arn: "",
-            instance: None,
-            definition: &plan.task_definition,
-            group: &plan.group,
-            launch_type: &launch_type,
-            capacity_provider: route.capacity_provider(),
-            demand: &plan.demand,
-            gpu_ids: &[],
-            common: &plan.common,
-        };
-        templates.push((route.clone(), TaskTemplate::new(snapshot, &facts)));
     }
     templates
+}
+
+/// The description template of `route`'s tasks.
+fn template(snapshot: &Snapshot, plan: &PlacementRequest, route: &Route) -> TaskTemplate {
+    let launch_type = route.launch_type(snapshot);
+    let facts = TaskFacts {
+        task_arn: "",
+        instance: None,
+        definition: &plan.task_definition,
+        group: &plan.group,
+        launch_type: &launch_type,
+        capacity_provider: route.capacity_provider(),
+        demand: &plan.demand,
+        gpu_ids: &[],
+        common: &plan.common,
+    };
+    TaskTemplate::new(snapshot, &facts)
 }
 
 /// The candidate rows of one cached request, per route, as the snapshot was when the request
@@ -1027,49 +1032,31 @@ impl<'a> Call<'a> {
         task_arn.push_str(prefix);
         self.rng.push_hex_id(&mut task_arn);
         let usage = response::usage(&plan.demand, &gpu_ids, instance.is_some());
-        let description = match self.prepared.template(route) {
-            Some(template) => Description::Shared(template.shared(&plan.demand, &gpu_ids)),
-            None => {
-                let launch_type = route.launch_type(snapshot);
-                let task = response::describe_task(
-                    snapshot,
-                    &TaskFacts {
-                        task_arn: &task_arn,
-                        instance,
-                        definition: &plan.task_definition,
-                        group: &plan.group,
-                        launch_type: &launch_type,
-                        capacity_provider: route.capacity_provider(),
-                        demand: &plan.demand,
-                        gpu_ids: &gpu_ids,
-                        common: &plan.common,
-                    },
-                );
-                Description::Full(Box::new(task))
-            }
+        // Every route of the request has its template (built in `Prepared::new`); one is
+        // built here only if that ever stops holding.
+        let shared = match self.prepared.template(route) {
+            Some(template) => template.shared(&plan.demand, &gpu_ids),
+            None => template(snapshot, plan, route).shared(&plan.demand, &gpu_ids),
         };
         Described {
             task_arn,
             position,
             usage,
-            description,
+            shared,
         }
     }
 
     /// The whole description of a placed task (built only for a call that gives a response).
     fn task_of(&self, described: &Described) -> Task {
-        match &described.description {
-            Description::Shared(shared) => {
-                // The instance's ARN and zone, all the description reads of it, are the same
-                // in the base snapshot and in this call's working copy.
-                let snapshot = self.overlay.base;
-                let instance = described
-                    .position
-                    .and_then(|p| snapshot.instances().get(p as usize));
-                shared.complete(snapshot, &described.task_arn, instance)
-            }
-            Description::Full(task) => Task::clone(task),
-        }
+        // The instance's ARN and zone, all the description reads of it, are the same in the
+        // base snapshot and in this call's working copy.
+        let snapshot = self.overlay.base;
+        let instance = described
+            .position
+            .and_then(|p| snapshot.instances().get(p as usize));
+        described
+            .shared
+            .complete(snapshot, &described.task_arn, instance)
     }
 }
 
@@ -1080,9 +1067,8 @@ struct Described {
     task_arn: String,
     position: Option<u32>,
     usage: TaskUsage,
-    /// Its request's shared description (the whole task only for a route without a
-    /// template).
-    description: Description,
+    /// Its request's shared description and its dealt GPU ids.
+    shared: SharedDescription,
 }
 
 impl Described {
@@ -1101,7 +1087,7 @@ impl Described {
     fn into_record(self) -> PlacedRecord {
         PlacedRecord {
             task_arn: self.task_arn,
-            description: self.description,
+            description: Description::Shared(self.shared),
             position: self.position,
             usage: self.usage,
         }
