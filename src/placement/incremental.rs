@@ -35,6 +35,7 @@ use super::feasibility::{self, Requirements};
 use super::inputs::{
     PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
 };
+use super::leaders::{Candidate, Columns, Leaders, Member};
 use super::pipeline::RunTaskOutcome;
 use super::ranked::Ranked;
 use super::response::{self, TaskFacts, TaskTemplate};
@@ -159,6 +160,7 @@ impl Prepared {
         cache: &mut RowCache,
         touched: &[u32],
         tasks: bool,
+        scratch: &mut Scratch,
     ) -> Option<CachedRun> {
         let member_of = self.member_of.as_ref()?;
         let mut call = Call::new(self, member_of, snapshot, seed);
@@ -175,12 +177,14 @@ impl Prepared {
         };
         call.routes = std::mem::take(&mut cache.routes);
         call.overlay.copies = std::mem::take(&mut cache.spare);
+        call.scratch = std::mem::take(scratch);
         call.refresh(touched);
         let end = call.run();
         if keep_rows {
             cache.routes = end.routes;
         }
         cache.spare = end.spare;
+        *scratch = end.scratch;
         Some(CachedRun {
             outcome: end.outcome,
             records: end.records,
@@ -238,13 +242,24 @@ pub(crate) struct RowCache {
 }
 
 /// What a call leaves: its outcome, the routes' rows, the placed tasks as records and the
-/// failures counted (see [`Output`]), and the overlay's working copies for the next call.
+/// failures counted (see [`Output`]), and the overlay's working copies and the buffers for the
+/// next call.
 struct CallEnd {
     outcome: RunTaskOutcome,
     routes: Vec<RouteState>,
     records: Vec<PlacedRecord>,
     failure_counts: FailureCounts,
     spare: Vec<(u32, Instance)>,
+    scratch: Scratch,
+}
+
+/// Buffers of the size of the cluster that a call fills and leaves behind, for the next call
+/// of any request to refill: a `Placer` keeps them, so a stream of distinct requests does not
+/// allocate (and fault in) fresh memory for each call.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    members: Vec<Member>,
+    group_column: Vec<u32>,
 }
 
 /// A cached request's call (see [`Prepared::run_cached`]).
@@ -350,7 +365,15 @@ impl<'s> Overlay<'s> {
     /// [`Overlay::group_count`] of every instance, by position: the group index read once
     /// instead of each instance's group list searched (a cache miss per instance).
     fn group_count_column(&self) -> Vec<u32> {
-        let mut column = vec![0u32; self.base.instances().len()];
+        let mut column = Vec::new();
+        self.fill_group_count_column(&mut column);
+        column
+    }
+
+    /// [`Overlay::group_count_column`] into `column`, reusing its allocation.
+    fn fill_group_count_column(&self, column: &mut Vec<u32>) {
+        column.clear();
+        column.resize(self.base.instances().len(), 0);
         if let Some(group) = self.base_group {
             for (&position, &tasks) in self.base.group_instances(group) {
                 if let Some(cell) = column.get_mut(position as usize) {
@@ -363,7 +386,6 @@ impl<'s> Overlay<'s> {
                 *cell = cell.saturating_add(added);
             }
         }
-        column
     }
 
     /// Takes one placed task's usage from its instance, as `Snapshot::apply_placed` would.
@@ -523,6 +545,9 @@ struct RouteState {
     rows: Vec<Row>,
     /// The rows indexed for ranking, for a cached request whose chain allows it.
     ranked: Option<Ranked>,
+    /// Instead of rows, when the call keeps none and the chain allows it: each bucket's
+    /// least key and its ties ([`super::leaders`]).
+    leaders: Option<Leaders>,
 }
 
 impl RouteState {
@@ -583,6 +608,11 @@ struct Call<'a> {
     output: Output,
     /// The tie list, kept to reuse its allocation.
     tied: Vec<u32>,
+    /// The call's group's RUNNING tasks per instance, this call's included, once a route
+    /// ranked by leaders needs it.
+    group_column: Option<Vec<u32>>,
+    /// Buffers to refill (see [`Scratch`]).
+    scratch: Scratch,
 }
 
 impl<'a> Call<'a> {
@@ -615,6 +645,8 @@ impl<'a> Call<'a> {
             index_rows: false,
             output: Output::ChangeSet,
             tied: Vec::new(),
+            group_column: None,
+            scratch: Scratch::default(),
         }
     }
 
@@ -664,6 +696,15 @@ impl<'a> Call<'a> {
                 }
             }
         }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        if let Some(column) = self.group_column.take() {
+            scratch.group_column = column;
+        }
+        for route in &mut self.routes {
+            if let Some(leaders) = route.leaders.take() {
+                scratch.members = leaders.into_members();
+            }
+        }
         let spare = self.overlay.copies;
         CallEnd {
             outcome,
@@ -671,6 +712,7 @@ impl<'a> Call<'a> {
             records,
             failure_counts,
             spare,
+            scratch,
         }
     }
 
@@ -730,6 +772,16 @@ impl<'a> Call<'a> {
         if let Some(index) = self.routes.iter().position(|r| &r.route == route) {
             return index;
         }
+        if let Some(leaders) = self.leaders(&pool) {
+            self.routes.push(RouteState {
+                route: route.clone(),
+                pool,
+                rows: Vec::new(),
+                ranked: None,
+                leaders: Some(leaders),
+            });
+            return self.routes.len() - 1;
+        }
         let group_counts = self
             .prepared
             .reads_group_count
@@ -744,8 +796,47 @@ impl<'a> Call<'a> {
             pool,
             rows,
             ranked,
+            leaders: None,
         });
         self.routes.len() - 1
+    }
+
+    /// Leaders for a route, when this call keeps no rows (they pay off only when kept), the
+    /// task needs only CPU and memory, the pool is read from the attribute index and the
+    /// chain is one they rank; with the group's count column they then read, if any.
+    fn leaders(&mut self, pool: &Pool) -> Option<Leaders> {
+        let strategies = &self.prepared.plan.strategies;
+        if self.index_rows || !Leaders::rank(strategies) {
+            return None;
+        }
+        let eligible = self.eligible(pool)?;
+        if self.prepared.reads_group_count && self.group_column.is_none() {
+            let mut column = std::mem::take(&mut self.scratch.group_column);
+            self.overlay.fill_group_count_column(&mut column);
+            self.group_column = Some(column);
+        }
+        let members = std::mem::take(&mut self.scratch.members);
+        let candidates = Candidates::new(
+            self.prepared,
+            &self.overlay,
+            self.group_column.as_deref(),
+            &self.spreads,
+        );
+        // Gathered from the snapshot's columns, then each instance an earlier route of this
+        // call placed on is followed as if placed on now (the group column already counts
+        // those tasks).
+        let columns = Columns {
+            free: &self.overlay.base.free,
+            needed: candidates.needed,
+            distinct: candidates.distinct,
+            group_counts: candidates.group_column.unwrap_or_default(),
+            slots: candidates.slots.unwrap_or_default(),
+        };
+        let mut leaders = Leaders::gather(strategies, &eligible, &columns, members)?;
+        for &(position, _) in self.overlay.changed() {
+            leaders.placed(position, candidates.get(position));
+        }
+        Some(leaders)
     }
 
     /// When the task needs only CPU and memory and the pool is read from the attribute
@@ -903,6 +994,9 @@ impl<'a> Call<'a> {
     /// The candidate with the least key, ties broken by the generator; draws as the
     /// reference path does.
     fn choose(&mut self, route: usize) -> Option<u32> {
+        if self.routes.get(route).is_some_and(|r| r.leaders.is_some()) {
+            return self.choose_by_leaders(route);
+        }
         if let Some(ranked) = self.routes.get(route).and_then(|r| r.ranked.as_ref()) {
             let counts = self
                 .spreads
@@ -933,16 +1027,59 @@ impl<'a> Call<'a> {
         )
     }
 
-    /// Records a placement: the instance's new state, its spread buckets, and its row on
-    /// every route (the only instance whose verdict and keys can have changed).
+    /// [`Call::choose`] on a route ranked by its leaders.
+    fn choose_by_leaders(&mut self, route: usize) -> Option<u32> {
+        let counts = self
+            .spreads
+            .first()
+            .and_then(Option::as_ref)
+            .map_or(&[][..], |spread| &spread.counts[..]);
+        let leaders = self.routes.get_mut(route)?.leaders.as_mut()?;
+        leaders.choose(counts, &mut self.rng, &mut self.tied)
+    }
+
+    /// Records a placement: the instance's new state, its spread buckets, its count in the
+    /// group column, and its row or leaders on every route (the only instance whose verdict
+    /// and keys can have changed).
     fn record(&mut self, position: u32, usage: &TaskUsage) {
         self.overlay.place(position, usage);
-        let Some(instance) = self.overlay.instance(position) else {
-            return;
-        };
         for spread in self.spreads.iter_mut().flatten() {
             spread.add_one(position);
         }
+        if let Some(cell) = self
+            .group_column
+            .as_mut()
+            .and_then(|column| column.get_mut(position as usize))
+        {
+            *cell = cell.saturating_add(1);
+        }
+        if self.routes.iter().any(|r| r.leaders.is_some()) {
+            self.record_in_leaders(position);
+        }
+        if self.routes.iter().any(|r| !r.rows.is_empty()) {
+            self.record_in_rows(position);
+        }
+    }
+
+    /// Follows a placement on `position` in every route's leaders.
+    fn record_in_leaders(&mut self, position: u32) {
+        let candidates = Candidates::new(
+            self.prepared,
+            &self.overlay,
+            self.group_column.as_deref(),
+            &self.spreads,
+        );
+        let now = candidates.get(position);
+        for leaders in self.routes.iter_mut().filter_map(|r| r.leaders.as_mut()) {
+            leaders.placed(position, now);
+        }
+    }
+
+    /// Updates the row of `position` on every route that has one.
+    fn record_in_rows(&mut self, position: u32) {
+        let Some(instance) = self.overlay.instance(position) else {
+            return;
+        };
         let row = self.row(position, instance);
         for route in &mut self.routes {
             if let Ok(at) = route.rows.binary_search_by_key(&position, |r| r.position) {
@@ -1057,6 +1194,81 @@ impl<'a> Call<'a> {
         described
             .shared
             .complete(snapshot, &described.task_arn, instance)
+    }
+}
+
+/// The instances as leaders read them ([`Candidate`]): remaining CPU and memory from the
+/// snapshot's column or this call's working copy, the group's count from the call's column,
+/// the bucket slot from the leading spread's column. Judged as
+/// [`Call::rows_on_cpu_and_memory`] judges them.
+struct Candidates<'c> {
+    overlay: &'c Overlay<'c>,
+    needed: [i64; 2],
+    distinct: bool,
+    group_column: Option<&'c [u32]>,
+    slots: Option<&'c [u32]>,
+}
+
+impl<'c> Candidates<'c> {
+    /// What leaders read, for the call of `prepared` with this overlay, group column and
+    /// spread counts.
+    fn new(
+        prepared: &Prepared,
+        overlay: &'c Overlay<'c>,
+        group_column: Option<&'c [u32]>,
+        spreads: &'c [Option<SpreadCounts>],
+    ) -> Self {
+        let demand = prepared.requirements.demand();
+        Self {
+            overlay,
+            needed: [
+                feasibility::signed(demand.cpu),
+                feasibility::signed(demand.memory_mib),
+            ],
+            distinct: prepared.requirements.distinct_instance(),
+            group_column,
+            slots: spreads
+                .first()
+                .and_then(Option::as_ref)
+                .map(|spread| &spread.column[..]),
+        }
+    }
+
+    /// The eligible instance at `position` as it is now, `None` when it does not fit.
+    #[inline]
+    fn get(&self, position: u32) -> Option<Candidate> {
+        let at = position as usize;
+        // Before the call's first placement (when leaders gather), no instance has a copy.
+        let changed = self.overlay.used > 0 && self.overlay.changed_mask.contains(at);
+        let [cpu, memory] = if changed {
+            let instance = self.overlay.instance(position)?;
+            [instance.remaining.cpu, instance.remaining.memory]
+        } else {
+            *self.overlay.base.free.get(at)?
+        };
+        let group_count = self
+            .group_column
+            .and_then(|column| column.get(at))
+            .copied()
+            .unwrap_or(0);
+        let [cpu_needed, memory_needed] = self.needed;
+        if cpu < cpu_needed || memory < memory_needed || (self.distinct && group_count > 0) {
+            return None;
+        }
+        Some(Candidate {
+            slot: self.slot(position),
+            cpu,
+            memory,
+            group_count,
+        })
+    }
+
+    /// The bucket slot of the leading spread (0 when there is none).
+    fn slot(&self, position: u32) -> u32 {
+        self.slots
+            .and_then(|slots| slots.get(position as usize))
+            .copied()
+            .unwrap_or(0)
     }
 }
 

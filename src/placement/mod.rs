@@ -9,6 +9,7 @@
 //! | feasibility | [`feasibility`] | per instance: fits or the one reason it does not |
 //! | incremental engine | [`incremental`] | the same placement, judged once per call, updated per task |
 //! | candidate pass | `scan` | one task's choice over a route's rows, specialised per common chain |
+//! | leaders | `leaders` | a first call's choice without rows: per bucket the least key and its ties |
 //! | strategies | [`strategy`] | integer keys per candidate, lexicographic choice, seeded ties |
 //! | reuse | [`placer`] | a snapshot changed in place, each distinct request compiled once |
 //! | randomness | [`rng`] | the portable seeded generator |
@@ -24,6 +25,7 @@ pub mod changes;
 pub mod feasibility;
 pub mod incremental;
 pub mod inputs;
+mod leaders;
 pub mod pipeline;
 pub mod placer;
 mod ranked;

@@ -16,7 +16,7 @@ use crate::error::EcsError;
 use crate::model::{GroupId, MapHasher, Snapshot};
 
 use super::changes::{ChangeSet, PlacedRecord, stop_task_at};
-use super::incremental::{CachedRun, Prepared, RowCache, SlotColumns};
+use super::incremental::{CachedRun, Prepared, RowCache, Scratch, SlotColumns};
 use super::pipeline::{RunTaskOutcome, run_task_reference};
 
 /// Most distinct requests kept compiled; past it the cache starts over (memory stays bounded
@@ -49,6 +49,8 @@ pub struct Placer {
     touched: Vec<u32>,
     /// The last request and its cache key, so a repeated request is not serialized again.
     last: Option<(RunTaskRequest, String)>,
+    /// The buffers the last call left, for the next to refill.
+    scratch: Scratch,
 }
 
 impl Placer {
@@ -60,6 +62,7 @@ impl Placer {
             columns: SlotColumns::default(),
             touched: Vec::new(),
             last: None,
+            scratch: Scratch::default(),
         }
     }
 
@@ -231,9 +234,14 @@ impl Placer {
             return run_task_reference(&self.snapshot, request, seed).map(Placement::Reference);
         };
         let since = self.touched.get(cached.seen..).unwrap_or_default();
-        let run = cached
-            .prepared
-            .run_cached(&self.snapshot, seed, &mut cached.rows, since, tasks);
+        let run = cached.prepared.run_cached(
+            &self.snapshot,
+            seed,
+            &mut cached.rows,
+            since,
+            tasks,
+            &mut self.scratch,
+        );
         cached.seen = self.touched.len();
         let Some(run) = run else {
             return run_task_reference(&self.snapshot, request, seed).map(Placement::Reference);

@@ -174,7 +174,7 @@ fn least_by<K: Ord + Copy>(rows: &[Row], tied: &mut Vec<u32>, mut key: impl FnMu
 }
 
 /// The winner among `tied`: the only one, or one drawn when two or more tie.
-fn draw(rng: &mut SeededRng, tied: &[u32]) -> Option<u32> {
+pub(super) fn draw(rng: &mut SeededRng, tied: &[u32]) -> Option<u32> {
     match tied.len() {
         0 => None,
         1 => tied.first().copied(),
@@ -184,7 +184,7 @@ fn draw(rng: &mut SeededRng, tied: &[u32]) -> Option<u32> {
 
 /// A binpack key: the amount left, negative as 0.
 #[inline(always)]
-fn amount(left: i64) -> u64 {
+pub(super) fn amount(left: i64) -> u64 {
     u64::try_from(left).unwrap_or(0)
 }
 
