@@ -105,6 +105,8 @@ pub struct Snapshot {
     /// The instances that are ACTIVE with their agent connected (neither changes as tasks are
     /// placed and stopped).
     pub(crate) usable: FixedBitSet,
+    /// The ACTIVE instances (placement judges no other; their agent may be disconnected).
+    pub(crate) active: FixedBitSet,
 }
 
 impl Snapshot {
@@ -333,6 +335,7 @@ impl TryFrom<SnapshotFile> for Snapshot {
             capacity_providers,
             free: Vec::new(),
             usable: FixedBitSet::new(),
+            active: FixedBitSet::new(),
         };
         let mut given_remaining = Vec::with_capacity(container_instances.len());
         for (position, wire) in container_instances.into_iter().enumerate() {
@@ -557,7 +560,8 @@ impl Snapshot {
             .find(|def| def.task_definition_arn.as_deref() == Some(arn))
     }
 
-    /// Fills [`Snapshot::free`] and [`Snapshot::usable`] from the instances.
+    /// Fills [`Snapshot::free`], [`Snapshot::usable`] and [`Snapshot::active`] from the
+    /// instances.
     fn index_hot_columns(&mut self) {
         self.free = self
             .instances
@@ -565,9 +569,11 @@ impl Snapshot {
             .map(|i| [i.remaining.cpu, i.remaining.memory])
             .collect();
         self.usable = FixedBitSet::with_capacity(self.instances.len());
+        self.active = FixedBitSet::with_capacity(self.instances.len());
         for (position, instance) in self.instances.iter().enumerate() {
             self.usable
                 .set(position, instance.is_active() && instance.agent_connected);
+            self.active.set(position, instance.is_active());
         }
     }
 

@@ -31,7 +31,7 @@ use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
 use super::capacity::{self, Pool, Route};
 use super::changes::{ChangeSet, PlacedRecord, PlacedTask};
-use super::feasibility::{self, Requirements};
+use super::feasibility::{self, Rejection, Requirements};
 use super::inputs::{
     PlacementRequest, SpreadField, Strategy, validate_run_task, validation_context,
 };
@@ -1095,8 +1095,11 @@ impl<'a> Call<'a> {
             return Vec::new();
         };
         let mut failures = Vec::new();
-        self.for_each_rejection(state, |instance, reason| {
-            failures.push(response::failure(&instance.arn, reason));
+        let instances = self.overlay.base.instances();
+        self.for_each_rejection(state, |position, reason| {
+            if let Some(instance) = instances.get(position as usize) {
+                failures.push(response::failure(&instance.arn, reason));
+            }
         });
         if failures.is_empty() {
             let snapshot = self.overlay.base;
@@ -1124,13 +1127,16 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Calls `each` with every instance of the route's pool that rejects the task and the
-    /// reason of its first failing check, in snapshot order; gives how many did.
+    /// Calls `each` with the position of every instance of the route's pool that rejects the
+    /// task and the reason of its first failing check, in snapshot order; gives how many did.
     fn for_each_rejection(
         &self,
         state: &RouteState,
-        mut each: impl FnMut(&Instance, &'static str),
+        mut each: impl FnMut(u32, &'static str),
     ) -> usize {
+        if let Some(rejected) = self.rejections_from_columns(state, &mut each) {
+            return rejected;
+        }
         let snapshot = self.overlay.base;
         let membership = state.pool.membership(snapshot);
         let mut rejected = 0;
@@ -1150,10 +1156,80 @@ impl<'a> Call<'a> {
             );
             if let Err(rejection) = verdict {
                 rejected += 1;
-                each(instance, rejection.as_str());
+                each(position, rejection.as_str());
             }
         }
         rejected
+    }
+
+    /// [`Call::for_each_rejection`] from bitsets and columns, without reading any instance,
+    /// when the task needs only CPU and memory and the pool is read from the attribute index
+    /// (`None` otherwise). The checks run in `check_instance`'s order: agent, attributes,
+    /// CPU, memory, `memberOf`, `distinctInstance`.
+    fn rejections_from_columns(
+        &self,
+        state: &RouteState,
+        each: &mut impl FnMut(u32, &'static str),
+    ) -> Option<usize> {
+        let requirements = &self.prepared.requirements;
+        if !requirements.needs_cpu_and_memory_only() {
+            return None;
+        }
+        let snapshot = self.overlay.base;
+        let mut judged = state.pool.static_set(snapshot)?;
+        judged.intersect_with(&snapshot.active);
+        let attributes = requirements.attribute_set(snapshot);
+        let distinct = requirements.distinct_instance();
+        let built;
+        let group_counts: &[u32] = match (&self.group_column, distinct) {
+            (_, false) => &[],
+            (Some(column), true) => column,
+            (None, true) => {
+                built = self.overlay.group_count_column();
+                &built
+            }
+        };
+        let demand = requirements.demand();
+        let (cpu_needed, memory_needed) = (
+            feasibility::signed(demand.cpu),
+            feasibility::signed(demand.memory_mib),
+        );
+        let mut rejected = 0;
+        for position in judged.ones() {
+            let Some([cpu, memory]) = self.free_at(position as u32) else {
+                continue;
+            };
+            let rejection = if !snapshot.usable.contains(position) {
+                Rejection::Agent
+            } else if attributes
+                .as_ref()
+                .is_some_and(|set| !set.contains(position))
+            {
+                Rejection::Attribute
+            } else if cpu < cpu_needed {
+                Rejection::Cpu
+            } else if memory < memory_needed {
+                Rejection::Memory
+            } else if !self.member_of.contains(position) {
+                Rejection::MemberOf
+            } else if distinct && group_counts.get(position).is_some_and(|&n| n > 0) {
+                Rejection::DistinctInstance
+            } else {
+                continue;
+            };
+            rejected += 1;
+            each(position as u32, rejection.as_str());
+        }
+        Some(rejected)
+    }
+
+    /// The remaining CPU and memory of the instance at `position` as this call left it.
+    fn free_at(&self, position: u32) -> Option<[i64; 2]> {
+        if self.overlay.changed_mask.contains(position as usize) {
+            let instance = self.overlay.instance(position)?;
+            return Some([instance.remaining.cpu, instance.remaining.memory]);
+        }
+        self.overlay.base.free.get(position as usize).copied()
     }
 
     /// Describes the task placed on `position` (or on Fargate), drawing its ARN.

@@ -30,5 +30,6 @@ pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
         capacity_providers: snapshot.capacity_providers.clone(),
         free: snapshot.free.clone(),
         usable: snapshot.usable.clone(),
+        active: snapshot.active.clone(),
     }
 }
