@@ -360,27 +360,43 @@ fn collect<const SPREAD: bool>(
     key: impl Fn(i64, i64, u32) -> u64,
 ) {
     let [cpu_needed, memory_needed] = columns.needed;
-    for position in eligible.ones() {
-        let Some(&[cpu, memory]) = columns.free.get(position) else {
-            continue;
-        };
-        if cpu < cpu_needed || memory < memory_needed {
-            continue;
-        }
-        let group_count = columns.group_counts.get(position).copied().unwrap_or(0);
-        if columns.distinct && group_count > 0 {
+    // Block by block of the eligible set: first which of its instances have the CPU and
+    // memory (a fixed-length loop over the column, no branch per instance), then a member for
+    // each eligible one that does.
+    let bits = usize::BITS as usize;
+    for (block, &word) in eligible.as_slice().iter().enumerate() {
+        if word == 0 {
             continue;
         }
-        let slot = if SPREAD {
-            columns.slots.get(position).copied().unwrap_or(0)
-        } else {
-            0
-        };
-        members.push(Member {
-            position: position as u32,
-            bucket: slot,
-            key: key(cpu, memory, group_count),
-        });
+        let start = block * bits;
+        let free = columns.free.get(start..).unwrap_or_default();
+        let free = free.get(..bits).unwrap_or(free);
+        let mut enough: usize = 0;
+        for (bit, &[cpu, memory]) in free.iter().enumerate() {
+            enough |= usize::from((cpu >= cpu_needed) & (memory >= memory_needed)) << bit;
+        }
+        let mut fitting = word & enough;
+        while fitting != 0 {
+            let position = start + fitting.trailing_zeros() as usize;
+            fitting &= fitting - 1;
+            let group_count = columns.group_counts.get(position).copied().unwrap_or(0);
+            if columns.distinct && group_count > 0 {
+                continue;
+            }
+            let Some(&[cpu, memory]) = columns.free.get(position) else {
+                continue;
+            };
+            let slot = if SPREAD {
+                columns.slots.get(position).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            members.push(Member {
+                position: position as u32,
+                bucket: slot,
+                key: key(cpu, memory, group_count),
+            });
+        }
     }
 }
 
@@ -586,11 +602,12 @@ mod tests {
         #[test]
         fn leaders_choose_as_the_generic_pass(
             chain in chain(),
-            instances in proptest::collection::vec(instance(), 0..40),
+            // Up to two blocks and a part of the eligible set's bitset, so block edges are crossed.
+            instances in proptest::collection::vec(instance(), 0..140),
             demand in (0i64..3, 0i64..3, any::<bool>()),
             counts in proptest::collection::vec(prop_oneof![4 => 0u64..3, 1 => any::<u64>()], 4),
-            before in proptest::collection::vec(proptest::option::weighted(0.3, 0usize..40), 3),
-            elsewhere in proptest::collection::vec(proptest::option::weighted(0.2, 0usize..40), 8),
+            before in proptest::collection::vec(proptest::option::weighted(0.3, 0usize..140), 3),
+            elsewhere in proptest::collection::vec(proptest::option::weighted(0.2, 0usize..140), 8),
             seed in any::<u64>(),
         ) {
             let demand = Demand { cpu: demand.0, memory: demand.1, distinct: demand.2 };
