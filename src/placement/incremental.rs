@@ -163,12 +163,14 @@ impl Prepared {
         scratch: &mut Scratch,
     ) -> Option<CachedRun> {
         let member_of = self.member_of.as_ref()?;
-        let mut call = Call::new(self, member_of, snapshot, seed);
         // Rows and their ranking index pay off only when they are used again: a request's
         // first call ranks by passes over its rows and drops them (a stream of distinct
-        // requests keeps no rows); from its second call on they are indexed and kept.
+        // requests keeps no rows); from its second call on they are indexed and kept, and so
+        // are its spread counts.
         let keep_rows = cache.calls > 0;
         cache.calls = cache.calls.saturating_add(1);
+        let spreads = keep_rows.then(|| self.kept_spread_counts(snapshot, cache, touched));
+        let mut call = Call::with_spreads(self, member_of, snapshot, seed, spreads);
         call.index_rows = keep_rows;
         call.output = if tasks {
             Output::Records
@@ -195,6 +197,111 @@ impl Prepared {
     /// The group the request's tasks join.
     pub(crate) fn group(&self) -> &str {
         &self.plan.group
+    }
+
+    /// The spread counts on `snapshot`, from the cache's (as the snapshot was when it last
+    /// saw it) and the group's count on each instance at `touched`; counted afresh, and kept,
+    /// when the cache has none or counted another group id (the group is interned when its
+    /// first task is placed).
+    fn kept_spread_counts(
+        &self,
+        snapshot: &Snapshot,
+        cache: &mut RowCache,
+        touched: &[u32],
+    ) -> Vec<Option<SpreadCounts>> {
+        let group = snapshot.group_id(&self.plan.group);
+        match &mut cache.counts {
+            Some(kept) if kept.group == group => kept.follow(snapshot, touched),
+            _ => {
+                let mut group_counts = Vec::new();
+                fill_group_column(snapshot, group, &mut group_counts);
+                cache.counts = Some(KeptCounts {
+                    group,
+                    spreads: spread_counts(self, snapshot, group),
+                    group_counts,
+                });
+            }
+        }
+        // The call adds its own tasks to a copy: the log will show their instances again.
+        cache
+            .counts
+            .as_ref()
+            .map_or_else(Vec::new, |kept| kept.spreads.clone())
+    }
+}
+
+/// A cached request's spread counts as of the snapshot its cache last saw (before that call's
+/// own placements), with the group they count and each instance's count of it then.
+#[derive(Debug, Clone)]
+struct KeptCounts {
+    group: Option<GroupId>,
+    spreads: Vec<Option<SpreadCounts>>,
+    group_counts: Vec<u32>,
+}
+
+impl KeptCounts {
+    /// Moves the counts to `snapshot`: each instance at `touched` adds the change of its
+    /// group count to its bucket on every spread.
+    fn follow(&mut self, snapshot: &Snapshot, touched: &[u32]) {
+        let Some(group) = self.group else {
+            return;
+        };
+        for &position in touched {
+            let Some(instance) = snapshot.instances().get(position as usize) else {
+                continue;
+            };
+            let Some(seen) = self.group_counts.get_mut(position as usize) else {
+                continue;
+            };
+            let now = instance.group_count(group);
+            if now == *seen {
+                continue;
+            }
+            for spread in self.spreads.iter_mut().flatten() {
+                let slot = spread.slot(position);
+                if let Some(count) = spread.counts.get_mut(slot as usize) {
+                    // The bucket's count holds this instance's `seen`, so it never goes
+                    // below zero.
+                    *count = count
+                        .saturating_add(u64::from(now))
+                        .saturating_sub(u64::from(*seen));
+                }
+            }
+            *seen = now;
+        }
+    }
+}
+
+/// Per strategy, the group's counts per bucket when it spreads over an attribute.
+fn spread_counts(
+    prepared: &Prepared,
+    snapshot: &Snapshot,
+    group: Option<GroupId>,
+) -> Vec<Option<SpreadCounts>> {
+    prepared
+        .plan
+        .strategies
+        .iter()
+        .zip(&prepared.slot_columns)
+        .map(|(strategy, column)| match (strategy, column) {
+            (Strategy::Spread(SpreadField::Attribute(_)), Some(column)) => {
+                Some(SpreadCounts::new(snapshot, column, group))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every instance's count of `group`'s RUNNING tasks, by position, into `column`.
+fn fill_group_column(snapshot: &Snapshot, group: Option<GroupId>, column: &mut Vec<u32>) {
+    column.clear();
+    column.resize(snapshot.instances().len(), 0);
+    if let Some(group) = group {
+        for (&position, &tasks) in snapshot.group_instances(group) {
+            if let Some(cell) = column.get_mut(position as usize) {
+                *cell = tasks;
+            }
+        }
     }
 }
 
@@ -239,6 +346,8 @@ pub(crate) struct RowCache {
     spare: Vec<(u32, Instance)>,
     /// How many calls used these rows.
     calls: u32,
+    /// The spread counts, kept from the second call on.
+    counts: Option<KeptCounts>,
 }
 
 /// What a call leaves: its outcome, the routes' rows, the placed tasks as records and the
@@ -372,15 +481,7 @@ impl<'s> Overlay<'s> {
 
     /// [`Overlay::group_count_column`] into `column`, reusing its allocation.
     fn fill_group_count_column(&self, column: &mut Vec<u32>) {
-        column.clear();
-        column.resize(self.base.instances().len(), 0);
-        if let Some(group) = self.base_group {
-            for (&position, &tasks) in self.base.group_instances(group) {
-                if let Some(cell) = column.get_mut(position as usize) {
-                    *cell = tasks;
-                }
-            }
-        }
+        fill_group_column(self.base, self.base_group, column);
         for &(position, added) in &self.added {
             if let Some(cell) = column.get_mut(position as usize) {
                 *cell = cell.saturating_add(added);
@@ -459,6 +560,7 @@ fn refill_working_copy(copy: &mut Instance, instance: &Instance) {
 /// The call's group's RUNNING tasks per bucket of one spread attribute, over every instance of
 /// the cluster whatever its status (DECISIONS 25: a DRAINING instance's running tasks still
 /// run in their zone), indexed by bucket slot (see [`SlotColumns`]).
+#[derive(Debug, Clone)]
 struct SpreadCounts {
     /// Every instance's bucket slot (the attribute's [`SlotColumns`] column).
     column: Arc<[u32]>,
@@ -622,19 +724,20 @@ impl<'a> Call<'a> {
         snapshot: &'a Snapshot,
         seed: u64,
     ) -> Self {
+        Self::with_spreads(prepared, member_of, snapshot, seed, None)
+    }
+
+    /// [`Call::new`] with the spread counts given (counted here when `None`).
+    fn with_spreads(
+        prepared: &'a Prepared,
+        member_of: &'a FixedBitSet,
+        snapshot: &'a Snapshot,
+        seed: u64,
+        spreads: Option<Vec<Option<SpreadCounts>>>,
+    ) -> Self {
         let overlay = Overlay::new(snapshot, &prepared.plan.group);
-        let spreads = prepared
-            .plan
-            .strategies
-            .iter()
-            .zip(&prepared.slot_columns)
-            .map(|(strategy, column)| match (strategy, column) {
-                (Strategy::Spread(SpreadField::Attribute(_)), Some(column)) => {
-                    Some(SpreadCounts::new(snapshot, column, overlay.base_group))
-                }
-                _ => None,
-            })
-            .collect();
+        let spreads =
+            spreads.unwrap_or_else(|| spread_counts(prepared, snapshot, overlay.base_group));
         Self {
             prepared,
             member_of,
