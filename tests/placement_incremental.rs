@@ -316,3 +316,76 @@ proptest! {
         prop_assert_eq!(file(forgetting.snapshot()), file(&state));
     }
 }
+
+/// A repeated request keeps its spread counts from its second call on; when it keeps them
+/// while its group does not exist yet (every call so far failed) and a later call interns the
+/// group, the counts must be counted again, not followed from "no group". The cluster is
+/// filled with one family until a call places nothing, the late request (same family, its
+/// own group, spread by zone) fails twice, the filler tasks stop, and the late request places:
+/// every response and the final state equal `run_task_reference` + `apply`.
+#[test]
+fn kept_spread_counts_follow_a_group_interned_after_they_were_kept() {
+    let huge = |group: Option<&str>, strategies| RunTaskRequest {
+        cluster: Some("bench".to_owned()),
+        task_definition: Some("huge".to_owned()),
+        count: Some(10),
+        group: group.map(str::to_owned),
+        placement_strategy: Some(strategies),
+        ..RunTaskRequest::default()
+    };
+    let filler = huge(None, vec![strategy(PlacementStrategyType::Random, "")]);
+    let mut late = huge(
+        Some("late-group"),
+        vec![strategy(
+            PlacementStrategyType::Spread,
+            "attribute:ecs.availability-zone",
+        )],
+    );
+    late.count = Some(2);
+    for cluster_seed in 0..8 {
+        let mut state = snapshot(30, cluster_seed);
+        let mut placer = ecs_placement::Placer::new(state.clone());
+        let mut filled: Vec<String> = Vec::new();
+        let mut seed = cluster_seed * 1000;
+        let call = |placer: &mut ecs_placement::Placer,
+                    request: &RunTaskRequest,
+                    state: &mut Snapshot,
+                    seed: u64| {
+            let expected = run_task_reference(state, request, seed).unwrap();
+            let actual = placer.run_task(request, seed).unwrap();
+            assert_eq!(
+                actual, expected.response,
+                "cluster {cluster_seed}, seed {seed}"
+            );
+            state.apply(&expected.changes);
+            expected.response.tasks
+        };
+        loop {
+            seed += 1;
+            let placed = call(&mut placer, &filler, &mut state, seed);
+            if placed.is_empty() {
+                break;
+            }
+            filled.extend(placed.into_iter().filter_map(|t| t.task_arn));
+        }
+        for _ in 0..2 {
+            seed += 1;
+            assert!(call(&mut placer, &late, &mut state, seed).is_empty());
+        }
+        for arn in &filled {
+            ecs_placement::stop_task(&mut state, arn).unwrap();
+            placer.stop_task(arn).unwrap();
+        }
+        let mut placed_late = 0;
+        for _ in 0..3 {
+            seed += 1;
+            placed_late += call(&mut placer, &late, &mut state, seed).len();
+        }
+        assert!(
+            placed_late > 2,
+            "cluster {cluster_seed}: the late group placed after interning"
+        );
+        let file = |s: &Snapshot| serde_json::to_string(&s.to_file()).unwrap();
+        assert_eq!(file(placer.snapshot()), file(&state));
+    }
+}
