@@ -169,7 +169,10 @@ impl Prepared {
         // are its spread counts.
         let keep_rows = cache.calls > 0;
         cache.calls = cache.calls.saturating_add(1);
-        let spreads = keep_rows.then(|| self.kept_spread_counts(snapshot, cache, touched));
+        // Only a chain that spreads over an attribute has counts to keep.
+        let spreads_over_attribute = self.slot_columns.iter().any(Option::is_some);
+        let spreads = (keep_rows && spreads_over_attribute)
+            .then(|| self.kept_spread_counts(snapshot, cache, touched));
         let mut call = Call::with_spreads(self, member_of, snapshot, seed, spreads);
         call.index_rows = keep_rows;
         call.output = if tasks {
@@ -909,7 +912,7 @@ impl<'a> Call<'a> {
     /// chain is one they rank; with the group's count column they then read, if any.
     fn leaders(&mut self, pool: &Pool) -> Option<Leaders> {
         let strategies = &self.prepared.plan.strategies;
-        if self.index_rows || !Leaders::rank(strategies) {
+        if self.index_rows || !Leaders::ranks_exactly(strategies) {
             return None;
         }
         let eligible = self.eligible(pool)?;
@@ -927,7 +930,10 @@ impl<'a> Call<'a> {
         );
         // Gathered from the snapshot's columns, then each instance an earlier route of this
         // call placed on is followed as if placed on now (the group column already counts
-        // those tasks).
+        // those tasks). Today only launch-type routes get leaders, and a call has one of
+        // them, created before its first placement, so the list is empty; the loop keeps
+        // the gather exact if pools with several routes ever get leaders
+        // (`leaders::tests` covers it).
         let columns = Columns {
             free: &self.overlay.base.free,
             needed: candidates.needed,
@@ -1435,19 +1441,10 @@ impl<'c> Candidates<'c> {
             return None;
         }
         Some(Candidate {
-            slot: self.slot(position),
             cpu,
             memory,
             group_count,
         })
-    }
-
-    /// The bucket slot of the leading spread (0 when there is none).
-    fn slot(&self, position: u32) -> u32 {
-        self.slots
-            .and_then(|slots| slots.get(position as usize))
-            .copied()
-            .unwrap_or(0)
     }
 }
 

@@ -12,7 +12,8 @@
 //! It serves the chains whose key is `(count of the candidate's spread bucket, an own key)`,
 //! either part optional, where the own key depends on the candidate alone: nothing, `binpack`
 //! on CPU or memory, or `spread(instanceId)` (the group's count on it). `[random]` is served
-//! by a pass per task, drawing inline. [`Leaders::for_strategies`] refuses every other chain.
+//! by a pass per task, drawing inline. [`Leaders::gather`] refuses every other chain
+//! ([`Leaders::ranks_exactly`] tells beforehand).
 //!
 //! Why it is exact (the definition is the pass of [`super::scan`]: the fitting candidates in
 //! position order, the least key, its ties in position order, one `below(ties)` draw for two
@@ -41,8 +42,6 @@ use super::scan::{amount, draw};
 /// What ranking reads of one fitting candidate, as it is now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Candidate {
-    /// Its bucket slot for the chain's leading spread (any value when the chain has none).
-    pub(super) slot: u32,
     pub(super) cpu: i64,
     pub(super) memory: i64,
     /// The call's group's RUNNING tasks on it.
@@ -123,7 +122,7 @@ pub(super) struct Leaders {
 
 impl Leaders {
     /// Whether leaders rank this chain exactly.
-    pub(super) fn rank(strategies: &[Strategy]) -> bool {
+    pub(super) fn ranks_exactly(strategies: &[Strategy]) -> bool {
         Order::of(strategies).is_some()
     }
 
@@ -459,7 +458,10 @@ fn follow(least: u64, mut ties: Vec<u32>, position: u32, key: Option<u64>) -> Bu
 
 /// The `k`-th smallest position (from 0) of the union of `lists`, each ascending and no two
 /// sharing a position: the least `v` with more than `k` positions at or below it, found by
-/// bisecting on `v` (a few hundred comparisons, where merging would touch every entry).
+/// bisecting on `v`: about 32 steps, each a binary search in every list. Few buckets lead at
+/// once in practice (the zones of a spread), where this is a few hundred comparisons instead
+/// of merging thousands of ties; with a spread over an attribute of one value per instance,
+/// every bucket can lead and a merge would be cheaper.
 fn kth_of_union(lists: &[&[u32]], k: usize) -> Option<u32> {
     let at_or_below = |v: u32| -> usize {
         lists
@@ -556,7 +558,6 @@ mod tests {
 
         fn candidate(&self, s: &State) -> Option<Candidate> {
             self.fits(s).then_some(Candidate {
-                slot: s.slot,
                 cpu: s.cpu,
                 memory: s.memory,
                 group_count: s.group_count,
