@@ -449,6 +449,18 @@ impl<'s> Overlay<'s> {
         self.base.instances().get(position as usize)
     }
 
+    /// The remaining CPU and memory of the instance at `position` as this call left it: its
+    /// working copy's when the call placed on it, else the snapshot's column.
+    #[inline]
+    fn free(&self, position: u32) -> Option<[i64; 2]> {
+        // Before the call's first placement (when leaders gather), no instance has a copy.
+        if self.used > 0 && self.changed_mask.contains(position as usize) {
+            let instance = self.instance(position)?;
+            return Some([instance.remaining.cpu, instance.remaining.memory]);
+        }
+        self.base.free.get(position as usize).copied()
+    }
+
     /// The copies of the instances this call changed.
     fn changed(&self) -> &[(u32, Instance)] {
         self.copies.get(..self.used).unwrap_or_default()
@@ -934,14 +946,7 @@ impl<'a> Call<'a> {
         // them, created before its first placement, so the list is empty; the loop keeps
         // the gather exact if pools with several routes ever get leaders
         // (`leaders::tests` covers it).
-        let columns = Columns {
-            free: &self.overlay.base.free,
-            needed: candidates.needed,
-            distinct: candidates.distinct,
-            group_counts: candidates.group_column.unwrap_or_default(),
-            slots: candidates.slots.unwrap_or_default(),
-        };
-        let mut leaders = Leaders::gather(strategies, &eligible, &columns, members)?;
+        let mut leaders = Leaders::gather(strategies, &eligible, &candidates.columns(), members)?;
         for &(position, _) in self.overlay.changed() {
             leaders.placed(position, candidates.get(position));
         }
@@ -975,7 +980,6 @@ impl<'a> Call<'a> {
         eligible: &FixedBitSet,
         group_counts: Option<&[u32]>,
     ) -> Vec<Row> {
-        let snapshot = self.overlay.base;
         let demand = self.prepared.requirements.demand();
         let cpu_needed = feasibility::signed(demand.cpu);
         let memory_needed = feasibility::signed(demand.memory_mib);
@@ -983,14 +987,7 @@ impl<'a> Call<'a> {
         let columns = &self.prepared.slot_columns;
         let mut rows = Vec::with_capacity(eligible.count_ones(..));
         for position in eligible.ones() {
-            let free = if self.overlay.changed_mask.contains(position) {
-                self.overlay
-                    .instance(position as u32)
-                    .map(|i| [i.remaining.cpu, i.remaining.memory])
-            } else {
-                snapshot.free.get(position).copied()
-            };
-            let Some([cpu, memory]) = free else {
+            let Some([cpu, memory]) = self.overlay.free(position as u32) else {
                 continue;
             };
             let group_count = group_counts
@@ -1305,7 +1302,7 @@ impl<'a> Call<'a> {
         );
         let mut rejected = 0;
         for position in judged.ones() {
-            let Some([cpu, memory]) = self.free_at(position as u32) else {
+            let Some([cpu, memory]) = self.overlay.free(position as u32) else {
                 continue;
             };
             let rejection = if !snapshot.usable.contains(position) {
@@ -1330,15 +1327,6 @@ impl<'a> Call<'a> {
             each(position as u32, rejection.as_str());
         }
         Some(rejected)
-    }
-
-    /// The remaining CPU and memory of the instance at `position` as this call left it.
-    fn free_at(&self, position: u32) -> Option<[i64; 2]> {
-        if self.overlay.changed_mask.contains(position as usize) {
-            let instance = self.overlay.instance(position)?;
-            return Some([instance.remaining.cpu, instance.remaining.memory]);
-        }
-        self.overlay.base.free.get(position as usize).copied()
     }
 
     /// Describes the task placed on `position` (or on Fargate), drawing its ARN.
@@ -1419,18 +1407,23 @@ impl<'c> Candidates<'c> {
         }
     }
 
+    /// The same reading as columns for the gather: the snapshot's, before this call's
+    /// placements (see [`Call::leaders`]).
+    fn columns(&self) -> Columns<'c> {
+        Columns {
+            free: &self.overlay.base.free,
+            needed: self.needed,
+            distinct: self.distinct,
+            group_counts: self.group_column.unwrap_or_default(),
+            slots: self.slots.unwrap_or_default(),
+        }
+    }
+
     /// The eligible instance at `position` as it is now, `None` when it does not fit.
     #[inline]
     fn get(&self, position: u32) -> Option<Candidate> {
         let at = position as usize;
-        // Before the call's first placement (when leaders gather), no instance has a copy.
-        let changed = self.overlay.used > 0 && self.overlay.changed_mask.contains(at);
-        let [cpu, memory] = if changed {
-            let instance = self.overlay.instance(position)?;
-            [instance.remaining.cpu, instance.remaining.memory]
-        } else {
-            *self.overlay.base.free.get(at)?
-        };
+        let [cpu, memory] = self.overlay.free(position)?;
         let group_count = self
             .group_column
             .and_then(|column| column.get(at))
