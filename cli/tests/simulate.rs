@@ -190,3 +190,57 @@ fn a_workload_that_repeats_a_seed_keeps_stopped_tasks() {
     assert_eq!(summary["placed"], 4_098);
     assert_eq!(summary["failed"], 0);
 }
+
+/// Forgetting stopped tasks moves the running tasks' indices down, and a later stop by `pick`
+/// must still stop the task the kept-everything replay stops. One stop event that names an
+/// unknown ARN turns forgetting off and changes nothing else (it fails), so both replays must
+/// end in the same state; the workload stops more than twice the 4,096 after which the first
+/// replay forgets.
+#[test]
+fn forgetting_stopped_tasks_stops_the_same_tasks_as_keeping_them() {
+    let cluster =
+        generated_cluster("forgetting_stopped_tasks_stops_the_same_tasks_as_keeping_them");
+    let text = std::fs::read_to_string(&cluster).unwrap();
+    let snapshot = ecs_placement::model::Snapshot::from_json(&text).unwrap();
+    let events = ecs_placement::generate::workload(&snapshot, 3_000, 11);
+    let mut lines: String = events
+        .iter()
+        .map(|event| serde_json::to_string(event).unwrap() + "\n")
+        .collect();
+    let dir = scratch_dir();
+    let forgetting = dir.join("forgetting.jsonl");
+    std::fs::write(&forgetting, &lines).unwrap();
+    lines.push_str("{\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:us-east-1:1:task/none\"}\n");
+    let keeping = dir.join("keeping.jsonl");
+    std::fs::write(&keeping, &lines).unwrap();
+    let replay = |workload: &Path| -> Value {
+        let out = ecs_place(&[
+            "simulate",
+            "--cluster",
+            cluster.to_str().unwrap(),
+            "--workload",
+            workload.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let object = summary.as_object_mut().unwrap();
+        object.remove("seconds");
+        object.remove("placementsPerSecond");
+        summary
+    };
+    let (forgot, kept) = (replay(&forgetting), replay(&keeping));
+    assert!(forgot["stopped"].as_u64().unwrap() > 2 * 4_096, "{forgot}");
+    assert_eq!(
+        kept["stopTaskCalls"].as_u64(),
+        forgot["stopTaskCalls"].as_u64().map(|calls| calls + 1)
+    );
+    let without_calls = |mut summary: Value| {
+        summary.as_object_mut().unwrap().remove("stopTaskCalls");
+        summary
+    };
+    assert_eq!(without_calls(forgot), without_calls(kept));
+}

@@ -167,9 +167,24 @@ pub(crate) fn stop_task_at(
     snapshot: &mut Snapshot,
     task_arn: &str,
 ) -> Result<Option<u32>, EcsError> {
-    let Some(record) = snapshot.tasks.get_mut(task_arn) else {
+    let Some(index) = snapshot.tasks.get_index_of(task_arn) else {
         return Err(EcsError::invalid_parameter(format!(
             "The referenced task was not found: {task_arn}"
+        )));
+    };
+    stop_task_at_index(snapshot, index)
+}
+
+/// [`stop_task_at`] for the task at `index` of the task map (see `Placer::stop_task_at_index`).
+pub(crate) fn stop_task_at_index(
+    snapshot: &mut Snapshot,
+    index: usize,
+) -> Result<Option<u32>, EcsError> {
+    let task_count = snapshot.tasks.len();
+    let Some((_, record)) = snapshot.tasks.get_index_mut(index) else {
+        return Err(EcsError::invalid_parameter(format!(
+            "The referenced task was not found: no task at index {index} (the state holds \
+             {task_count} tasks)"
         )));
     };
     if !record.running {

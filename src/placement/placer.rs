@@ -15,7 +15,7 @@ use crate::aws::{RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
 use crate::model::{GroupId, MapHasher, Snapshot};
 
-use super::changes::{ChangeSet, PlacedRecord, stop_task_at};
+use super::changes::{ChangeSet, PlacedRecord, stop_task_at, stop_task_at_index};
 use super::incremental::{CachedRun, Prepared, RowCache, Scratch, SlotColumns};
 use super::pipeline::{RunTaskOutcome, run_task_reference};
 
@@ -155,6 +155,18 @@ impl Placer {
     /// Stops a task (see [`stop_task`](super::stop_task)).
     pub fn stop_task(&mut self, task_arn: &str) -> Result<(), EcsError> {
         let position = stop_task_at(&mut self.snapshot, task_arn)?;
+        self.log(position);
+        Ok(())
+    }
+
+    /// Stops the task at `index` of [`Snapshot::tasks`] on [`Placer::snapshot`], as
+    /// [`Placer::stop_task`] with its ARN would, without hashing and comparing the ARN: for
+    /// callers that keep the indices of the tasks they placed (`ecs-place simulate`, through
+    /// `tasks().get_index_of`). An index holds until [`Placer::forget_stopped_tasks`], which
+    /// moves every running task down over the forgotten ones before it. An index past the end
+    /// is an `InvalidParameterException`.
+    pub fn stop_task_at_index(&mut self, index: usize) -> Result<(), EcsError> {
+        let position = stop_task_at_index(&mut self.snapshot, index)?;
         self.log(position);
         Ok(())
     }
@@ -357,5 +369,43 @@ mod tests {
         placer.stop_task(&arn).unwrap_or_else(|e| panic!("{e}"));
         stop_task(&mut state, &arn).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(file(placer.snapshot()), file(&state));
+    }
+
+    /// Stopping by index is stopping by ARN, before and after forgetting (which moves the
+    /// running tasks down); an index past the end is an `InvalidParameterException`.
+    #[test]
+    fn stopping_at_an_index_is_stopping_its_task_by_arn() {
+        let start = snapshot(vec![gpu_instance("a"), gpu_instance("b")], vec![], 1);
+        let mut by_index = Placer::new(start);
+        by_index
+            .run_task(&run_request(json!({"count": 4})), 3)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut by_arn = by_index.clone();
+        // One task per instance (the container takes host port 80): the second round stops
+        // the task that forgetting moved from index 1 to index 0.
+        for round in 0..2 {
+            let arns: Vec<String> = by_arn.snapshot().tasks().keys().cloned().collect();
+            assert_eq!(arns.len(), 2 - round);
+            let index = 0;
+            by_index
+                .stop_task_at_index(index)
+                .unwrap_or_else(|e| panic!("{e}"));
+            by_arn
+                .stop_task(&arns[index])
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                file(by_index.snapshot()),
+                file(by_arn.snapshot()),
+                "round {round}"
+            );
+            assert_eq!(by_index.forget_stopped_tasks(), 1);
+            by_arn.forget_stopped_tasks();
+        }
+        let past_the_end = by_index.snapshot().tasks().len();
+        let error = by_index.stop_task_at_index(past_the_end).err();
+        assert_eq!(
+            error.map(|e| e.exception),
+            Some(crate::error::ExceptionName::InvalidParameterException)
+        );
     }
 }

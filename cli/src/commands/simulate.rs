@@ -113,11 +113,14 @@ fn may_forget_stopped_tasks(events: &[WorkloadEvent]) -> bool {
 
 /// Replays the events through one placer.
 fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
-    let mut running: Vec<String> = snapshot
+    // The running tasks a stop event may pick, by index in the task map: a stop then needs no
+    // ARN hashed and compared (see `Placer::stop_task_at_index`).
+    let mut running: Vec<usize> = snapshot
         .tasks()
-        .iter()
+        .values()
+        .enumerate()
         .filter(|(_, record)| record.running)
-        .map(|(arn, _)| arn.clone())
+        .map(|(index, _)| index)
         .collect();
     let mut placer = Placer::new(snapshot);
     let may_forget = may_forget_stopped_tasks(events);
@@ -141,7 +144,7 @@ fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
                 // Amortized: the stopped tasks outnumber the running ones before a pass.
                 let stopped = summary.stopped - stopped_at_last_forget;
                 if may_forget && stopped as usize >= running.len().max(FORGET_AFTER_STOPS) {
-                    placer.forget_stopped_tasks();
+                    forget_stopped_tasks(&mut placer, &mut running);
                     stopped_at_last_forget = summary.stopped;
                 }
             }
@@ -171,7 +174,7 @@ fn run_one(
     placer: &mut Placer,
     request: &ecs_placement::aws::RunTaskRequest,
     seed: u64,
-    running: &mut Vec<String>,
+    running: &mut Vec<usize>,
     summary: &mut Summary,
 ) {
     summary.run_task_calls += 1;
@@ -184,7 +187,14 @@ fn run_one(
             let placed = call.task_arns.len() as u64;
             summary.placed += placed;
             summary.failed += requested.saturating_sub(placed);
-            running.extend(call.task_arns);
+            let tasks = placer.snapshot().tasks();
+            // Every placed ARN is in the map (added, or already there); `usize::MAX`, which no
+            // stop finds, only guards the impossible.
+            running.extend(
+                call.task_arns
+                    .iter()
+                    .map(|arn| tasks.get_index_of(arn).unwrap_or(usize::MAX)),
+            );
             for (reason, count) in call.failures_by_reason {
                 match summary.failures_by_reason.get_mut(reason.as_ref()) {
                     Some(total) => *total += count,
@@ -209,25 +219,52 @@ fn stop_one(
     placer: &mut Placer,
     task_arn: Option<&str>,
     pick: Option<u64>,
-    running: &mut Vec<String>,
+    running: &mut Vec<usize>,
     summary: &mut Summary,
 ) {
     summary.stop_task_calls += 1;
-    let arn = match (task_arn, pick) {
+    let stopped = match (task_arn, pick) {
         (Some(arn), _) => {
-            if let Some(at) = running.iter().position(|r| r == arn) {
+            // Equal ARNs are equal indices: a workload that names tasks never forgets any.
+            let index = placer.snapshot().tasks().get_index_of(arn);
+            if let Some(at) = running.iter().position(|&r| Some(r) == index) {
                 running.swap_remove(at);
             }
-            arn.to_owned()
+            placer.stop_task(arn)
         }
         (None, Some(pick)) if !running.is_empty() => {
             let at = (pick % running.len() as u64) as usize;
-            running.swap_remove(at)
+            placer.stop_task_at_index(running.swap_remove(at))
         }
         _ => return,
     };
-    if placer.stop_task(&arn).is_ok() {
+    if stopped.is_ok() {
         summary.stopped += 1;
+    }
+}
+
+/// Forgets the stopped tasks and moves the running tasks' indices down with them. An index
+/// whose task was forgotten gets `usize::MAX`, which no stop finds, as no stop finds a
+/// forgotten ARN (the replay only forgets when no event names a task, so every task of
+/// `running` is still running: a guard, not a case that happens).
+fn forget_stopped_tasks(placer: &mut Placer, running: &mut [usize]) {
+    let mut kept = 0;
+    let new_index: Vec<usize> = placer
+        .snapshot()
+        .tasks()
+        .values()
+        .map(|record| {
+            if record.running {
+                kept += 1;
+                kept - 1
+            } else {
+                usize::MAX
+            }
+        })
+        .collect();
+    placer.forget_stopped_tasks();
+    for index in running {
+        *index = new_index.get(*index).copied().unwrap_or(usize::MAX);
     }
 }
 
