@@ -371,6 +371,56 @@ mod tests {
         assert_eq!(file(placer.snapshot()), file(&state));
     }
 
+    /// The log of touched instances holds at most `MAX_LOGGED_CHANGES`; when it starts over,
+    /// every cached request must judge its candidates afresh. A request cached before a
+    /// restart, while another request's tasks came and went on the same instances, places as
+    /// `run_task` does on the same state, and leaves the same state.
+    #[test]
+    fn a_request_cached_before_the_log_starts_over_places_as_run_task() {
+        use crate::aws::PlacementStrategyType;
+        use crate::generate::{ClusterSpec, cluster, reference_request, strategy};
+
+        let start = Snapshot::try_from(cluster(&ClusterSpec::scaled(60, 3)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let reference = reference_request();
+        let mut churn = reference.clone();
+        churn.placement_strategy = Some(vec![strategy(PlacementStrategyType::Binpack, "cpu")]);
+        let mut placer = Placer::new(start);
+        // A request keeps its rows from its second call on.
+        for seed in [0, 1] {
+            placer
+                .run_task(&reference, seed)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        // Churn: place ten, keep the newest thirty running, until the log has started over
+        // (so it no longer lists most instances the churn changed).
+        let mut running: std::collections::VecDeque<String> = Default::default();
+        let (mut restarted, mut seed) = (false, 2);
+        while !restarted {
+            let logged = placer.touched.len();
+            let summary = placer
+                .run_task_summary(&churn, seed)
+                .unwrap_or_else(|e| panic!("{e}"));
+            running.extend(summary.task_arns);
+            while running.len() > 30 {
+                if let Some(arn) = running.pop_front() {
+                    placer.stop_task(&arn).unwrap_or_else(|e| panic!("{e}"));
+                }
+            }
+            restarted |= placer.touched.len() < logged;
+            seed += 1;
+        }
+        let state = placer.snapshot().clone();
+        let expected = run_task(&state, &reference, seed).unwrap_or_else(|e| panic!("{e}"));
+        let actual = placer
+            .run_task(&reference, seed)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(actual, expected.response);
+        let mut applied = state;
+        applied.apply(&expected.changes);
+        assert_eq!(file(placer.snapshot()), file(&applied));
+    }
+
     /// Stopping by index is stopping by ARN, before and after forgetting (which moves the
     /// running tasks down); an index past the end is an `InvalidParameterException`.
     #[test]
