@@ -1,0 +1,173 @@
+//! The placement benches, shared by `placement` (the system allocator) and
+//! `placement_mimalloc` (the allocator `ecs-place` uses).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion};
+use ecs_placement::Placer;
+use ecs_placement::aws::{PlacementStrategyType, RunTaskRequest};
+use ecs_placement::generate::{ClusterSpec, cluster, reference_request, strategy};
+use ecs_placement::model::Snapshot;
+
+fn snapshot(instances: usize) -> Snapshot {
+    let spec = if instances == ClusterSpec::REFERENCE.instances {
+        ClusterSpec::REFERENCE
+    } else {
+        ClusterSpec::scaled(instances, 1)
+    };
+    Snapshot::try_from(cluster(&spec)).expect("generated cluster loads")
+}
+
+/// One pass over remaining CPU and memory: the sum of both and the least of each.
+fn scan(snapshot: &Snapshot) -> (i64, i64, i64) {
+    snapshot
+        .instances()
+        .iter()
+        .fold((0, i64::MAX, i64::MAX), |(sum, cpu, memory), i| {
+            (
+                sum + i.remaining.cpu + i.remaining.memory,
+                cpu.min(i.remaining.cpu),
+                memory.min(i.remaining.memory),
+            )
+        })
+}
+
+/// The reference request with its strategies replaced.
+fn with_strategies(strategies: &[(PlacementStrategyType, &str)]) -> RunTaskRequest {
+    RunTaskRequest {
+        placement_strategy: Some(
+            strategies
+                .iter()
+                .map(|(kind, field)| strategy(kind.clone(), field))
+                .collect(),
+        ),
+        ..reference_request()
+    }
+}
+
+fn variants() -> Vec<(&'static str, RunTaskRequest)> {
+    vec![
+        ("chain", reference_request()),
+        (
+            "binpack",
+            with_strategies(&[(PlacementStrategyType::Binpack, "memory")]),
+        ),
+        (
+            "spread",
+            with_strategies(&[(
+                PlacementStrategyType::Spread,
+                "attribute:ecs.availability-zone",
+            )]),
+        ),
+        (
+            "random",
+            with_strategies(&[(PlacementStrategyType::Random, "")]),
+        ),
+    ]
+}
+
+/// Every placement bench at the given cluster sizes.
+pub fn placement_at(c: &mut Criterion, sizes: &[usize]) {
+    for &size in sizes {
+        let snapshot = snapshot(size);
+        c.bench_with_input(BenchmarkId::new("scan_floor", size), &snapshot, |b, s| {
+            b.iter(|| scan(black_box(s)))
+        });
+        let mut group = c.benchmark_group("run_task");
+        for (name, request) in variants() {
+            let mut seed = 0u64;
+            group.bench_with_input(BenchmarkId::new(name, size), &snapshot, |b, s| {
+                b.iter(|| {
+                    seed = seed.wrapping_add(1);
+                    ecs_placement::run_task(black_box(s), black_box(&request), seed)
+                })
+            });
+        }
+        group.finish();
+        placer(c, &snapshot, size);
+    }
+}
+
+/// The reference call through a warmed `Placer`, kept across samples (see
+/// [`StoppedTasks`] for what happens to the tasks it stopped).
+fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
+    let request = reference_request();
+    let mut warmed = Placer::new(snapshot.clone());
+    warmed
+        .run_task(&request, 0)
+        .expect("reference request is valid");
+    let response = |placer: &mut Placer, seed| -> Vec<String> {
+        let response = placer.run_task(black_box(&request), seed);
+        let tasks = response.expect("valid").tasks;
+        tasks.into_iter().filter_map(|t| t.task_arn).collect()
+    };
+    let summary = |placer: &mut Placer, seed| -> Vec<String> {
+        let summary = placer.run_task_summary(black_box(&request), seed);
+        summary.expect("valid").task_arns
+    };
+    let rows: [(&str, &PlacerCall, StoppedTasks); 4] = [
+        ("reference", &response, StoppedTasks::Kept),
+        ("summary", &summary, StoppedTasks::Kept),
+        ("steady", &response, StoppedTasks::Forgotten),
+        ("steady-summary", &summary, StoppedTasks::Forgotten),
+    ];
+    for (row, call, stopped) in rows {
+        placer_calls(c, &format!("placer/{row}/{size}"), &warmed, call, stopped);
+    }
+}
+
+/// One timed call through a placer, with the seed; gives the placed tasks' ARNs.
+type PlacerCall<'a> = dyn Fn(&mut Placer, u64) -> Vec<String> + 'a;
+
+/// What a `Placer` bench does with the tasks it stopped, untimed.
+#[derive(Clone, Copy)]
+enum StoppedTasks {
+    /// They stay in the task map (as the state written out must keep them), so it grows into
+    /// fresh memory; every 5,000 calls the placer is replaced by a fresh copy so they do not
+    /// pile up without bound.
+    Kept,
+    /// `forget_stopped_tasks` every 1,000 calls, as a long-running scheduler (and `simulate`)
+    /// does: the task map stays about the same size and reuses its memory.
+    Forgotten,
+}
+
+/// Times `call` (which gives the placed tasks' ARNs) on a copy of `warmed` kept across
+/// samples, stopping the placed tasks after each call, untimed, and then keeping or forgetting
+/// them (see [`StoppedTasks`]).
+fn placer_calls(
+    c: &mut Criterion,
+    name: &str,
+    warmed: &Placer,
+    call: &PlacerCall,
+    stopped: StoppedTasks,
+) {
+    const CALLS_PER_COPY: u64 = 5_000;
+    const CALLS_PER_FORGET: u64 = 1_000;
+    let mut placer = warmed.clone();
+    let mut calls = 0u64;
+    c.bench_function(name, |b| {
+        b.iter_custom(|iterations| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iterations {
+                calls += 1;
+                match stopped {
+                    StoppedTasks::Kept if calls % CALLS_PER_COPY == 0 => {
+                        placer = warmed.clone();
+                    }
+                    StoppedTasks::Forgotten if calls % CALLS_PER_FORGET == 0 => {
+                        placer.forget_stopped_tasks();
+                    }
+                    _ => {}
+                }
+                let start = Instant::now();
+                let placed = call(&mut placer, calls);
+                timed += start.elapsed();
+                for arn in placed {
+                    placer.stop_task(&arn).expect("placed task stops");
+                }
+            }
+            timed
+        })
+    });
+}
