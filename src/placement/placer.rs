@@ -409,6 +409,7 @@ mod tests {
             }
             restarted |= placer.touched.len() < logged;
             seed += 1;
+            assert!(seed < 20_000, "the log never started over");
         }
         let state = placer.snapshot().clone();
         let expected = run_task(&state, &reference, seed).unwrap_or_else(|e| panic!("{e}"));
