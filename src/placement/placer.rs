@@ -426,18 +426,18 @@ mod tests {
     /// running tasks down); an index past the end is an `InvalidParameterException`.
     #[test]
     fn stopping_at_an_index_is_stopping_its_task_by_arn() {
-        let start = snapshot(vec![gpu_instance("a"), gpu_instance("b")], vec![], 1);
-        let mut by_index = Placer::new(start);
+        let instances = vec![gpu_instance("a"), gpu_instance("b"), gpu_instance("c")];
+        let mut by_index = Placer::new(snapshot(instances, vec![], 1));
         by_index
             .run_task(&run_request(json!({"count": 4})), 3)
             .unwrap_or_else(|e| panic!("{e}"));
         let mut by_arn = by_index.clone();
-        // One task per instance (the container takes host port 80): the second round stops
-        // the task that forgetting moved from index 1 to index 0.
+        // One task per instance (the container takes host port 80). Round 0 stops the middle
+        // one of three; round 1 stops index 1 again, the task forgetting moved there from 2.
         for round in 0..2 {
             let arns: Vec<String> = by_arn.snapshot().tasks().keys().cloned().collect();
-            assert_eq!(arns.len(), 2 - round);
-            let index = 0;
+            assert_eq!(arns.len(), 3 - round);
+            let index = 1;
             by_index
                 .stop_task_at_index(index)
                 .unwrap_or_else(|e| panic!("{e}"));
