@@ -141,27 +141,52 @@ fn a_workload_file_is_replayed_and_a_bad_line_is_an_input_error() {
 /// state the engine draws the same task ARN again, and forgetting the stopped task would let
 /// the repeated task reserve where keeping it makes the task map skip it. The last call
 /// (another seed) fits only if the repeated one did not reserve.
+/// A cluster of one instance that holds exactly one task of its only family.
+const ONE_INSTANCE_CLUSTER: &str = r#"{"cluster": {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"},
+    "containerInstances": [{
+        "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+        "registeredResources": [
+            {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+            {"name": "MEMORY", "type": "INTEGER", "integerValue": 1024}]}],
+    "taskDefinitions": [{"family": "app", "revision": 1,
+        "containerDefinitions": [{"name": "app", "cpu": 1024, "memory": 1024}]}]}"#;
+
+/// The request of the one-instance cluster's family.
+const ONE_INSTANCE_REQUEST: &str = r#"{"cluster":"prod","taskDefinition":"app"}"#;
+
+/// A run-task line of that request with `seed`.
+fn one_instance_run(seed: u64) -> String {
+    format!("{{\"event\":\"run-task\",\"request\":{ONE_INSTANCE_REQUEST},\"seed\":{seed}}}\n")
+}
+
+/// Replays `workload` (JSON lines) on `cluster` (JSON text), both written under `name`.
+fn replay_files(name: &str, cluster: &str, workload: &str) -> Value {
+    let dir = scratch_dir();
+    let cluster_path = dir.join(format!("{name}-cluster.json"));
+    let workload_path = dir.join(format!("{name}.jsonl"));
+    std::fs::write(&cluster_path, cluster).unwrap();
+    std::fs::write(&workload_path, workload).unwrap();
+    let out = ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster_path.to_str().unwrap(),
+        "--workload",
+        workload_path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn a_workload_that_repeats_a_seed_keeps_stopped_tasks() {
     let dir = scratch_dir();
     let cluster = dir.join("one-instance.json");
-    std::fs::write(
-        &cluster,
-        r#"{"cluster": {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"},
-            "containerInstances": [{
-                "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
-                "registeredResources": [
-                    {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
-                    {"name": "MEMORY", "type": "INTEGER", "integerValue": 1024}]}],
-            "taskDefinitions": [{"family": "app", "revision": 1,
-                "containerDefinitions": [{"name": "app", "cpu": 1024, "memory": 1024}]}]}"#,
-    )
-    .unwrap();
-    let run = |seed: u64| {
-        format!(
-            "{{\"event\":\"run-task\",\"request\":{{\"cluster\":\"prod\",\"taskDefinition\":\"app\"}},\"seed\":{seed}}}\n"
-        )
-    };
+    std::fs::write(&cluster, ONE_INSTANCE_CLUSTER).unwrap();
+    let run = one_instance_run;
     // Exactly the stops after which the replay forgets stopped tasks when it may (4,096, as
     // `simulate` sets it): the repeated call comes right after that point.
     let mut lines = String::new();
@@ -243,4 +268,96 @@ fn forgetting_stopped_tasks_stops_the_same_tasks_as_keeping_them() {
         summary
     };
     assert_eq!(without_calls(forgot), without_calls(kept));
+}
+
+/// A cluster file that starts with a stopped task keeps it: a run-task seed that draws its ARN
+/// is skipped by the task map that holds it, and forgetting it would let that call reserve.
+/// The stopped task is the one seed 3 places; 4,096 other calls and stops come first (the
+/// point after which the replay would forget), and the last call fits only if seed 3's did not
+/// reserve.
+#[test]
+fn a_cluster_that_starts_with_a_stopped_task_keeps_it() {
+    use ecs_placement::model::Snapshot;
+
+    let mut snapshot = Snapshot::from_json(ONE_INSTANCE_CLUSTER).unwrap();
+    let request = serde_json::from_str(ONE_INSTANCE_REQUEST).unwrap();
+    let outcome = ecs_placement::run_task(&snapshot, &request, 3).unwrap();
+    assert_eq!(outcome.response.tasks.len(), 1);
+    snapshot.apply(&outcome.changes);
+    // The task as the state writes it, stopped; the instance as first written (its remaining
+    // resources follow from the tasks that run on it: none).
+    let mut task = serde_json::to_value(snapshot.to_file()).unwrap()["tasks"][0].clone();
+    task["desiredStatus"] = Value::from("STOPPED");
+    task["lastStatus"] = Value::from("STOPPED");
+    let mut file: Value = serde_json::from_str(ONE_INSTANCE_CLUSTER).unwrap();
+    file["tasks"] = Value::from(vec![task]);
+    let mut lines = String::new();
+    for seed in 100..100 + 4_096 {
+        lines.push_str(&one_instance_run(seed));
+        lines.push_str("{\"event\":\"stop-task\",\"pick\":0}\n");
+    }
+    lines.push_str(&one_instance_run(3));
+    lines.push_str(&one_instance_run(4));
+    let summary = replay_files("starts-stopped", &file.to_string(), &lines);
+    assert_eq!(summary["stopped"], 4_096);
+    assert_eq!(summary["placed"], 4_098);
+    assert_eq!(summary["failed"], 0, "{summary}");
+}
+
+/// Stops by ARN and by pick, mixed: an ARN stop takes its task out of the tasks a pick chooses
+/// from, so every later pick depends on it. The expected summary is what `ecs-place` printed
+/// for this workload before running tasks were kept by index (commit 4484575).
+#[test]
+fn stops_by_arn_and_by_pick_mixed_give_the_recorded_summary() {
+    let cluster = generated_cluster("stops_by_arn_and_by_pick_mixed_give_the_recorded_summary");
+    let text = std::fs::read_to_string(&cluster).unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    let arns: Vec<&str> = file["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|task| task["taskArn"].as_str())
+        .collect();
+    let request = serde_json::to_string(&ecs_placement::generate::reference_request()).unwrap();
+    let mut lines = String::new();
+    for call in 0..120usize {
+        lines.push_str(&format!(
+            "{{\"event\":\"run-task\",\"request\":{request},\"seed\":{}}}\n",
+            1_000 + call
+        ));
+        let stop = match call % 4 {
+            // A task of the cluster file, a task stopped before, or one that never was.
+            0 => format!(
+                "{{\"event\":\"stop-task\",\"taskArn\":\"{}\"}}",
+                arns[call % arns.len()]
+            ),
+            1 => format!(
+                "{{\"event\":\"stop-task\",\"taskArn\":\"{}\"}}",
+                arns[(call - 1) % arns.len()]
+            ),
+            2 => "{\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:us-east-1:1:task/none\"}"
+                .to_owned(),
+            _ => String::new(),
+        };
+        lines.push_str(&stop);
+        lines.push('\n');
+        for pick in 0..6 {
+            lines.push_str(&format!(
+                "{{\"event\":\"stop-task\",\"pick\":{}}}\n",
+                call * 7 + pick * 13
+            ));
+        }
+    }
+    let mut summary = replay_files("mixed-stops", &text, &lines);
+    let object = summary.as_object_mut().unwrap();
+    object.remove("seconds");
+    object.remove("placementsPerSecond");
+    let recorded = serde_json::json!({
+        "runTaskCalls": 120, "rejectedCalls": {}, "tasksRequested": 1200, "placed": 860,
+        "failed": 340,
+        "failuresByReason": {"MemberOf placement constraint unsatisfied.": 3403, "RESOURCE:CPU": 1577},
+        "stopTaskCalls": 810, "stopped": 780,
+        "cpuUtilization": 0.45852803738317754, "memoryUtilization": 0.23500829087818645
+    });
+    assert_eq!(summary, recorded);
 }

@@ -100,10 +100,14 @@ const FORGET_AFTER_STOPS: usize = 4096;
 
 /// Whether the replay may forget stopped tasks now and then (which keeps its memory bounded)
 /// with the same summary as keeping them: only when no event names a task to stop by ARN
-/// (stopping a forgotten task fails where stopping a stopped one succeeds and counts) and no
-/// two run-task events share a seed (a repeated seed can draw a forgotten task's ARN again,
+/// (stopping a forgotten task fails where stopping a stopped one succeeds and counts), no two
+/// run-task events share a seed, and the snapshot starts with no stopped task (a seed can
+/// draw a forgotten task's ARN again, and a task map that still holds it skips the new task;
 /// see `Snapshot::forget_stopped_tasks`).
-fn may_forget_stopped_tasks(events: &[WorkloadEvent]) -> bool {
+fn may_forget_stopped_tasks(snapshot: &Snapshot, events: &[WorkloadEvent]) -> bool {
+    if snapshot.tasks().values().any(|record| !record.running) {
+        return false;
+    }
     let mut seeds = std::collections::HashSet::new();
     events.iter().all(|event| match event {
         WorkloadEvent::StopTask { task_arn, .. } => task_arn.is_none(),
@@ -122,8 +126,8 @@ fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
         .filter(|(_, record)| record.running)
         .map(|(index, _)| index)
         .collect();
+    let may_forget = may_forget_stopped_tasks(&snapshot, events);
     let mut placer = Placer::new(snapshot);
-    let may_forget = may_forget_stopped_tasks(events);
     let mut stopped_at_last_forget = 0;
     let mut summary = Summary::default();
     let progress = progress_bar(events.len());
@@ -245,8 +249,9 @@ fn stop_one(
 
 /// Forgets the stopped tasks and moves the running tasks' indices down with them. An index
 /// whose task was forgotten gets `usize::MAX`, which no stop finds, as no stop finds a
-/// forgotten ARN (the replay only forgets when no event names a task, so every task of
-/// `running` is still running: a guard, not a case that happens).
+/// forgotten ARN. That happens when a run-task call draws the ARN of a task the cluster file
+/// already holds: `running` then names that task twice, and once it is stopped and forgotten
+/// the other entry's stop fails, as stopping its forgotten ARN did before.
 fn forget_stopped_tasks(placer: &mut Placer, running: &mut [usize]) {
     let mut kept = 0;
     let new_index: Vec<usize> = placer
