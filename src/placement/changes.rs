@@ -145,8 +145,10 @@ impl Snapshot {
     /// One thing does read the map: applying a task whose ARN is already there is skipped
     /// (see [`Snapshot::apply`]). The same seed on the same state draws the same task ARNs, so
     /// a call that repeats a seed can draw a forgotten task's ARN again; its task is then
-    /// applied, where a map that still held the stopped task would have skipped it. With
-    /// seeds that do not repeat, forgetting changes no placement.
+    /// applied, where a map that still held the stopped task would have skipped it. The
+    /// earlier call may also be one that made the state this snapshot was loaded from. With
+    /// seeds that do not repeat, on a snapshot loaded without stopped tasks, forgetting changes
+    /// no placement.
     pub fn forget_stopped_tasks(&mut self) -> usize {
         let before = self.tasks.len();
         self.tasks.retain(|_, record| record.running);
