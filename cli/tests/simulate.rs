@@ -64,7 +64,7 @@ fn simulate(cluster: &Path, seed: &str) -> Value {
 #[test]
 fn the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed() {
     let cluster = generated_cluster("the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed");
-    let mut first = simulate(&cluster, "5");
+    let first = simulate(&cluster, "5");
     for key in [
         "runTaskCalls",
         "placed",
@@ -83,13 +83,8 @@ fn the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed() {
     let failed = first["failed"].as_u64().unwrap();
     assert_eq!(placed + failed, requested);
     assert!(placed > 0);
-    let mut second = simulate(&cluster, "5");
-    for summary in [&mut first, &mut second] {
-        let object = summary.as_object_mut().unwrap();
-        object.remove("seconds");
-        object.remove("placementsPerSecond");
-    }
-    assert_eq!(first, second);
+    let second = simulate(&cluster, "5");
+    assert_eq!(without_timing(first), without_timing(second));
 }
 
 #[test]
@@ -159,45 +154,23 @@ fn one_instance_run(seed: u64) -> String {
     format!("{{\"event\":\"run-task\",\"request\":{ONE_INSTANCE_REQUEST},\"seed\":{seed}}}\n")
 }
 
-/// Replays `workload` (JSON lines) on `cluster` (JSON text), both written under `name`.
-fn replay_files(name: &str, cluster: &str, workload: &str) -> Value {
-    let dir = scratch_dir();
-    let cluster_path = dir.join(format!("{name}-cluster.json"));
-    let workload_path = dir.join(format!("{name}.jsonl"));
-    std::fs::write(&cluster_path, cluster).unwrap();
-    std::fs::write(&workload_path, workload).unwrap();
-    let out = ecs_place(&[
-        "simulate",
-        "--cluster",
-        cluster_path.to_str().unwrap(),
-        "--workload",
-        workload_path.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-#[test]
-fn a_workload_that_repeats_a_seed_keeps_stopped_tasks() {
-    let dir = scratch_dir();
-    let cluster = dir.join("one-instance.json");
-    std::fs::write(&cluster, ONE_INSTANCE_CLUSTER).unwrap();
-    let run = one_instance_run;
-    // Exactly the stops after which the replay forgets stopped tasks when it may (4,096, as
-    // `simulate` sets it): the repeated call comes right after that point.
+/// The one-instance workload of the forgetting tests: 4,096 calls (the stops after which the
+/// replay forgets stopped tasks when it may, as `simulate` sets it), each with the seed
+/// `churn_seed` gives its number and followed by a stop, then a call with seed 3 and one with
+/// seed 4. The last fits only if seed 3's call did not reserve.
+fn one_instance_workload(churn_seed: impl Fn(u64) -> u64) -> String {
     let mut lines = String::new();
-    for _ in 0..4_096 {
-        lines.push_str(&run(3));
+    for call in 0..4_096 {
+        lines.push_str(&one_instance_run(churn_seed(call)));
         lines.push_str("{\"event\":\"stop-task\",\"pick\":0}\n");
     }
-    lines.push_str(&run(3));
-    lines.push_str(&run(4));
-    let workload = dir.join("repeated-seed.jsonl");
-    std::fs::write(&workload, lines).unwrap();
+    lines.push_str(&one_instance_run(3));
+    lines.push_str(&one_instance_run(4));
+    lines
+}
+
+/// Replays the workload file on the cluster file; the summary.
+fn replay(cluster: &Path, workload: &Path) -> Value {
     let out = ecs_place(&[
         "simulate",
         "--cluster",
@@ -210,7 +183,31 @@ fn a_workload_that_repeats_a_seed_keeps_stopped_tasks() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Replays `workload` (JSON lines) on `cluster` (JSON text), both written under `name`.
+fn replay_files(name: &str, cluster: &str, workload: &str) -> Value {
+    let dir = scratch_dir();
+    let cluster_path = dir.join(format!("{name}-cluster.json"));
+    let workload_path = dir.join(format!("{name}.jsonl"));
+    std::fs::write(&cluster_path, cluster).unwrap();
+    std::fs::write(&workload_path, workload).unwrap();
+    replay(&cluster_path, &workload_path)
+}
+
+/// The summary without the fields that vary from run to run.
+fn without_timing(mut summary: Value) -> Value {
+    let object = summary.as_object_mut().unwrap();
+    object.remove("seconds");
+    object.remove("placementsPerSecond");
+    summary
+}
+
+#[test]
+fn a_workload_that_repeats_a_seed_keeps_stopped_tasks() {
+    let lines = one_instance_workload(|_| 3);
+    let summary = replay_files("repeated-seed", ONE_INSTANCE_CLUSTER, &lines);
     assert_eq!(summary["stopped"], 4_096);
     assert_eq!(summary["placed"], 4_098);
     assert_eq!(summary["failed"], 0);
@@ -238,26 +235,8 @@ fn forgetting_stopped_tasks_stops_the_same_tasks_as_keeping_them() {
     lines.push_str("{\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:us-east-1:1:task/none\"}\n");
     let keeping = dir.join("keeping.jsonl");
     std::fs::write(&keeping, &lines).unwrap();
-    let replay = |workload: &Path| -> Value {
-        let out = ecs_place(&[
-            "simulate",
-            "--cluster",
-            cluster.to_str().unwrap(),
-            "--workload",
-            workload.to_str().unwrap(),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let mut summary: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let object = summary.as_object_mut().unwrap();
-        object.remove("seconds");
-        object.remove("placementsPerSecond");
-        summary
-    };
-    let (forgot, kept) = (replay(&forgetting), replay(&keeping));
+    let forgot = without_timing(replay(&cluster, &forgetting));
+    let kept = without_timing(replay(&cluster, &keeping));
     assert!(forgot["stopped"].as_u64().unwrap() > 2 * 4_096, "{forgot}");
     assert_eq!(
         kept["stopTaskCalls"].as_u64(),
@@ -291,13 +270,7 @@ fn a_cluster_that_starts_with_a_stopped_task_keeps_it() {
     task["lastStatus"] = Value::from("STOPPED");
     let mut file: Value = serde_json::from_str(ONE_INSTANCE_CLUSTER).unwrap();
     file["tasks"] = Value::from(vec![task]);
-    let mut lines = String::new();
-    for seed in 100..100 + 4_096 {
-        lines.push_str(&one_instance_run(seed));
-        lines.push_str("{\"event\":\"stop-task\",\"pick\":0}\n");
-    }
-    lines.push_str(&one_instance_run(3));
-    lines.push_str(&one_instance_run(4));
+    let lines = one_instance_workload(|call| 100 + call);
     let summary = replay_files("starts-stopped", &file.to_string(), &lines);
     assert_eq!(summary["stopped"], 4_096);
     assert_eq!(summary["placed"], 4_098);
@@ -348,10 +321,7 @@ fn stops_by_arn_and_by_pick_mixed_give_the_recorded_summary() {
             ));
         }
     }
-    let mut summary = replay_files("mixed-stops", &text, &lines);
-    let object = summary.as_object_mut().unwrap();
-    object.remove("seconds");
-    object.remove("placementsPerSecond");
+    let summary = without_timing(replay_files("mixed-stops", &text, &lines));
     let recorded = serde_json::json!({
         "runTaskCalls": 120, "rejectedCalls": {}, "tasksRequested": 1200, "placed": 860,
         "failed": 340,
