@@ -176,7 +176,12 @@ impl Leaders {
                 }
             },
         }
-        let buckets = number_buckets(&mut members);
+        let buckets = match order {
+            Order::Keyed { spread: true, .. } => number_buckets(&mut members),
+            // Without a spread every member is in bucket 0 already (`collect::<false>`).
+            _ if members.is_empty() => Vec::new(),
+            _ => vec![(0, Bucket::Stale)],
+        };
         Some(Self {
             order,
             members,
@@ -263,6 +268,11 @@ impl Leaders {
 
     /// Finds the leaders of every stale bucket from its members.
     fn find_stale_leaders(&mut self) {
+        if let [(_, bucket)] = self.buckets.as_mut_slice() {
+            // One bucket (no spread, or one value): a tight pass over all members.
+            *bucket = least_of(&self.members);
+            return;
+        }
         let mut found: Vec<Option<(u64, Vec<u32>)>> = vec![None; self.buckets.len()];
         let stale: Vec<bool> = self
             .buckets
@@ -397,6 +407,26 @@ fn collect<const SPREAD: bool>(
             });
         }
     }
+}
+
+/// The leaders of `members`, all of one bucket: their least key and its holders in position
+/// order (`Empty` when there is none).
+fn least_of(members: &[Member]) -> Bucket {
+    let Some((first, rest)) = members.split_first() else {
+        return Bucket::Empty;
+    };
+    let mut least = first.key;
+    let mut ties = vec![first.position];
+    for member in rest {
+        if member.key < least {
+            least = member.key;
+            ties.clear();
+            ties.push(member.position);
+        } else if member.key == least {
+            ties.push(member.position);
+        }
+    }
+    Bucket::Known { key: least, ties }
 }
 
 /// Numbers the buckets in the order the members first name their slots, and gives each
