@@ -8,6 +8,7 @@
 mod attributes;
 mod cluster;
 pub mod demand;
+pub(crate) mod free;
 mod instance;
 pub(crate) mod resources;
 mod snapshot;

@@ -22,6 +22,7 @@ use super::attributes::{
 };
 use super::cluster::ClusterInfo;
 use super::demand::task_demand;
+use super::free::FreeColumns;
 use super::instance::{Instance, arn_short_id};
 use super::resources::{ResourceEntries, Resources};
 use super::task::{Description, TaskRecord, TaskUsage, group_of, is_running};
@@ -99,9 +100,8 @@ pub struct Snapshot {
     pub(crate) group_instances: Vec<GroupInstances>,
     pub(crate) capacity_providers: Vec<CapacityProvider>,
     /// Every instance's remaining CPU and memory, by position, kept equal to
-    /// `instances[p].remaining` (see [`Snapshot::sync_free`]): judging thousands of instances
-    /// on CPU and memory reads this column instead of one cache line of each `Instance`.
-    pub(crate) free: Vec<[i64; 2]>,
+    /// `instances[p].remaining` (see [`Snapshot::sync_free`] and [`FreeColumns`]).
+    pub(crate) free: FreeColumns,
     /// The instances that are ACTIVE with their agent connected (neither changes as tasks are
     /// placed and stopped).
     pub(crate) usable: FixedBitSet,
@@ -268,9 +268,8 @@ impl Snapshot {
         let Some(instance) = self.instances.get(position as usize) else {
             return;
         };
-        if let Some(cell) = self.free.get_mut(position as usize) {
-            *cell = [instance.remaining.cpu, instance.remaining.memory];
-        }
+        let remaining = [instance.remaining.cpu, instance.remaining.memory];
+        self.free.set(position as usize, remaining);
     }
 
     /// Adds `delta` tasks of `group` on the instance at `position`.
@@ -333,7 +332,7 @@ impl TryFrom<SnapshotFile> for Snapshot {
             groups: Interner::default(),
             group_instances: Vec::new(),
             capacity_providers,
-            free: Vec::new(),
+            free: FreeColumns::default(),
             usable: FixedBitSet::new(),
             active: FixedBitSet::new(),
         };
@@ -563,11 +562,11 @@ impl Snapshot {
     /// Fills [`Snapshot::free`], [`Snapshot::usable`] and [`Snapshot::active`] from the
     /// instances.
     fn index_hot_columns(&mut self) {
-        self.free = self
-            .instances
-            .iter()
-            .map(|i| [i.remaining.cpu, i.remaining.memory])
-            .collect();
+        self.free = FreeColumns::new(
+            self.instances
+                .iter()
+                .map(|i| [i.remaining.cpu, i.remaining.memory]),
+        );
         self.usable = FixedBitSet::with_capacity(self.instances.len());
         self.active = FixedBitSet::with_capacity(self.instances.len());
         for (position, instance) in self.instances.iter().enumerate() {

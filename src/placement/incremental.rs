@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use crate::aws::{Failure, RunTaskRequest, RunTaskResponse, Task};
 use crate::error::EcsError;
+use crate::model::free::Needed;
 use crate::model::{
     AttrNameId, Description, GroupId, Instance, Resources, SharedDescription, Snapshot, TaskUsage,
     take_usage,
@@ -458,7 +459,7 @@ impl<'s> Overlay<'s> {
             let instance = self.instance(position)?;
             return Some([instance.remaining.cpu, instance.remaining.memory]);
         }
-        self.base.free.get(position as usize).copied()
+        self.base.free.get(position as usize)
     }
 
     /// The copies of the instances this call changed.
@@ -1412,7 +1413,7 @@ impl<'c> Candidates<'c> {
     fn columns(&self) -> Columns<'c> {
         Columns {
             free: &self.overlay.base.free,
-            needed: self.needed,
+            needed: Needed::new(self.needed),
             distinct: self.distinct,
             group_counts: self.group_column.unwrap_or_default(),
             slots: self.slots.unwrap_or_default(),

@@ -35,6 +35,8 @@
 
 use fixedbitset::FixedBitSet;
 
+use crate::model::free::{BLOCK, FreeColumns, Needed};
+
 use super::inputs::{BinpackField, SpreadField, Strategy};
 use super::rng::SeededRng;
 use super::scan::{amount, draw};
@@ -350,8 +352,8 @@ impl Leaders {
 /// 0); and what a task needs.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Columns<'c> {
-    pub(super) free: &'c [[i64; 2]],
-    pub(super) needed: [i64; 2],
+    pub(super) free: &'c FreeColumns,
+    pub(super) needed: Needed,
     /// Whether the group's count must be 0 (`distinctInstance`).
     pub(super) distinct: bool,
     pub(super) group_counts: &'c [u32],
@@ -368,23 +370,16 @@ fn collect<const SPREAD: bool>(
     members: &mut Vec<Member>,
     key: impl Fn(i64, i64, u32) -> u64,
 ) {
-    let [cpu_needed, memory_needed] = columns.needed;
     // Block by block of the eligible set: first which of its instances have the CPU and
-    // memory (a fixed-length loop over the column, no branch per instance), then a member for
-    // each eligible one that does.
-    let bits = usize::BITS as usize;
+    // memory (no branch per instance, see `FreeColumns::enough`), then a member for each
+    // eligible one that does.
     for (block, &word) in eligible.as_slice().iter().enumerate() {
         if word == 0 {
             continue;
         }
-        let start = block * bits;
-        let free = columns.free.get(start..).unwrap_or_default();
-        let free = free.get(..bits).unwrap_or(free);
-        let mut enough: usize = 0;
-        for (bit, &[cpu, memory]) in free.iter().enumerate() {
-            enough |= usize::from((cpu >= cpu_needed) & (memory >= memory_needed)) << bit;
-        }
-        let mut fitting = word & enough;
+        let start = block * BLOCK;
+        // The mask has a bit per instance of the block, as many as the word has.
+        let mut fitting = word & columns.free.enough(block, &columns.needed) as usize;
         while fitting != 0 {
             let position = start + fitting.trailing_zeros() as usize;
             fitting &= fitting - 1;
@@ -392,7 +387,7 @@ fn collect<const SPREAD: bool>(
             if columns.distinct && group_count > 0 {
                 continue;
             }
-            let Some(&[cpu, memory]) = columns.free.get(position) else {
+            let Some([cpu, memory]) = columns.free.get(position) else {
                 continue;
             };
             let slot = if SPREAD {
@@ -656,7 +651,7 @@ mod tests {
             // Another route of the call may have placed tasks before this one gathers: the
             // engine gathers from the snapshot's resources and the call's group counts, then
             // follows each instance placed on.
-            let free: Vec<[i64; 2]> = states.iter().map(|s| [s.cpu, s.memory]).collect();
+            let free = FreeColumns::new(states.iter().map(|s| [s.cpu, s.memory]));
             let mut placed_before: Vec<usize> = Vec::new();
             for at in before.into_iter().flatten() {
                 if let Some(state) = states.get_mut(at).filter(|s| demand.fits(s)) {
@@ -670,7 +665,7 @@ mod tests {
             let slots: Vec<u32> = states.iter().map(|s| s.slot).collect();
             let columns = Columns {
                 free: &free,
-                needed: [demand.cpu, demand.memory],
+                needed: Needed::new([demand.cpu, demand.memory]),
                 distinct: demand.distinct,
                 group_counts: &group_counts,
                 slots: &slots,
