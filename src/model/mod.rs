@@ -10,6 +10,7 @@ mod cluster;
 pub mod demand;
 pub(crate) mod free;
 mod instance;
+pub(crate) mod positions;
 pub(crate) mod resources;
 mod snapshot;
 mod task;

@@ -9,6 +9,7 @@
 use fixedbitset::FixedBitSet;
 
 use crate::aws::LaunchType;
+use crate::model::positions::add_positions;
 use crate::model::{AttrNameId, Instance, Snapshot};
 
 use super::inputs::{Capacity, ProviderShare, is_fargate_provider, validation_context};
@@ -93,7 +94,7 @@ impl Pool {
         let mut external = FixedBitSet::with_capacity(count);
         if let Some(name) = snapshot.attribute_name_id(EXTERNAL_ATTRIBUTE) {
             for positions in snapshot.attribute_postings(name).values() {
-                external.extend(positions.iter().map(|&p| p as usize).filter(|&p| p < count));
+                add_positions(&mut external, positions.iter().copied());
             }
         }
         match self {

@@ -10,6 +10,7 @@ use fixedbitset::FixedBitSet;
 
 use crate::aws::{Attribute, TaskDefinition};
 use crate::error::EcsError;
+use crate::model::positions::add_positions;
 use crate::model::{AttrNameId, GroupId, Instance, Snapshot};
 
 use super::capacity::Pool;
@@ -162,7 +163,7 @@ impl Requirements {
             if let Some(name) = required.name {
                 let postings = snapshot.attribute_postings(name);
                 let mut add = |positions: &[u32]| {
-                    holding.extend(positions.iter().map(|&p| p as usize).filter(|&p| p < count));
+                    add_positions(&mut holding, positions.iter().copied());
                 };
                 match &required.value {
                     // The value compared as text is the value compared as an interned id.

@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use fixedbitset::FixedBitSet;
 use ordered_float::OrderedFloat;
 
+use crate::model::positions::add_positions;
 use crate::model::{AttrNameId, Snapshot};
 
 use super::Expression;
@@ -352,7 +353,7 @@ impl Compiler<'_> {
     fn attribute_holders(&self, name: AttrNameId) -> FixedBitSet {
         let mut set = self.empty();
         for positions in self.snapshot.attribute_postings(name).values() {
-            set.extend(positions.iter().map(|&p| p as usize));
+            add_positions(&mut set, positions.iter().copied());
         }
         set
     }
@@ -368,7 +369,7 @@ impl Compiler<'_> {
         for text in texts {
             let value = self.snapshot.attribute_value_id(text);
             if let Some(positions) = value.and_then(|id| postings.get(&Some(id))) {
-                set.extend(positions.iter().map(|&p| p as usize));
+                add_positions(&mut set, positions.iter().copied());
             }
         }
         set
@@ -383,7 +384,7 @@ impl Compiler<'_> {
                 continue;
             };
             if test(self.snapshot.attribute_value(*value)) {
-                set.extend(positions.iter().map(|&p| p as usize));
+                add_positions(&mut set, positions.iter().copied());
             }
         }
         set
@@ -418,7 +419,7 @@ impl<'s> NumericIndex<'s> {
     fn ordering(&self, compiler: &Compiler<'_>, operator: Operator, key: &str) -> FixedBitSet {
         let key = OrderKey::new(key);
         let mut set = compiler.empty();
-        let mut add = |positions: &[u32]| set.extend(positions.iter().map(|&p| p as usize));
+        let mut add = |positions: &[u32]| add_positions(&mut set, positions.iter().copied());
         match key.number {
             Some(number) => {
                 let number = OrderedFloat(number);

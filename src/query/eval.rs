@@ -7,6 +7,7 @@
 
 use fixedbitset::FixedBitSet;
 
+use crate::model::positions::add_positions;
 use crate::model::{Instance, Snapshot};
 
 use super::compile::{CompiledExpression, GroupTest, Predicate, ordering_holds};
@@ -143,7 +144,7 @@ fn group_filter(test: &GroupTest, snapshot: &Snapshot, count: usize) -> FixedBit
     let mut add_group = |name: &str| {
         if let Some(group) = snapshot.group_id(name) {
             let positions = snapshot.group_instances(group).keys();
-            set.extend(positions.map(|&p| p as usize).filter(|&p| p < count));
+            add_positions(&mut set, positions.copied());
         }
     };
     match test {
