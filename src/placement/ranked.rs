@@ -9,7 +9,7 @@
 //! generator draws exactly as the pass does (no `random` strategy: one `below(ties)` when
 //! two or more tie). The cost per task is the number of buckets plus the ties, not the rows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::incremental::Row;
 use super::inputs::{BinpackField, SpreadField, Strategy};
@@ -20,7 +20,12 @@ pub(super) struct Ranked {
     /// Whether the first strategy is a spread over an attribute (else there is one bucket).
     spread: bool,
     field: BinpackField,
-    buckets: BTreeMap<u32, BTreeSet<(u64, u32)>>,
+    /// Per bucket: its slot and its fitting rows' entries (possibly none), in the order the
+    /// slots were first seen. A list rather than a map: `least` visits every bucket for every
+    /// task, and there are few (one per value of the spread attribute).
+    buckets: Vec<(u32, BTreeSet<(u64, u32)>)>,
+    /// Per slot, the index of its bucket (`u32::MAX` for none yet).
+    bucket_of_slot: Vec<u32>,
 }
 
 impl Ranked {
@@ -37,7 +42,8 @@ impl Ranked {
         Some(Self {
             spread,
             field: *field,
-            buckets: BTreeMap::new(),
+            buckets: Vec::new(),
+            bucket_of_slot: Vec::new(),
         })
     }
 
@@ -55,22 +61,35 @@ impl Ranked {
     pub(super) fn insert(&mut self, row: &Row) {
         if row.fits {
             let (slot, entry) = self.entry(row);
-            self.buckets.entry(slot).or_default().insert(entry);
+            if let Some((_, set)) = self.bucket_mut(slot) {
+                set.insert(entry);
+            }
         }
     }
 
-    /// Removes a row as it was added.
+    /// Removes a row as it was added. Its bucket stays, empty or not.
     pub(super) fn remove(&mut self, row: &Row) {
         if !row.fits {
             return;
         }
         let (slot, entry) = self.entry(row);
-        if let Some(set) = self.buckets.get_mut(&slot) {
+        if let Some((_, set)) = self.bucket_mut(slot) {
             set.remove(&entry);
-            if set.is_empty() {
-                self.buckets.remove(&slot);
-            }
         }
+    }
+
+    /// The bucket of `slot`, added (empty) when it has none yet.
+    fn bucket_mut(&mut self, slot: u32) -> Option<&mut (u32, BTreeSet<(u64, u32)>)> {
+        let at = slot as usize;
+        if self.bucket_of_slot.len() <= at {
+            self.bucket_of_slot.resize(at + 1, u32::MAX);
+        }
+        let cell = self.bucket_of_slot.get_mut(at)?;
+        if *cell == u32::MAX {
+            *cell = self.buckets.len() as u32;
+            self.buckets.push((slot, BTreeSet::new()));
+        }
+        self.buckets.get_mut(*cell as usize)
     }
 
     /// The positions of the candidates with the least key, ascending, into `tied` (empty when
@@ -87,16 +106,106 @@ impl Ranked {
         let best = self
             .buckets
             .iter()
-            .filter_map(|(&slot, set)| set.first().map(|&(key, _)| (count_of(slot), key)))
+            .filter_map(|(slot, set)| set.first().map(|&(key, _)| (count_of(*slot), key)))
             .min();
-        let Some((count, key)) = best else {
+        let Some(best) = best else {
             return;
         };
-        for (&slot, set) in &self.buckets {
-            if count_of(slot) == count {
-                tied.extend(set.range((key, 0)..=(key, u32::MAX)).map(|&(_, p)| p));
+        let mut leading_buckets = 0;
+        for (slot, set) in &self.buckets {
+            // A bucket reaches the least key when its own least does: its entries with that
+            // key are its first ones, in position order.
+            match set.first() {
+                Some(&(key, _)) if (count_of(*slot), key) == best => {
+                    leading_buckets += 1;
+                    tied.extend(set.iter().take_while(|(k, _)| *k == key).map(|&(_, p)| p));
+                }
+                _ => {}
             }
         }
+        // One bucket's ties are in position order already; several are merged.
+        if leading_buckets > 1 {
+            tied.sort_unstable();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::{ProptestConfig, prop_assert_eq, prop_oneof, proptest};
+    use proptest::strategy::Just;
+
+    use super::*;
+    use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
+
+    fn row(position: u32, fits: bool, memory: i64, slot: u32) -> Row {
+        let mut slots = [0; MAX_KEY_WIDTH];
+        slots[0] = slot;
+        Row {
+            position,
+            fits,
+            group_count: 0,
+            cpu: 0,
+            memory,
+            slots,
+        }
+    }
+
+    /// The definition: the fitting rows with the least `(count of their bucket, memory)`,
+    /// in position order.
+    fn least_by_pass(rows: &[Row], counts: &[u64]) -> Vec<u32> {
+        let key = |r: &Row| {
+            let count = counts.get(r.slots[0] as usize).copied().unwrap_or(0);
+            (count, u64::try_from(r.memory).unwrap_or(0))
+        };
+        let fitting = rows.iter().filter(|r| r.fits);
+        let Some(best) = fitting.clone().map(key).min() else {
+            return Vec::new();
+        };
+        let mut tied: Vec<u32> = fitting
+            .filter(|r| key(r) == best)
+            .map(|r| r.position)
+            .collect();
         tied.sort_unstable();
+        tied
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// After any sequence of rows set (inserted, replaced or removed), the least key's
+        /// ties are those a pass over the rows finds, in position order: across buckets
+        /// whose positions interleave, and with negative amounts keyed as 0.
+        #[test]
+        fn least_is_the_pass_over_the_rows(
+            changes in proptest::collection::vec(
+                (0u32..24, prop_oneof![3 => Just(true), 1 => Just(false)], -1i64..4, 0u32..4),
+                0..60,
+            ),
+            counts in proptest::collection::vec(0u64..2, 4),
+        ) {
+            let strategies = [
+                Strategy::Spread(SpreadField::Attribute("zone".to_owned())),
+                Strategy::Binpack(BinpackField::Memory),
+            ];
+            let Some(mut ranked) = Ranked::for_strategies(&strategies) else {
+                panic!("the index ranks spread then binpack");
+            };
+            let mut rows: Vec<Row> = Vec::new();
+            let mut tied = Vec::new();
+            for (position, fits, memory, slot) in changes {
+                let new = row(position, fits, memory, slot);
+                match rows.iter_mut().find(|r| r.position == position) {
+                    Some(old) => {
+                        ranked.remove(old);
+                        *old = new;
+                    }
+                    None => rows.push(new),
+                }
+                ranked.insert(&new);
+                ranked.least(&counts, &mut tied);
+                prop_assert_eq!(&tied, &least_by_pass(&rows, &counts));
+            }
+        }
     }
 }
