@@ -36,7 +36,7 @@ mod scratch;
 pub mod start_task;
 pub mod strategy;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use changes::{ChangeSet, PlacedTask, stop_task};
 pub use incremental::Prepared;

@@ -18,6 +18,7 @@ pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
         attribute_names: snapshot.attribute_names.clone(),
         attribute_values: snapshot.attribute_values.clone(),
         postings: snapshot.postings.clone(),
+        posting_sets: snapshot.posting_sets.clone(),
         instances: snapshot.instances.clone(),
         // The documents are only for writing a state out, which a working copy never is.
         instance_documents: Vec::new(),

@@ -352,8 +352,8 @@ impl Compiler<'_> {
     /// Instances having the attribute, with or without a value.
     fn attribute_holders(&self, name: AttrNameId) -> FixedBitSet {
         let mut set = self.empty();
-        for positions in self.snapshot.attribute_postings(name).values() {
-            add_positions(&mut set, positions.iter().copied());
+        for index in 0..self.snapshot.attribute_postings(name).len() {
+            self.snapshot.add_posting(&mut set, name, index);
         }
         set
     }
@@ -368,8 +368,8 @@ impl Compiler<'_> {
         let mut set = self.empty();
         for text in texts {
             let value = self.snapshot.attribute_value_id(text);
-            if let Some(positions) = value.and_then(|id| postings.get(&Some(id))) {
-                add_positions(&mut set, positions.iter().copied());
+            if let Some(index) = value.and_then(|id| postings.get_index_of(&Some(id))) {
+                self.snapshot.add_posting(&mut set, name, index);
             }
         }
         set
@@ -379,12 +379,12 @@ impl Compiler<'_> {
     /// attributes pass no value comparison (decision 10).
     fn attribute_passing(&self, name: AttrNameId, test: impl Fn(&str) -> bool) -> FixedBitSet {
         let mut set = self.empty();
-        for (value, positions) in self.snapshot.attribute_postings(name) {
+        for (index, value) in self.snapshot.attribute_postings(name).keys().enumerate() {
             let Some(value) = value else {
                 continue;
             };
             if test(self.snapshot.attribute_value(*value)) {
-                add_positions(&mut set, positions.iter().copied());
+                self.snapshot.add_posting(&mut set, name, index);
             }
         }
         set
