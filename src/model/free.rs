@@ -61,7 +61,8 @@ impl FreeColumns {
         self.exact.get(position).copied()
     }
 
-    /// Sets the remaining CPU and memory of the instance at `position`.
+    /// Sets the remaining CPU and memory of the instance at `position`; a position past the
+    /// columns is ignored (callers pass positions of the snapshot the columns were built for).
     pub(crate) fn set(&mut self, position: usize, value: [i64; 2]) {
         let cells = (
             self.exact.get_mut(position),

@@ -12,7 +12,7 @@ use fixedbitset::FixedBitSet;
 /// which made filling large posting lists the slowest part of compiling `!=` (about 1 ns per
 /// position).
 pub(crate) fn add_positions(set: &mut FixedBitSet, positions: impl IntoIterator<Item = u32>) {
-    const BITS: usize = usize::BITS as usize;
+    use super::free::BLOCK as BITS;
     let len = set.len();
     let words = set.as_mut_slice();
     let mut run: Option<(usize, usize)> = None;

@@ -94,7 +94,9 @@ pub struct Snapshot {
     pub(crate) attribute_values: Interner,
     pub(crate) postings: Vec<AttributePostings>,
     /// Per attribute name, per value in [`Snapshot::attribute_postings`] order: the value's
-    /// instances as a bitset when it has many (see [`Snapshot::add_posting`]).
+    /// instances as a bitset when it has many (see [`Snapshot::add_posting`]). Built once
+    /// from the postings when the snapshot is read; the postings do not change after that
+    /// (placing and stopping tasks change no attribute).
     pub(crate) posting_sets: Vec<Vec<Option<FixedBitSet>>>,
     pub(crate) instances: Vec<Instance>,
     /// Each instance's document as read, by position, for writing the next state back out;
@@ -615,7 +617,7 @@ impl Snapshot {
     /// instances, so the bitset takes at most twice the bytes of the position list.
     fn posting_set(&self, positions: &[u32]) -> Option<FixedBitSet> {
         let count = self.instances.len();
-        if positions.len() < POSTING_SET_MIN || positions.len() * 64 < count {
+        if positions.len() < POSTING_SET_MIN || positions.len() < count.div_ceil(64) {
             return None;
         }
         let mut set = FixedBitSet::with_capacity(count);

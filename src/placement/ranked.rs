@@ -22,7 +22,9 @@ pub(super) struct Ranked {
     field: BinpackField,
     /// Per bucket: its slot and its fitting rows' entries (possibly none), in the order the
     /// slots were first seen. A list rather than a map: `least` visits every bucket for every
-    /// task, and there are few (one per value of the spread attribute).
+    /// task, and there are few (one per value of the spread attribute). A bucket that empties
+    /// is kept, so `least` costs one step per bucket ever filled, which is bounded by the
+    /// attribute's values, not by the rows.
     buckets: Vec<(u32, BTreeSet<(u64, u32)>)>,
     /// Per slot, the index of its bucket (`u32::MAX` for none yet).
     bucket_of_slot: Vec<u32>,
@@ -73,7 +75,9 @@ impl Ranked {
             return;
         }
         let (slot, entry) = self.entry(row);
-        if let Some((_, set)) = self.bucket_mut(slot) {
+        // A lookup that adds no bucket: a row never inserted has nothing to remove.
+        let bucket = self.bucket_of_slot.get(slot as usize).copied();
+        if let Some((_, set)) = bucket.and_then(|at| self.buckets.get_mut(at as usize)) {
             set.remove(&entry);
         }
     }
@@ -138,25 +142,46 @@ mod tests {
     use super::*;
     use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
-    fn row(position: u32, fits: bool, memory: i64, slot: u32) -> Row {
+    fn row(position: u32, fits: bool, cpu: i64, memory: i64, slot: u32) -> Row {
         let mut slots = [0; MAX_KEY_WIDTH];
         slots[0] = slot;
         Row {
             position,
             fits,
             group_count: 0,
-            cpu: 0,
+            cpu,
             memory,
             slots,
         }
     }
 
-    /// The definition: the fitting rows with the least `(count of their bucket, memory)`,
-    /// in position order.
-    fn least_by_pass(rows: &[Row], counts: &[u64]) -> Vec<u32> {
+    /// The chains the index ranks, by number: `[binpack(memory)]`, `[binpack(cpu)]` and
+    /// `[spread(attribute), binpack(memory)]`.
+    fn chain(choice: u8) -> Vec<Strategy> {
+        match choice {
+            0 => vec![Strategy::Binpack(BinpackField::Memory)],
+            1 => vec![Strategy::Binpack(BinpackField::Cpu)],
+            _ => vec![
+                Strategy::Spread(SpreadField::Attribute("zone".to_owned())),
+                Strategy::Binpack(BinpackField::Memory),
+            ],
+        }
+    }
+
+    /// The definition: the fitting rows with the least `(count of their bucket, amount)`,
+    /// in position order; without a spread every row's count is 0.
+    fn least_by_pass(strategies: &[Strategy], rows: &[Row], counts: &[u64]) -> Vec<u32> {
+        let spread = strategies.len() == 2;
         let key = |r: &Row| {
-            let count = counts.get(r.slots[0] as usize).copied().unwrap_or(0);
-            (count, u64::try_from(r.memory).unwrap_or(0))
+            let count = match spread {
+                true => counts.get(r.slots[0] as usize).copied().unwrap_or(0),
+                false => 0,
+            };
+            let amount = match strategies.last() {
+                Some(Strategy::Binpack(BinpackField::Cpu)) => r.cpu,
+                _ => r.memory,
+            };
+            (count, u64::try_from(amount).unwrap_or(0))
         };
         let fitting = rows.iter().filter(|r| r.fits);
         let Some(best) = fitting.clone().map(key).min() else {
@@ -173,38 +198,51 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(1024))]
 
-        /// After any sequence of rows set (inserted, replaced or removed), the least key's
-        /// ties are those a pass over the rows finds, in position order: across buckets
-        /// whose positions interleave, and with negative amounts keyed as 0.
+        /// After any sequence of rows set (inserted, replaced or removed) and of removals of
+        /// rows never inserted, the least key's ties are those a pass over the rows finds, in
+        /// position order: for each chain the index ranks, across buckets whose positions
+        /// interleave, with bucket slots far apart, and with negative amounts keyed as 0.
         #[test]
         fn least_is_the_pass_over_the_rows(
+            choice in 0u8..3,
             changes in proptest::collection::vec(
-                (0u32..24, prop_oneof![3 => Just(true), 1 => Just(false)], -1i64..4, 0u32..4),
+                (
+                    0u32..24,
+                    prop_oneof![3 => Just(true), 1 => Just(false)],
+                    -1i64..4,
+                    -1i64..4,
+                    prop_oneof![0u32..4, 1000u32..1004],
+                    prop_oneof![5 => Just(false), 1 => Just(true)],
+                ),
                 0..60,
             ),
-            counts in proptest::collection::vec(0u64..2, 4),
+            count_bits in proptest::num::u64::ANY,
         ) {
-            let strategies = [
-                Strategy::Spread(SpreadField::Attribute("zone".to_owned())),
-                Strategy::Binpack(BinpackField::Memory),
-            ];
+            let strategies = chain(choice);
             let Some(mut ranked) = Ranked::for_strategies(&strategies) else {
-                panic!("the index ranks spread then binpack");
+                panic!("the index ranks every chain of `chain`");
             };
+            // A count of 0 or 1 per slot, for slots 0..1004.
+            let counts: Vec<u64> = (0..1004u32).map(|slot| (count_bits >> (slot % 64)) & 1).collect();
             let mut rows: Vec<Row> = Vec::new();
             let mut tied = Vec::new();
-            for (position, fits, memory, slot) in changes {
-                let new = row(position, fits, memory, slot);
-                match rows.iter_mut().find(|r| r.position == position) {
-                    Some(old) => {
-                        ranked.remove(old);
-                        *old = new;
+            for (position, fits, cpu, memory, slot, stray) in changes {
+                let new = row(position, fits, cpu, memory, slot);
+                if stray {
+                    // A row at a position never used: removing it changes nothing.
+                    ranked.remove(&row(position + 100, fits, cpu, memory, slot));
+                } else {
+                    match rows.iter_mut().find(|r| r.position == position) {
+                        Some(old) => {
+                            ranked.remove(old);
+                            *old = new;
+                        }
+                        None => rows.push(new),
                     }
-                    None => rows.push(new),
+                    ranked.insert(&new);
                 }
-                ranked.insert(&new);
                 ranked.least(&counts, &mut tied);
-                prop_assert_eq!(&tied, &least_by_pass(&rows, &counts));
+                prop_assert_eq!(&tied, &least_by_pass(&strategies, &rows, &counts));
             }
         }
     }

@@ -6,7 +6,7 @@
 //! and every instance's wire document, which is most of its size (about 90% of a call's time on
 //! 5,000 instances with 20,000 tasks). The working copy keeps what feasibility, strategies and
 //! the query language read (instances' identity, status, attributes, resources and group
-//! counts; interners, posting lists and the group index) and leaves out the task map and the
+//! counts; interners, posting lists, their bitsets and the group index) and leaves out the task map and the
 //! instances' wire documents. It is never written out.
 
 use crate::model::Snapshot;
