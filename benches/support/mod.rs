@@ -152,10 +152,10 @@ fn placer_calls(
             for _ in 0..iterations {
                 calls += 1;
                 match stopped {
-                    StoppedTasks::Kept if calls % CALLS_PER_COPY == 0 => {
+                    StoppedTasks::Kept if calls.is_multiple_of(CALLS_PER_COPY) => {
                         placer = warmed.clone();
                     }
-                    StoppedTasks::Forgotten if calls % CALLS_PER_FORGET == 0 => {
+                    StoppedTasks::Forgotten if calls.is_multiple_of(CALLS_PER_FORGET) => {
                         placer.forget_stopped_tasks();
                     }
                     _ => {}

@@ -86,10 +86,9 @@ impl FreeColumns {
             needed.narrow,
             self.narrow_cpu.get(start..end),
             self.narrow_memory.get(start..end),
-        ) {
-            if let (Ok(cpu), Ok(memory)) = (cpu.try_into(), memory.try_into()) {
-                return enough_in_full_block(cpu, memory, narrow);
-            }
+        ) && let (Ok(cpu), Ok(memory)) = (cpu.try_into(), memory.try_into())
+        {
+            return enough_in_full_block(cpu, memory, narrow);
         }
         let exact = self.exact.get(start..).unwrap_or_default();
         let exact = exact.get(..BLOCK).unwrap_or(exact);

@@ -35,10 +35,10 @@ pub(crate) fn add_positions(set: &mut FixedBitSet, positions: impl IntoIterator<
 
 /// ORs a gathered run of bits into its word.
 fn store(words: &mut [usize], run: Option<(usize, usize)>) {
-    if let Some((word, bits)) = run {
-        if let Some(cell) = words.get_mut(word) {
-            *cell |= bits;
-        }
+    if let Some((word, bits)) = run
+        && let Some(cell) = words.get_mut(word)
+    {
+        *cell |= bits;
     }
 }
 

@@ -197,10 +197,10 @@ impl Placer {
     /// request). Taken out of `last` (the caller puts it back), so a repeated request is
     /// neither serialized nor its key copied.
     fn take_key(&mut self, request: &RunTaskRequest) -> Result<(RunTaskRequest, String), EcsError> {
-        if let Some(last) = self.last.take() {
-            if last.0 == *request {
-                return Ok(last);
-            }
+        if let Some(last) = self.last.take()
+            && last.0 == *request
+        {
+            return Ok(last);
         }
         let key = serde_json::to_string(request)
             .map_err(|e| EcsError::invalid_parameter(format!("request does not serialize: {e}")))?;

@@ -324,10 +324,10 @@ impl Parser<'_> {
 
 /// One node for a chain of one or more children.
 fn combine(mut children: Vec<Node>, kind: fn(Vec<Node>) -> NodeKind) -> Node {
-    if children.len() == 1 {
-        if let Some(only) = children.pop() {
-            return only;
-        }
+    if children.len() == 1
+        && let Some(only) = children.pop()
+    {
+        return only;
     }
     let start = children.first().map_or(0, |n| n.span.start);
     let end = children.last().map_or(0, |n| n.span.end);

@@ -174,12 +174,12 @@ fn check_item(
             "{field}[{index}].capacityProvider {name:?} appears more than once"
         )));
     }
-    if let Some(status) = description(name, ctx).and_then(|d| d.status.as_ref()) {
-        if *status != CapacityProviderStatus::Active {
-            return Err(EcsError::invalid_parameter(format!(
-                "{field}[{index}].capacityProvider {name:?} has status {status}; only ACTIVE providers can be used"
-            )));
-        }
+    if let Some(status) = description(name, ctx).and_then(|d| d.status.as_ref())
+        && *status != CapacityProviderStatus::Active
+    {
+        return Err(EcsError::invalid_parameter(format!(
+            "{field}[{index}].capacityProvider {name:?} has status {status}; only ACTIVE providers can be used"
+        )));
     }
     Ok(ProviderShare {
         name: name.clone(),
