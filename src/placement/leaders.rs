@@ -250,20 +250,10 @@ impl Leaders {
 
     /// `[random]`: one pass, each member's key drawn as the pass reaches it.
     fn choose_at_random(&self, rng: &mut SeededRng, tied: &mut Vec<u32>) -> Option<u32> {
-        tied.clear();
-        let mut members = self.members.iter();
-        let first = members.next()?;
-        let mut best = rng.next_u64();
-        tied.push(first.position);
-        for member in members {
-            let key = rng.next_u64();
-            if key <= best {
-                if key < best {
-                    best = key;
-                    tied.clear();
-                }
-                tied.push(member.position);
-            }
+        // Indices of the least draws into `tied`, then replaced by those members' positions.
+        rng.least_draws(self.members.len(), tied);
+        for entry in tied.iter_mut() {
+            *entry = self.members.get(*entry as usize)?.position;
         }
         draw(rng, tied)
     }

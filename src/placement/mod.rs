@@ -22,6 +22,7 @@
 
 pub mod capacity;
 pub mod changes;
+mod draw_lanes;
 pub mod feasibility;
 pub mod incremental;
 pub mod inputs;

@@ -10,6 +10,8 @@
 //! never used: their algorithms may change between versions; [`SeededRng::below`] is ours.
 
 use rand_pcg::Pcg64Mcg;
+
+use super::draw_lanes;
 use rand_pcg::rand_core::Rng;
 
 /// The golden ratio increment of SplitMix64.
@@ -36,6 +38,24 @@ impl SeededRng {
     /// The next 64 uniformly distributed bits.
     pub fn next_u64(&mut self) -> u64 {
         self.inner.next_u64()
+    }
+
+    /// Draws `count` values and puts the indices of those equal to the least of them,
+    /// ascending, into `tied` (cleared first; empty when `count` is 0): the `random`
+    /// strategy's key per candidate. Eight draws at a time where the CPU allows it (see
+    /// `draw_lanes`); the draws and the generator's state afterwards are the same.
+    pub(crate) fn least_draws(&mut self, count: usize, tied: &mut Vec<u32>) {
+        let state = self.inner.state();
+        let after = match draw_lanes::least_without_tie(state, count) {
+            Some((index, after)) => {
+                tied.clear();
+                tied.push(index as u32);
+                after
+            }
+            None => draw_lanes::least_one_by_one(state, count, tied),
+        };
+        // The state of an MCG stays odd, so `new` (which sets the low bit) keeps it as is.
+        self.inner = Pcg64Mcg::new(after);
     }
 
     /// A uniform integer in `0..n`; 0 when `n` is 0.
