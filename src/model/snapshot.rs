@@ -310,14 +310,24 @@ impl Snapshot {
             self.group_instances
                 .resize_with(index + 1, GroupInstances::default);
         }
-        let per_instance = &mut self.group_instances[index];
-        let count = i64::from(per_instance.get(&position).copied().unwrap_or(0)) + delta;
-        if count <= 0 {
-            // Order does not matter here (readers sum or collect positions), so removing
-            // is O(1) instead of shifting every later entry.
-            per_instance.swap_remove(&position);
-        } else {
-            per_instance.insert(position, count as u32);
+        // One lookup for reading and writing the count: the probe is the part that misses
+        // the cache.
+        match self.group_instances[index].entry(position) {
+            indexmap::map::Entry::Occupied(mut entry) => {
+                let count = i64::from(*entry.get()) + delta;
+                if count <= 0 {
+                    // Order does not matter here (readers sum or collect positions), so
+                    // removing is O(1) instead of shifting every later entry.
+                    entry.swap_remove();
+                } else {
+                    *entry.get_mut() = count as u32;
+                }
+            }
+            indexmap::map::Entry::Vacant(entry) => {
+                if delta > 0 {
+                    entry.insert(delta as u32);
+                }
+            }
         }
         if let Some(instance) = self.instances.get_mut(position as usize) {
             instance.adjust_group(group, delta);
