@@ -183,7 +183,11 @@ pub(crate) fn stop_task_at_index(
     index: usize,
 ) -> Result<Option<u32>, EcsError> {
     let task_count = snapshot.tasks.len();
-    let Some((_, record)) = snapshot.tasks.get_index_mut(index) else {
+    // The task map and the instances are borrowed apart, so the usage is read in place.
+    let Snapshot {
+        tasks, instances, ..
+    } = snapshot;
+    let Some((_, record)) = tasks.get_index_mut(index) else {
         return Err(EcsError::invalid_parameter(format!(
             "The referenced task was not found: no task at index {index} (the state holds \
              {task_count} tasks)"
@@ -197,10 +201,10 @@ pub(crate) fn stop_task_at_index(
     if let Description::Full(task) = &mut record.description {
         task.desired_status = Some(DesiredStatus::Stopped);
     }
-    let (group, position, usage) = (record.group, record.instance, record.usage.clone());
+    let (group, position) = (record.group, record.instance);
     if let Some(position) = position {
-        if let Some(instance) = snapshot.instances.get_mut(position as usize) {
-            release_usage(instance, &usage);
+        if let Some(instance) = instances.get_mut(position as usize) {
+            release_usage(instance, &record.usage);
             instance.running_tasks_count = instance.running_tasks_count.saturating_sub(1);
         }
         snapshot.sync_free(position);
