@@ -12,7 +12,9 @@
 //! * `placer/summary/N`: the same through `Placer::run_task_summary` (same state change; the
 //!   placed tasks' ARNs and failures counted by reason instead of the whole response);
 //! * `placer/steady/N`, `placer/steady-summary/N`: the same two, with the stopped tasks
-//!   forgotten every 1,000 calls (untimed), as a long-running scheduler does.
+//!   forgotten every 1,000 calls (untimed), as a long-running scheduler does;
+//! * `placer/random-summary/N`: the reference `memberOf` with `random` through
+//!   `run_task_summary`, cached (a key drawn per candidate and task), stopped tasks forgotten.
 //!
 //! The code lives in `support/` and is shared with `placement_mimalloc`, which runs the same
 //! benches at 100 and 5,000 instances with the allocator `ecs-place` uses.

@@ -115,6 +115,19 @@ fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
     for (row, call, stopped) in rows {
         placer_calls(c, &format!("placer/{row}/{size}"), &warmed, call, stopped);
     }
+    // A cached `random` request: from its second call on, each task draws a key per fitting
+    // row of the candidates it keeps (the pass of `scan.rs`).
+    let random = with_strategies(&[(PlacementStrategyType::Random, "")]);
+    let mut warmed = Placer::new(snapshot.clone());
+    warmed
+        .run_task(&random, 0)
+        .expect("random request is valid");
+    let random_summary = |placer: &mut Placer, seed| -> Vec<String> {
+        let summary = placer.run_task_summary(black_box(&random), seed);
+        summary.expect("valid").task_arns
+    };
+    let name = format!("placer/random-summary/{size}");
+    placer_calls(c, &name, &warmed, &random_summary, StoppedTasks::Forgotten);
 }
 
 /// One timed call through a placer, with the seed; gives the placed tasks' ARNs.
