@@ -48,6 +48,22 @@ pub(super) fn least_without_tie(state: u128, count: usize) -> Option<(usize, u12
     None
 }
 
+/// [`avx512::least_of_keys`] where the CPU has AVX-512 (`None` elsewhere).
+#[cfg(test)]
+fn least_of_keys(keys: &[u64]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the function is compiled for AVX-512F, which the CPU has (checked just
+            // above); it reads only the slice it is given.
+            #[allow(unsafe_code)]
+            return unsafe { avx512::least_of_keys(keys) };
+        }
+    }
+    let _ = keys;
+    None
+}
+
 /// The scalar definition: the indices of the draws equal to the least, ascending, into
 /// `tied` (cleared first), and the state after `count` draws.
 pub(super) fn least_one_by_one(mut state: u128, count: usize, tied: &mut Vec<u32>) -> u128 {
@@ -189,37 +205,81 @@ mod avx512 {
             low_high32: _mm512_set1_epi64(splat((STEP as u64) >> 32)),
             high: _mm512_set1_epi64(splat((STEP >> 64) as u64)),
         };
-        let mut least = _mm512_set1_epi64(-1);
-        let mut least_index = _mm512_set1_epi64(0);
-        let mut index = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
-        let step = _mm512_set1_epi64(LANES as i64);
-        // A draw equal to its lane's least so far: a possible tie (or a draw of u64::MAX).
-        let mut maybe_tied = 0u8;
+        let mut least = Least::new();
         for block in 0..blocks {
             if block > 0 {
                 states = multiply(states, factor);
-                index = _mm512_add_epi64(index, step);
             }
-            let keys = outputs(states);
-            let lower = _mm512_cmplt_epu64_mask(keys, least);
-            maybe_tied |= _mm512_cmpeq_epu64_mask(keys, least);
-            least = _mm512_mask_mov_epi64(least, lower, keys);
-            least_index = _mm512_mask_mov_epi64(least_index, lower, index);
+            least.add(outputs(states));
         }
-        let best = _mm512_reduce_min_epu64(least);
-        let holders = _mm512_cmpeq_epu64_mask(least, _mm512_set1_epi64(splat(best)));
-        if maybe_tied != 0 || holders.count_ones() != 1 {
-            return None;
-        }
-        let mut best_index = _mm512_mask_reduce_min_epu64(holders, least_index) as usize;
-        let mut best = best;
+        let (best, best_index) = least.finish()?;
         // The last lane holds the state after the last whole block's draws.
         let last = 1 << (LANES - 1);
         let mut state = (u128::from(_mm512_mask_reduce_max_epu64(last, states.high)) << 64)
             | u128::from(_mm512_mask_reduce_max_epu64(last, states.low));
-        for index in blocks * LANES..count {
+        let tail = (blocks * LANES..count).map(|index| {
             state = state.wrapping_mul(MULTIPLIER);
-            let key = output(state);
+            (index, output(state))
+        });
+        let best_index = fold_tail(best, best_index, tail)?;
+        Some((best_index, state))
+    }
+
+    /// The least of keys added eight at a time, per lane: its least key so far and that key's
+    /// first index, and whether a key ever equalled its lane's least so far.
+    struct Least {
+        least: __m512i,
+        least_index: __m512i,
+        /// The indices of the next block's keys.
+        index: __m512i,
+        /// Lanes where a key equalled the lane's least so far: a possible tie (or a key of
+        /// `u64::MAX`, the starting least), so the answer is left to the scalar loop.
+        maybe_tied: u8,
+    }
+
+    impl Least {
+        #[target_feature(enable = "avx512f")]
+        fn new() -> Self {
+            Self {
+                least: _mm512_set1_epi64(-1),
+                least_index: _mm512_set1_epi64(0),
+                index: _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7),
+                maybe_tied: 0,
+            }
+        }
+
+        /// Adds the next block's eight keys (key `j` of block `b` is index `8b + j`).
+        #[target_feature(enable = "avx512f")]
+        fn add(&mut self, keys: __m512i) {
+            let lower = _mm512_cmplt_epu64_mask(keys, self.least);
+            self.maybe_tied |= _mm512_cmpeq_epu64_mask(keys, self.least);
+            self.least = _mm512_mask_mov_epi64(self.least, lower, keys);
+            self.least_index = _mm512_mask_mov_epi64(self.least_index, lower, self.index);
+            self.index = _mm512_add_epi64(self.index, _mm512_set1_epi64(LANES as i64));
+        }
+
+        /// The least key and its index, or `None` when another key may equal it (within a
+        /// lane, or two lanes holding the same least).
+        #[target_feature(enable = "avx512f")]
+        fn finish(self) -> Option<(u64, usize)> {
+            let best = _mm512_reduce_min_epu64(self.least);
+            let holders = _mm512_cmpeq_epu64_mask(self.least, _mm512_set1_epi64(splat(best)));
+            if self.maybe_tied != 0 || holders.count_ones() != 1 {
+                return None;
+            }
+            let index = _mm512_mask_reduce_min_epu64(holders, self.least_index);
+            Some((best, index as usize))
+        }
+    }
+
+    /// The lanes' least `best` (at `best_index`) against the keys after the last whole block,
+    /// in order: the index of the least of all, or `None` on a tie with it.
+    fn fold_tail(
+        mut best: u64,
+        mut best_index: usize,
+        tail: impl Iterator<Item = (usize, u64)>,
+    ) -> Option<usize> {
+        for (index, key) in tail {
             if key == best {
                 return None;
             }
@@ -227,13 +287,41 @@ mod avx512 {
                 (best, best_index) = (key, index);
             }
         }
-        Some((best_index, state))
+        Some(best_index)
+    }
+
+    /// The least of `keys` as the lanes find it (whole blocks of eight, then the rest one by
+    /// one): its index, or `None` on a possible tie. For testing the reduction on chosen keys.
+    #[cfg(test)]
+    #[target_feature(enable = "avx512f")]
+    pub(super) fn least_of_keys(keys: &[u64]) -> Option<usize> {
+        let mut least = Least::new();
+        let mut blocks = keys.chunks_exact(LANES);
+        for block in blocks.by_ref() {
+            let key = |j: usize| splat(block.get(j).copied().unwrap_or(u64::MAX));
+            least.add(_mm512_setr_epi64(
+                key(0),
+                key(1),
+                key(2),
+                key(3),
+                key(4),
+                key(5),
+                key(6),
+                key(7),
+            ));
+        }
+        let (best, best_index) = least.finish()?;
+        let whole = keys.len() - blocks.remainder().len();
+        let tail = blocks.remainder().iter().enumerate();
+        fold_tail(best, best_index, tail.map(|(i, &key)| (whole + i, key)))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::{ProptestConfig, prop_assert, prop_assert_eq, proptest};
+    use proptest::prelude::{
+        Just, ProptestConfig, prop_assert, prop_assert_eq, prop_oneof, proptest,
+    };
 
     use super::*;
 
@@ -263,8 +351,73 @@ mod tests {
         assert_eq!(after, 5u128.wrapping_mul(MULTIPLIER));
     }
 
+    /// Keys with a least that `count` other keys share, placed by `at`.
+    fn with_ties(len: usize, at: &[usize]) -> Vec<u64> {
+        let mut keys: Vec<u64> = (0..len as u64).map(|k| 100 + 7 * k).collect();
+        for &i in at {
+            keys[i] = 5;
+        }
+        keys
+    }
+
+    #[test]
+    fn the_lanes_leave_every_possible_tie_to_the_scalar_loop() {
+        if !has_lanes() {
+            return;
+        }
+        // 35 keys: four whole blocks (lane `j` holds indices j, 8 + j, ...) and a tail of 3.
+        let ties: [(&str, &[usize]); 6] = [
+            ("within a lane", &[1, 9]),
+            ("across lanes", &[2, 3]),
+            ("a lane and the tail", &[4, 33]),
+            ("within the tail", &[32, 34]),
+            ("lane 7, first and last block", &[7, 31]),
+            ("three ways", &[0, 13, 34]),
+        ];
+        for (case, at) in ties {
+            assert_eq!(least_of_keys(&with_ties(35, at)), None, "{case}");
+        }
+        assert_eq!(least_of_keys(&[u64::MAX; 40]), None, "every key u64::MAX");
+        // A key equal to the starting least (u64::MAX) is a possible tie too.
+        let mut keys = with_ties(40, &[20]);
+        keys[6] = u64::MAX;
+        assert_eq!(least_of_keys(&keys), None, "u64::MAX in the first block");
+        // A single least is found wherever it is: in each lane, in the last block, in the tail.
+        for at in [0, 5, 7, 8, 15, 31, 32, 34] {
+            assert_eq!(
+                least_of_keys(&with_ties(35, &[at])),
+                Some(at),
+                "least at {at}"
+            );
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// On keys drawn from a few values (so they tie often), the lanes answer only with the
+        /// one least key's index; on distinct keys below `u64::MAX` they always answer.
+        #[test]
+        fn the_lanes_answer_only_a_single_least(
+            keys in proptest::collection::vec(
+                prop_oneof![4 => 0u64..6, 1 => Just(u64::MAX), 1 => proptest::num::u64::ANY],
+                8..120,
+            ),
+            distinct in proptest::collection::hash_set(0u64..u64::MAX, 8..120),
+        ) {
+            let mut tied = Vec::new();
+            let least = keys.iter().min().copied();
+            keys.iter().enumerate().filter(|(_, k)| Some(**k) == least).for_each(|(i, _)| tied.push(i));
+            // `None` only costs speed (the scalar loop answers); an answer must be right.
+            if let Some(index) = least_of_keys(&keys) {
+                prop_assert_eq!(vec![index], tied);
+            }
+            let distinct: Vec<u64> = distinct.into_iter().collect();
+            let least = distinct.iter().enumerate().min_by_key(|(_, k)| **k).map(|(i, _)| i);
+            if has_lanes() {
+                prop_assert_eq!(least_of_keys(&distinct), least);
+            }
+        }
 
         /// The lanes answer exactly as the scalar loop: the same least draw and the same
         /// state after all of them, for whole blocks and for a partial last one.

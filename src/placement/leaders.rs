@@ -253,7 +253,9 @@ impl Leaders {
         // Indices of the least draws into `tied`, then replaced by those members' positions.
         rng.least_draws(self.members.len(), tied);
         for entry in tied.iter_mut() {
-            *entry = self.members.get(*entry as usize)?.position;
+            let member = self.members.get(*entry as usize);
+            debug_assert!(member.is_some(), "a least draw's index names a member");
+            *entry = member?.position;
         }
         draw(rng, tied)
     }

@@ -165,6 +165,7 @@ fn least_draw(rows: &[Row], rng: &mut SeededRng, tied: &mut Vec<u32>) {
             found += 1;
         }
     }
+    debug_assert_eq!(found, tied.len(), "every least draw names a fitting row");
     tied.truncate(found);
 }
 
