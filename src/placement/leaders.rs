@@ -267,6 +267,19 @@ impl Leaders {
             *bucket = least_of(&self.members);
             return;
         }
+        let mut stale_buckets = self
+            .buckets
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, bucket))| *bucket == Bucket::Stale);
+        if let (Some((only, _)), None) = (stale_buckets.next(), stale_buckets.next()) {
+            // One stale bucket (a zone whose only leader filled up): two tight passes.
+            let found = least_of_bucket(&self.members, only as u32);
+            if let Some((_, bucket)) = self.buckets.get_mut(only) {
+                *bucket = found;
+            }
+            return;
+        }
         let mut found: Vec<Option<(u64, Vec<u32>)>> = vec![None; self.buckets.len()];
         let stale: Vec<bool> = self
             .buckets
@@ -414,6 +427,28 @@ fn least_of(members: &[Member]) -> Bucket {
         }
     }
     Bucket::Known { key: least, ties }
+}
+
+/// The leaders of the members of bucket `bucket` (`Empty` when it has none), in two passes
+/// with no branch on the bucket: its least key, then its holders in position order. The
+/// buckets of a spread interleave in position order, so one pass branching on each member's
+/// bucket would mispredict about as often as it skips.
+fn least_of_bucket(members: &[Member], bucket: u32) -> Bucket {
+    let least = members
+        .iter()
+        .map(|m| if m.bucket == bucket { m.key } else { u64::MAX })
+        .min()
+        .unwrap_or(u64::MAX);
+    let ties: Vec<u32> = members
+        .iter()
+        .filter(|m| m.key == least && m.bucket == bucket)
+        .map(|m| m.position)
+        .collect();
+    if ties.is_empty() {
+        Bucket::Empty
+    } else {
+        Bucket::Known { key: least, ties }
+    }
 }
 
 /// Numbers the buckets in the order the members first name their slots, and gives each
