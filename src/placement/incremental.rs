@@ -62,7 +62,7 @@ pub struct Prepared {
     /// Every task ARN up to its id.
     task_arn_prefix: String,
     /// Per strategy spreading on an attribute, every instance's bucket slot.
-    slot_columns: Vec<Option<Arc<[u32]>>>,
+    slot_columns: Vec<Option<Arc<Vec<u32>>>>,
 }
 
 impl Prepared {
@@ -579,7 +579,7 @@ fn refill_working_copy(copy: &mut Instance, instance: &Instance) {
 #[derive(Debug, Clone)]
 struct SpreadCounts {
     /// Every instance's bucket slot (the attribute's [`SlotColumns`] column).
-    column: Arc<[u32]>,
+    column: Arc<Vec<u32>>,
     counts: Vec<u64>,
 }
 
@@ -592,12 +592,12 @@ struct SpreadCounts {
 /// one set for every request it caches.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SlotColumns {
-    columns: Vec<(Option<AttrNameId>, Arc<[u32]>)>,
+    columns: Vec<(Option<AttrNameId>, Arc<Vec<u32>>)>,
 }
 
 impl SlotColumns {
     /// The column of attribute `name` (all 0 when no instance has it).
-    fn get(&mut self, snapshot: &Snapshot, name: Option<AttrNameId>) -> Arc<[u32]> {
+    fn get(&mut self, snapshot: &Snapshot, name: Option<AttrNameId>) -> Arc<Vec<u32>> {
         if let Some((_, column)) = self.columns.iter().find(|(n, _)| *n == name) {
             return Arc::clone(column);
         }
@@ -612,7 +612,8 @@ impl SlotColumns {
                 }
             }
         }
-        let column: Arc<[u32]> = column.into();
+        // An `Arc<[u32]>` would copy the column once more.
+        let column = Arc::new(column);
         self.columns.push((name, Arc::clone(&column)));
         column
     }
@@ -621,7 +622,7 @@ impl SlotColumns {
 impl SpreadCounts {
     /// Counts from the group index, reading each instance's slot from `column` (the
     /// attribute's [`SlotColumns`] column) rather than from the instance.
-    fn new(snapshot: &Snapshot, column: &Arc<[u32]>, group: Option<GroupId>) -> Self {
+    fn new(snapshot: &Snapshot, column: &Arc<Vec<u32>>, group: Option<GroupId>) -> Self {
         let mut counts = vec![0; snapshot.attribute_values.len() + 2];
         if let Some(group) = group {
             for (&position, &tasks) in snapshot.group_instances(group) {
