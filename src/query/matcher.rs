@@ -8,8 +8,12 @@
 //! error is unchanged); any other pattern is built as a regex.
 //!
 //! The decision is taken on the engine's own reading of the anchored pattern, its
-//! `regex_syntax` HIR, never on the text: flags (`(?i)`, `(?s)`, `(?x)`, `(?R)`), escapes
-//! (`\.`, `\x{2E}`) and equivalent spellings (`.{0,}`, `[^\n]`) are already resolved there.
+//! `regex_syntax` HIR: flags (`(?i)`, `(?s)`, `(?x)`, `(?R)`), escapes (`\.`, `\x{2E}`) and
+//! equivalent spellings (`.{0,}`, `[^\n]`) are already resolved there. One exception reads
+//! the text: a *plain* pattern (ASCII letters, digits, `-`, `_` and `.*`, nothing else; see
+//! [`Matcher::plain`]) can hold none of those, so its reading is known without parsing it,
+//! and a property test checks that both give the same matcher. That parse was a tenth of a
+//! one-shot `run_task` with `m5.*`.
 //! The fast path takes only an anchored concatenation of literals and `X*` where `X` is a
 //! class of all characters but a few (`.` is "all but `\n`"); everything else - alternation,
 //! classes, `.+`, captures, look-arounds, case-insensitive letters (a class in the HIR) -
@@ -70,6 +74,45 @@ impl Matcher {
             Self::Literal(text) => value == &**text,
             Self::Wildcard(wildcard) => wildcard.is_match(value),
         }
+    }
+
+    /// Whether `pattern` (translated, not anchored) is plain: non-empty, and only ASCII
+    /// letters, digits, `-` and `_` with `.*` between them (`m5.*`, `.*large`, `m5.*large`).
+    /// Such a pattern has no flag, escape, class, group or other quantifier, so the engine
+    /// reads it as literals and `.*` (any run of characters but `\n`), and always parses it.
+    pub(crate) fn is_plain(pattern: &str) -> bool {
+        let mut bytes = pattern.bytes();
+        let mut any = false;
+        while let Some(byte) = bytes.next() {
+            any = true;
+            match byte {
+                b'.' if bytes.next() == Some(b'*') => {}
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => {}
+                _ => return false,
+            }
+        }
+        any
+    }
+
+    /// The string test of a plain pattern (see [`Matcher::is_plain`]), read from its text:
+    /// the same matcher [`Matcher::simple`] builds from the engine's reading of it (a property
+    /// test compares the two), without parsing it. `None` when the pattern is not plain or
+    /// is over the fast path's bounds.
+    pub(crate) fn plain(pattern: &str) -> Option<Matcher> {
+        if !Self::is_plain(pattern) {
+            return None;
+        }
+        let mut shape = Shape::default();
+        let mut pieces = pattern.split(".*");
+        shape.current = pieces.next().unwrap_or_default().to_owned();
+        for piece in pieces {
+            shape.excluded = Some(vec!['\n']);
+            shape.segments.push(std::mem::take(&mut shape.current));
+            shape.current = piece.to_owned();
+        }
+        shape.literal_bytes =
+            shape.segments.iter().map(String::len).sum::<usize>() + shape.current.len();
+        shape.finish()
     }
 
     /// The string test equivalent to `anchored` (a pattern wrapped as `^(?:...)$`), if it has
@@ -653,6 +696,29 @@ mod tests {
                     (Err(fast), Err(regex)) => prop_assert_eq!(fast, regex),
                     (fast, regex) => prop_assert!(false, "{pattern:?}: {fast:?} but {regex:?}"),
                 }
+            }
+        }
+
+        /// A plain pattern read from its text gives the matcher the engine's reading gives,
+        /// and a text that is not plain is left to that reading; checking a plain pattern
+        /// (which skips the parse) accepts it as the parse does.
+        #[test]
+        fn a_plain_pattern_reads_as_the_engine_reads_it(
+            pattern in "([ab5_-]{0,3}(\\.\\*)?){0,5}|[ab.*?\\\\(]{0,6}|(\\.\\*){1,3}[ab]{0,9000}",
+        ) {
+            let plain = Matcher::plain(&pattern);
+            if !Matcher::is_plain(&pattern) {
+                prop_assert!(plain.is_none());
+                return Ok(());
+            }
+            let anchored = format!("^(?:{pattern})$");
+            prop_assert!(regex_syntax::Parser::new().parse(&anchored).is_ok());
+            prop_assert!(crate::query::regex::check_regex(&Value::new(&*pattern)).is_ok());
+            match (plain, simple(&pattern)) {
+                (Some(Matcher::Literal(a)), Some(Matcher::Literal(b))) => prop_assert_eq!(a, b),
+                (Some(Matcher::Wildcard(a)), Some(Matcher::Wildcard(b))) => prop_assert_eq!(a, b),
+                (None, None) => {}
+                (a, b) => prop_assert!(false, "{pattern:?}: plain {a:?}, engine {b:?}"),
             }
         }
     }
