@@ -35,30 +35,38 @@ pub(super) fn least_without_tie(state: u128, count: usize) -> Option<(usize, u12
         return None;
     }
     #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-        {
-            // SAFETY: the function is compiled for AVX-512F and AVX-512DQ, and the CPU has
-            // both (checked just above). It takes and returns plain integers.
-            #[allow(unsafe_code)]
-            return unsafe { avx512::least_without_tie(state, count) };
-        }
+    if has_lanes() {
+        // SAFETY: the function is compiled for AVX-512F and AVX-512DQ, and the CPU has both
+        // (`has_lanes`, just above). It takes and returns plain integers.
+        #[allow(unsafe_code)]
+        return unsafe { avx512::least_without_tie(state, count) };
     }
     None
+}
+
+/// Whether the CPU runs the lanes: AVX-512F and AVX-512DQ (the features `avx512` is compiled
+/// for; the standard library caches the answer).
+fn has_lanes() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 /// [`avx512::least_of_keys`] where the CPU has AVX-512 (`None` elsewhere).
 #[cfg(test)]
 fn least_of_keys(keys: &[u64]) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the function is compiled for AVX-512F, which the CPU has (checked just
-            // above); it reads only the slice it is given.
-            #[allow(unsafe_code)]
-            return unsafe { avx512::least_of_keys(keys) };
-        }
+    if has_lanes() {
+        // SAFETY: the function is compiled for AVX-512F, which the CPU has (`has_lanes`,
+        // just above); it reads only the slice it is given.
+        #[allow(unsafe_code)]
+        return unsafe { avx512::least_of_keys(keys) };
     }
     let _ = keys;
     None
@@ -324,20 +332,6 @@ mod tests {
     };
 
     use super::*;
-
-    /// Whether this machine runs the lanes (when not, `least_without_tie` is always `None`
-    /// and the tests below check only that).
-    fn has_lanes() -> bool {
-        #[cfg(target_arch = "x86_64")]
-        {
-            std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("avx512dq")
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            false
-        }
-    }
 
     #[test]
     fn one_by_one_ties_every_draw_equal_to_the_least() {

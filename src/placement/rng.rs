@@ -10,9 +10,9 @@
 //! never used: their algorithms may change between versions; [`SeededRng::below`] is ours.
 
 use rand_pcg::Pcg64Mcg;
+use rand_pcg::rand_core::Rng;
 
 use super::draw_lanes;
-use rand_pcg::rand_core::Rng;
 
 /// The golden ratio increment of SplitMix64.
 const SPLITMIX_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
