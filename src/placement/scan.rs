@@ -157,16 +157,11 @@ fn least_draw(rows: &[Row], rng: &mut SeededRng, tied: &mut Vec<u32>) {
     // `tied` holds ascending indices among the fitting rows: one walk turns them into
     // positions.
     let mut fitting_rows = rows.iter().filter(|r| r.fits).enumerate();
-    let mut found = 0;
-    for at in 0..tied.len() {
-        let index = tied[at] as usize;
-        if let Some((_, row)) = fitting_rows.find(|(i, _)| *i == index) {
-            tied[found] = row.position;
-            found += 1;
-        }
-    }
-    debug_assert_eq!(found, tied.len(), "every least draw names a fitting row");
-    tied.truncate(found);
+    tied.retain_mut(|entry| {
+        let row = fitting_rows.find(|(index, _)| *index == *entry as usize);
+        debug_assert!(row.is_some(), "every least draw names a fitting row");
+        row.map(|(_, row)| *entry = row.position).is_some()
+    });
 }
 
 /// The fitting rows with the least `key`, in row order, into `tied`. `key` is called exactly
