@@ -90,22 +90,16 @@ pub fn placement_at(c: &mut Criterion, sizes: &[usize]) {
 }
 
 /// The reference call through a warmed `Placer`, kept across samples (see
-/// [`StoppedTasks`] for what happens to the tasks it stopped).
+/// [`StoppedTasks`] for what happens to the tasks it stopped), and a cached `random` call.
 fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
     let request = reference_request();
-    let mut warmed = Placer::new(snapshot.clone());
-    warmed
-        .run_task(&request, 0)
-        .expect("reference request is valid");
+    let warmed = warmed_placer(snapshot, &request);
     let response = |placer: &mut Placer, seed| -> Vec<String> {
         let response = placer.run_task(black_box(&request), seed);
         let tasks = response.expect("valid").tasks;
         tasks.into_iter().filter_map(|t| t.task_arn).collect()
     };
-    let summary = |placer: &mut Placer, seed| -> Vec<String> {
-        let summary = placer.run_task_summary(black_box(&request), seed);
-        summary.expect("valid").task_arns
-    };
+    let summary = summary_call(&request);
     let rows: [(&str, &PlacerCall, StoppedTasks); 4] = [
         ("reference", &response, StoppedTasks::Kept),
         ("summary", &summary, StoppedTasks::Kept),
@@ -118,16 +112,27 @@ fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
     // A cached `random` request: from its second call on, each task draws a key per fitting
     // row of the candidates it keeps (the pass of `scan.rs`).
     let random = with_strategies(&[(PlacementStrategyType::Random, "")]);
-    let mut warmed = Placer::new(snapshot.clone());
-    warmed
-        .run_task(&random, 0)
-        .expect("random request is valid");
-    let random_summary = |placer: &mut Placer, seed| -> Vec<String> {
-        let summary = placer.run_task_summary(black_box(&random), seed);
+    let (name, call) = (
+        format!("placer/random-summary/{size}"),
+        summary_call(&random),
+    );
+    let warmed = warmed_placer(snapshot, &random);
+    placer_calls(c, &name, &warmed, &call, StoppedTasks::Forgotten);
+}
+
+/// A placer over `snapshot` that has run `request` once, so the timed calls find it cached.
+fn warmed_placer(snapshot: &Snapshot, request: &RunTaskRequest) -> Placer {
+    let mut placer = Placer::new(snapshot.clone());
+    placer.run_task(request, 0).expect("request is valid");
+    placer
+}
+
+/// `request` through `Placer::run_task_summary`, giving the placed tasks' ARNs.
+fn summary_call(request: &RunTaskRequest) -> impl Fn(&mut Placer, u64) -> Vec<String> + '_ {
+    move |placer: &mut Placer, seed| {
+        let summary = placer.run_task_summary(black_box(request), seed);
         summary.expect("valid").task_arns
-    };
-    let name = format!("placer/random-summary/{size}");
-    placer_calls(c, &name, &warmed, &random_summary, StoppedTasks::Forgotten);
+    }
 }
 
 /// One timed call through a placer, with the seed; gives the placed tasks' ARNs.
