@@ -82,16 +82,14 @@ impl Matcher {
     /// reads it as literals and `.*` (any run of characters but `\n`), and always parses it.
     pub(crate) fn is_plain(pattern: &str) -> bool {
         let mut bytes = pattern.bytes();
-        let mut any = false;
         while let Some(byte) = bytes.next() {
-            any = true;
             match byte {
                 b'.' if bytes.next() == Some(b'*') => {}
                 b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => {}
                 _ => return false,
             }
         }
-        any
+        !pattern.is_empty()
     }
 
     /// The string test of a plain pattern (see [`Matcher::is_plain`]), read from its text:
@@ -110,8 +108,8 @@ impl Matcher {
             shape.segments.push(std::mem::take(&mut shape.current));
             shape.current = piece.to_owned();
         }
-        shape.literal_bytes =
-            shape.segments.iter().map(String::len).sum::<usize>() + shape.current.len();
+        // Every byte is a literal but the two of each `.*`, one per segment split off.
+        shape.literal_bytes = pattern.len() - 2 * shape.segments.len();
         shape.finish()
     }
 
