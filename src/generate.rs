@@ -10,6 +10,8 @@
 //! `stack`, `team`), and running tasks spread over many groups, each group with its own task
 //! definition.
 
+use std::sync::Arc;
+
 use crate::aws::{
     Attribute, Cluster, ContainerDefinition, ContainerInstance, ContainerInstanceStatus,
     DesiredStatus, LaunchType, PlacementConstraint, PlacementConstraintType, PlacementStrategy,
@@ -312,15 +314,23 @@ fn place_tasks(
 
 fn task(index: usize, group: &GeneratedGroup, instance: &GeneratedInstance) -> Task {
     Task {
-        task_arn: Some(arn("task", &format!("{CLUSTER}/{index:032x}"))),
-        cluster_arn: Some(arn("cluster", CLUSTER)),
-        task_definition_arn: group.definition.task_definition_arn.clone(),
-        container_instance_arn: instance.wire.container_instance_arn.clone(),
-        group: Some(group.group.clone()),
+        task_arn: Some(arn("task", &format!("{CLUSTER}/{index:032x}")).into()),
+        cluster_arn: Some(arn("cluster", CLUSTER).into()),
+        task_definition_arn: group
+            .definition
+            .task_definition_arn
+            .as_deref()
+            .map(Arc::from),
+        container_instance_arn: instance
+            .wire
+            .container_instance_arn
+            .as_deref()
+            .map(Arc::from),
+        group: Some(group.group.as_str().into()),
         launch_type: Some(LaunchType::Ec2),
-        cpu: Some(group.cpu.to_string()),
-        memory: Some(group.memory.to_string()),
-        last_status: Some("RUNNING".to_owned()),
+        cpu: Some(group.cpu.to_string().into()),
+        memory: Some(group.memory.to_string().into()),
+        last_status: Some("RUNNING".into()),
         desired_status: Some(DesiredStatus::Running),
         ..Task::default()
     }

@@ -234,7 +234,7 @@ proptest! {
             prop_assert_eq!(actual.as_ref().err(), expected.as_ref().err());
             if let Ok(outcome) = expected {
                 state.apply(&outcome.changes);
-                placed.extend(outcome.response.tasks.iter().filter_map(|t| t.task_arn.clone()));
+                placed.extend(outcome.response.tasks.iter().filter_map(|t| t.task_arn.as_deref().map(str::to_owned)));
             }
             if let (Some(index), false) = (stop, placed.is_empty()) {
                 let arn = placed.swap_remove(index.index(placed.len()));
@@ -295,7 +295,7 @@ proptest! {
             }
             if let Ok(outcome) = expected {
                 state.apply(&outcome.changes);
-                placed.extend(outcome.response.tasks.iter().filter_map(|t| t.task_arn.clone()));
+                placed.extend(outcome.response.tasks.iter().filter_map(|t| t.task_arn.as_deref().map(str::to_owned)));
             }
             for stop in stops {
                 if placed.is_empty() {
@@ -366,7 +366,11 @@ fn kept_spread_counts_follow_a_group_interned_after_they_were_kept() {
             if placed.is_empty() {
                 break;
             }
-            filled.extend(placed.into_iter().filter_map(|t| t.task_arn));
+            filled.extend(
+                placed
+                    .into_iter()
+                    .filter_map(|t| t.task_arn.as_deref().map(str::to_owned)),
+            );
         }
         for _ in 0..2 {
             seed += 1;

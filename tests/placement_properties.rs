@@ -463,7 +463,7 @@ proptest! {
                     let memory = |i: usize| {
                         let mut state = snapshot.clone();
                         let so_far = ecs_placement::ChangeSet {
-                            tasks: result.changes.tasks.iter().take_while(|t| t.task.task_arn != explanation.task_arn).cloned().collect(),
+                            tasks: result.changes.tasks.iter().take_while(|t| t.task.task_arn.as_deref() != explanation.task_arn.as_deref()).cloned().collect(),
                         };
                         state.apply(&so_far);
                         state.instances()[i].remaining.memory

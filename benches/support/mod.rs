@@ -2,6 +2,7 @@
 //! `placement_mimalloc` (the allocator `ecs-place` uses).
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
@@ -94,21 +95,36 @@ pub fn placement_at(c: &mut Criterion, sizes: &[usize]) {
 fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
     let request = reference_request();
     let warmed = warmed_placer(snapshot, &request);
-    let response = |placer: &mut Placer, seed| -> Vec<String> {
+    let response = |placer: &mut Placer, seed| -> Vec<Arc<str>> {
         let response = placer.run_task(black_box(&request), seed);
         let tasks = response.expect("valid").tasks;
         tasks.into_iter().filter_map(|t| t.task_arn).collect()
     };
     let summary = summary_call(&request);
-    let rows: [(&str, &PlacerCall, StoppedTasks); 4] = [
-        ("reference", &response, StoppedTasks::Kept),
-        ("summary", &summary, StoppedTasks::Kept),
-        ("steady", &response, StoppedTasks::Forgotten),
-        ("steady-summary", &summary, StoppedTasks::Forgotten),
-    ];
-    for (row, call, stopped) in rows {
-        placer_calls(c, &format!("placer/{row}/{size}"), &warmed, call, stopped);
-    }
+    let name = |row: &str| format!("placer/{row}/{size}");
+    placer_calls(
+        c,
+        &name("reference"),
+        &warmed,
+        &response,
+        StoppedTasks::Kept,
+    );
+    placer_calls(c, &name("summary"), &warmed, &summary, StoppedTasks::Kept);
+    placer_calls(
+        c,
+        &name("steady"),
+        &warmed,
+        &response,
+        StoppedTasks::Forgotten,
+    );
+    let steady_summary = name("steady-summary");
+    placer_calls(
+        c,
+        &steady_summary,
+        &warmed,
+        &summary,
+        StoppedTasks::Forgotten,
+    );
     // A cached `random` request: from its second call on, each task draws a key per fitting
     // row of the candidates it keeps (the pass of `scan.rs`).
     let random = with_strategies(&[(PlacementStrategyType::Random, "")]);
@@ -135,8 +151,9 @@ fn summary_call(request: &RunTaskRequest) -> impl Fn(&mut Placer, u64) -> Vec<St
     }
 }
 
-/// One timed call through a placer, with the seed; gives the placed tasks' ARNs.
-type PlacerCall<'a> = dyn Fn(&mut Placer, u64) -> Vec<String> + 'a;
+/// One timed call through a placer, with the seed; gives the placed tasks' ARNs (as the
+/// response or the summary holds them).
+type PlacerCall<'a, Arn> = dyn Fn(&mut Placer, u64) -> Vec<Arn> + 'a;
 
 /// What a `Placer` bench does with the tasks it stopped, untimed.
 #[derive(Clone, Copy)]
@@ -153,11 +170,11 @@ enum StoppedTasks {
 /// Times `call` (which gives the placed tasks' ARNs) on a copy of `warmed` kept across
 /// samples, stopping the placed tasks after each call, untimed, and then keeping or forgetting
 /// them (see [`StoppedTasks`]).
-fn placer_calls(
+fn placer_calls<Arn: AsRef<str>>(
     c: &mut Criterion,
     name: &str,
     warmed: &Placer,
-    call: &PlacerCall,
+    call: &PlacerCall<Arn>,
     stopped: StoppedTasks,
 ) {
     const CALLS_PER_COPY: u64 = 5_000;
@@ -182,7 +199,7 @@ fn placer_calls(
                 let placed = call(&mut placer, calls);
                 timed += start.elapsed();
                 for arn in placed {
-                    placer.stop_task(&arn).expect("placed task stops");
+                    placer.stop_task(arn.as_ref()).expect("placed task stops");
                 }
             }
             timed

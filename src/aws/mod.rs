@@ -15,6 +15,8 @@ mod timestamp;
 pub use enums::*;
 pub use timestamp::Timestamp;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with::skip_serializing_none;
@@ -306,7 +308,7 @@ pub struct TaskOverride {
 pub struct NetworkBinding {
     /// The bound address.
     #[serde(rename = "bindIP")]
-    pub bind_ip: Option<String>,
+    pub bind_ip: Option<Arc<str>>,
     /// The container's port.
     pub container_port: Option<i64>,
     /// The host's port.
@@ -314,9 +316,9 @@ pub struct NetworkBinding {
     /// `tcp` or `udp`.
     pub protocol: Option<TransportProtocol>,
     /// A container port range.
-    pub container_port_range: Option<String>,
+    pub container_port_range: Option<Arc<str>>,
     /// A host port range.
-    pub host_port_range: Option<String>,
+    pub host_port_range: Option<Arc<str>>,
 }
 
 /// A container of a task.
@@ -325,70 +327,76 @@ pub struct NetworkBinding {
 #[serde(rename_all = "camelCase")]
 pub struct Container {
     /// The container's ARN.
-    pub container_arn: Option<String>,
+    pub container_arn: Option<Arc<str>>,
     /// The task's ARN.
-    pub task_arn: Option<String>,
+    pub task_arn: Option<Arc<str>>,
     /// The container's name.
-    pub name: Option<String>,
+    pub name: Option<Arc<str>>,
     /// The image.
-    pub image: Option<String>,
+    pub image: Option<Arc<str>>,
     /// `PENDING`, `RUNNING`, ...
-    pub last_status: Option<String>,
+    pub last_status: Option<Arc<str>>,
     /// Host ports.
     pub network_bindings: Option<Vec<NetworkBinding>>,
     /// CPU units, as a string.
-    pub cpu: Option<String>,
+    pub cpu: Option<Arc<str>>,
     /// Hard memory limit, as a string.
-    pub memory: Option<String>,
+    pub memory: Option<Arc<str>>,
     /// Soft memory limit, as a string.
-    pub memory_reservation: Option<String>,
+    pub memory_reservation: Option<Arc<str>>,
     /// The GPUs given to the container.
     pub gpu_ids: Option<Vec<String>>,
     /// The exit code.
     pub exit_code: Option<i64>,
     /// Why the container stopped.
-    pub reason: Option<String>,
+    pub reason: Option<Arc<str>>,
 }
 
 /// A task as `DescribeTasks` and `RunTask` return it.
+///
+/// Its text members (and its containers' and their bindings') are `Arc<str>`: the tasks of one
+/// RunTask call share their cluster, definition, status, CPU, memory, group and container
+/// names, so describing a task copies pointers instead of allocating a dozen strings (half a
+/// steady `Placer` call's cost with `String`s). Read them with `as_deref()`; build them with
+/// `.into()` from a `&str` or a `String`.
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     /// The task's ARN.
-    pub task_arn: Option<String>,
+    pub task_arn: Option<Arc<str>>,
     /// The cluster's ARN.
-    pub cluster_arn: Option<String>,
+    pub cluster_arn: Option<Arc<str>>,
     /// The task definition revision's ARN.
-    pub task_definition_arn: Option<String>,
+    pub task_definition_arn: Option<Arc<str>>,
     /// The instance the task is on (absent on Fargate).
-    pub container_instance_arn: Option<String>,
+    pub container_instance_arn: Option<Arc<str>>,
     /// The overrides it was started with.
     pub overrides: Option<TaskOverride>,
     /// `PROVISIONING`, `PENDING`, `RUNNING`, `STOPPED`, ...
-    pub last_status: Option<String>,
+    pub last_status: Option<Arc<str>>,
     /// `RUNNING`, `PENDING` or `STOPPED`.
     pub desired_status: Option<DesiredStatus>,
     /// Task-level CPU, as a string of units.
-    pub cpu: Option<String>,
+    pub cpu: Option<Arc<str>>,
     /// Task-level memory, as a string of MiB.
-    pub memory: Option<String>,
+    pub memory: Option<Arc<str>>,
     /// The containers.
     pub containers: Option<Vec<Container>>,
     /// Who started the task.
-    pub started_by: Option<String>,
+    pub started_by: Option<Arc<str>>,
     /// The record version.
     pub version: Option<i64>,
     /// The task group.
-    pub group: Option<String>,
+    pub group: Option<Arc<str>>,
     /// The launch type.
     pub launch_type: Option<LaunchType>,
     /// The capacity provider.
-    pub capacity_provider_name: Option<String>,
+    pub capacity_provider_name: Option<Arc<str>>,
     /// The Availability Zone.
-    pub availability_zone: Option<String>,
+    pub availability_zone: Option<Arc<str>>,
     /// The Fargate platform version.
-    pub platform_version: Option<String>,
+    pub platform_version: Option<Arc<str>>,
     /// Tags.
     pub tags: Option<Vec<Tag>>,
     /// Attributes of the task.
@@ -400,7 +408,7 @@ pub struct Task {
     /// When the task stopped.
     pub stopped_at: Option<Timestamp>,
     /// Why the task stopped.
-    pub stopped_reason: Option<String>,
+    pub stopped_reason: Option<Arc<str>>,
     /// Whether ECS Exec is on.
     pub enable_execute_command: Option<bool>,
 }

@@ -537,8 +537,9 @@ impl Snapshot {
             let path = format!("tasks[{index}]");
             let arn = wire
                 .task_arn
-                .clone()
+                .as_deref()
                 .filter(|a| !a.is_empty())
+                .map(str::to_owned)
                 .ok_or_else(|| {
                     SnapshotError::new(
                         format!("{path}.taskArn"),

@@ -146,17 +146,18 @@ pub(crate) fn complete_task(
     zone: Option<&str>,
     dealt_gpus: &[Vec<String>],
 ) -> Task {
+    let task_arn: Arc<str> = Arc::from(task_arn);
     let mut task = template.clone();
     if let Some(containers) = &mut task.containers {
         let mut dealt = dealt_gpus.iter();
         for container in containers {
-            container.task_arn = Some(task_arn.to_owned());
+            container.task_arn = Some(Arc::clone(&task_arn));
             container.gpu_ids = dealt.next().filter(|ids| !ids.is_empty()).cloned();
         }
     }
-    task.task_arn = Some(task_arn.to_owned());
-    task.container_instance_arn = instance_arn.map(str::to_owned);
-    task.availability_zone = zone.map(str::to_owned);
+    task.task_arn = Some(task_arn);
+    task.container_instance_arn = instance_arn.map(Arc::from);
+    task.availability_zone = zone.map(Arc::from);
     task
 }
 

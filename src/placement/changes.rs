@@ -85,7 +85,12 @@ impl Snapshot {
             self.sync_free(position);
         }
         let group = self.intern_group(&placed.group);
-        let task_arn = placed.task.task_arn.clone().unwrap_or_default();
+        let task_arn = placed
+            .task
+            .task_arn
+            .as_deref()
+            .unwrap_or_default()
+            .to_owned();
         self.index_task(
             task_arn,
             TaskRecord {

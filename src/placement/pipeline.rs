@@ -196,7 +196,7 @@ impl Call<'_> {
             let explanation = self.explain.then(|| TaskExplanation {
                 route: route.clone(),
                 instances: Vec::new(),
-                task_arn: placed.task.task_arn.clone(),
+                task_arn: placed.task.task_arn.as_deref().map(str::to_owned),
             });
             return (Ok(placed), explanation);
         }
@@ -349,7 +349,10 @@ impl Call<'_> {
                     verdict,
                 })
                 .collect(),
-            task_arn: result.as_ref().ok().and_then(|p| p.task.task_arn.clone()),
+            task_arn: result
+                .as_ref()
+                .ok()
+                .and_then(|p| p.task.task_arn.as_deref().map(str::to_owned)),
         }
     }
 }

@@ -300,7 +300,7 @@ impl RunTaskSummary {
         let task_arns = response
             .tasks
             .into_iter()
-            .map(|task| task.task_arn.unwrap_or_default())
+            .map(|task| task.task_arn.as_deref().unwrap_or_default().to_owned())
             .collect();
         let mut failures_by_reason: Vec<(Cow<'static, str>, u64)> = Vec::new();
         for failure in response.failures {

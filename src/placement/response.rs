@@ -102,14 +102,14 @@ impl TaskTemplate {
             .containers
             .iter()
             .map(|container| Container {
-                name: Some(container.name.clone()),
-                last_status: Some("PENDING".to_owned()),
+                name: Some(container.name.as_str().into()),
+                last_status: Some("PENDING".into()),
                 network_bindings: Some(
                     container
                         .host_ports
                         .iter()
                         .map(|port| NetworkBinding {
-                            bind_ip: Some("0.0.0.0".to_owned()),
+                            bind_ip: Some("0.0.0.0".into()),
                             container_port: Some(i64::from(port.container_port)),
                             host_port: Some(i64::from(port.host_port)),
                             protocol: Some(match port.protocol {
@@ -124,8 +124,8 @@ impl TaskTemplate {
             })
             .collect();
         let task = Task {
-            cluster_arn: Some(cluster.arn.clone()),
-            task_definition_arn: Some(task_definition_arn(cluster, facts.definition)),
+            cluster_arn: Some(cluster.arn.as_str().into()),
+            task_definition_arn: Some(task_definition_arn(cluster, facts.definition).into()),
             overrides: Some(
                 facts
                     .common
@@ -136,15 +136,15 @@ impl TaskTemplate {
                         ..TaskOverride::default()
                     }),
             ),
-            last_status: Some("PENDING".to_owned()),
+            last_status: Some("PENDING".into()),
             desired_status: Some(DesiredStatus::Running),
-            cpu: Some(facts.demand.cpu.to_string()),
-            memory: Some(facts.demand.memory_mib.to_string()),
+            cpu: Some(facts.demand.cpu.to_string().into()),
+            memory: Some(facts.demand.memory_mib.to_string().into()),
             containers: Some(containers),
-            started_by: facts.common.started_by.clone(),
-            group: Some(facts.group.to_owned()),
+            started_by: facts.common.started_by.as_deref().map(Arc::from),
+            group: Some(facts.group.into()),
             launch_type: Some(facts.launch_type.clone()),
-            capacity_provider_name: facts.capacity_provider.map(str::to_owned),
+            capacity_provider_name: facts.capacity_provider.map(Arc::from),
             tags: Some(facts.common.tags.clone()),
             enable_execute_command: Some(facts.common.enable_execute_command),
             ..Task::default()
