@@ -2,6 +2,8 @@
 //! turn each distinct name and value into a small id, so instances store ids and the query
 //! language compares integers.
 
+use std::sync::Arc;
+
 use indexmap::IndexSet;
 
 use super::MapHasher;
@@ -74,7 +76,8 @@ fn check_length(what: &str, text: &str) -> Result<(), String> {
 /// A string interner: each distinct string gets the id of its first appearance.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Interner {
-    strings: IndexSet<Box<str>, MapHasher>,
+    /// Shared, so a described task's zone is the interned value itself.
+    strings: IndexSet<Arc<str>, MapHasher>,
 }
 
 impl Interner {
@@ -95,7 +98,12 @@ impl Interner {
     }
 
     pub(crate) fn resolve(&self, id: u32) -> &str {
-        self.strings.get_index(id as usize).map_or("", |s| s)
+        self.resolve_shared(id).map_or("", |s| s)
+    }
+
+    /// The string of `id` as the interner holds it (`None` for an unknown id).
+    pub(crate) fn resolve_shared(&self, id: u32) -> Option<&Arc<str>> {
+        self.strings.get_index(id as usize)
     }
 }
 

@@ -1,6 +1,8 @@
 //! One container instance as placement sees it: identity, status, interned attributes,
 //! resources, and the live task counts that placement changes.
 
+use std::sync::Arc;
+
 use crate::aws::{ContainerInstance, ContainerInstanceStatus, Timestamp};
 
 use super::GroupId;
@@ -11,7 +13,7 @@ use super::resources::Resources;
 #[derive(Debug, Clone)]
 pub struct Instance {
     /// The container instance ARN.
-    pub arn: String,
+    pub arn: Arc<str>,
     /// The last segment of the ARN (what `StartTask` and the CLI accept as an id).
     pub id: String,
     /// The EC2 instance id.
@@ -83,7 +85,7 @@ impl Instance {
     /// not here, so the instance placement reads stays small), with the live resources and counts.
     pub fn to_wire(&self, document: &ContainerInstance) -> ContainerInstance {
         let mut wire = document.clone();
-        wire.container_instance_arn = Some(self.arn.clone());
+        wire.container_instance_arn = Some(self.arn.to_string());
         wire.remaining_resources = Some(self.remaining.to_wire());
         wire.running_tasks_count = Some(i64::from(self.running_tasks_count));
         wire

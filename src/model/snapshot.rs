@@ -6,6 +6,8 @@
 //! validated model: attributes checked and interned, posting lists per attribute value,
 //! resources read, running tasks indexed by instance and by group.
 
+use std::sync::Arc;
+
 use fixedbitset::FixedBitSet;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -243,9 +245,15 @@ impl Snapshot {
 
     /// The instance's `ecs.availability-zone` value.
     pub fn availability_zone(&self, instance: &Instance) -> Option<&str> {
+        self.shared_availability_zone(instance).map(|zone| &**zone)
+    }
+
+    /// [`Snapshot::availability_zone`] as the snapshot holds it, for task descriptions to
+    /// share.
+    pub(crate) fn shared_availability_zone(&self, instance: &Instance) -> Option<&Arc<str>> {
         let name = self.attribute_name_id(AVAILABILITY_ZONE_ATTRIBUTE)?;
         let value = instance.attribute(name)??;
-        Some(self.attribute_value(value))
+        self.attribute_values.resolve_shared(value.0)
     }
 
     /// The capacity provider descriptions.
@@ -456,7 +464,7 @@ impl Snapshot {
         let pending = counts(wire.pending_tasks_count, "pendingTasksCount")?;
         let instance = Instance {
             id: arn_short_id(&arn).to_owned(),
-            arn,
+            arn: arn.into(),
             ec2_instance_id: wire.ec2_instance_id.clone(),
             status,
             // An instance described without the member is taken as connected: hand-written
@@ -524,7 +532,8 @@ impl Snapshot {
                 .or_default()
                 .push(position);
         }
-        self.instance_lookup.insert(instance.arn.clone(), position);
+        self.instance_lookup
+            .insert(instance.arn.to_string(), position);
         // The short id also finds the instance, unless another instance's ARN or id took it.
         self.instance_lookup
             .entry(instance.id.clone())

@@ -130,8 +130,8 @@ impl SharedDescription {
         complete_task(
             &self.template,
             task_arn,
-            instance.map(|i| i.arn.as_str()),
-            instance.and_then(|i| snapshot.availability_zone(i)),
+            instance.map(|i| &i.arn),
+            instance.and_then(|i| snapshot.shared_availability_zone(i)),
             &self.dealt_gpus,
         )
     }
@@ -142,8 +142,8 @@ impl SharedDescription {
 pub(crate) fn complete_task(
     template: &Task,
     task_arn: &str,
-    instance_arn: Option<&str>,
-    zone: Option<&str>,
+    instance_arn: Option<&Arc<str>>,
+    zone: Option<&Arc<str>>,
     dealt_gpus: &[Vec<String>],
 ) -> Task {
     let task_arn: Arc<str> = Arc::from(task_arn);
@@ -156,8 +156,8 @@ pub(crate) fn complete_task(
         }
     }
     task.task_arn = Some(task_arn);
-    task.container_instance_arn = instance_arn.map(Arc::from);
-    task.availability_zone = zone.map(Arc::from);
+    task.container_instance_arn = instance_arn.cloned();
+    task.availability_zone = zone.cloned();
     task
 }
 

@@ -538,7 +538,7 @@ impl<'s> Overlay<'s> {
 /// registered resources and group list are left empty, which spares most of the copy.
 fn working_copy(instance: &Instance) -> Instance {
     let mut copy = Instance {
-        arn: String::new(),
+        arn: Arc::clone(&instance.arn),
         id: String::new(),
         ec2_instance_id: None,
         status: instance.status.clone(),

@@ -345,7 +345,7 @@ impl Call<'_> {
                 .into_iter()
                 .zip(self.scratch.instances())
                 .map(|(verdict, instance)| InstanceExplanation {
-                    arn: instance.arn.clone(),
+                    arn: instance.arn.to_string(),
                     verdict,
                 })
                 .collect(),

@@ -86,7 +86,7 @@ fn judge(
     let Some(instance) = snapshot.instances().get(position as usize) else {
         return Err((named.to_owned(), StartRejection::Missing));
     };
-    let reject = |reason| Err((instance.arn.clone(), reason));
+    let reject = |reason| Err((instance.arn.to_string(), reason));
     if !instance.is_active() {
         return reject(StartRejection::Inactive);
     }

@@ -33,7 +33,7 @@ pub fn list_container_instances(
             None => instance.status != ContainerInstanceStatus::Inactive,
         })
         .filter(|(position, _)| matching.as_ref().is_none_or(|set| set.contains(*position)))
-        .map(|(_, instance)| instance.arn.clone())
+        .map(|(_, instance)| instance.arn.to_string())
         .collect();
     Ok(ListContainerInstancesResponse {
         container_instance_arns,
