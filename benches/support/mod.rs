@@ -101,30 +101,15 @@ fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
         tasks.into_iter().filter_map(|t| t.task_arn).collect()
     };
     let summary = summary_call(&request);
-    let name = |row: &str| format!("placer/{row}/{size}");
-    placer_calls(
-        c,
-        &name("reference"),
-        &warmed,
-        &response,
-        StoppedTasks::Kept,
-    );
-    placer_calls(c, &name("summary"), &warmed, &summary, StoppedTasks::Kept);
-    placer_calls(
-        c,
-        &name("steady"),
-        &warmed,
-        &response,
-        StoppedTasks::Forgotten,
-    );
-    let steady_summary = name("steady-summary");
-    placer_calls(
-        c,
-        &steady_summary,
-        &warmed,
-        &summary,
-        StoppedTasks::Forgotten,
-    );
+    let rows: [(&str, &PlacerCall, StoppedTasks); 4] = [
+        ("reference", &response, StoppedTasks::Kept),
+        ("summary", &summary, StoppedTasks::Kept),
+        ("steady", &response, StoppedTasks::Forgotten),
+        ("steady-summary", &summary, StoppedTasks::Forgotten),
+    ];
+    for (row, call, stopped) in rows {
+        placer_calls(c, &format!("placer/{row}/{size}"), &warmed, call, stopped);
+    }
     // A cached `random` request: from its second call on, each task draws a key per fitting
     // row of the candidates it keeps (the pass of `scan.rs`).
     let random = with_strategies(&[(PlacementStrategyType::Random, "")]);
@@ -144,16 +129,15 @@ fn warmed_placer(snapshot: &Snapshot, request: &RunTaskRequest) -> Placer {
 }
 
 /// `request` through `Placer::run_task_summary`, giving the placed tasks' ARNs.
-fn summary_call(request: &RunTaskRequest) -> impl Fn(&mut Placer, u64) -> Vec<String> + '_ {
+fn summary_call(request: &RunTaskRequest) -> impl Fn(&mut Placer, u64) -> Vec<Arc<str>> + '_ {
     move |placer: &mut Placer, seed| {
         let summary = placer.run_task_summary(black_box(request), seed);
         summary.expect("valid").task_arns
     }
 }
 
-/// One timed call through a placer, with the seed; gives the placed tasks' ARNs (as the
-/// response or the summary holds them).
-type PlacerCall<'a, Arn> = dyn Fn(&mut Placer, u64) -> Vec<Arn> + 'a;
+/// One timed call through a placer, with the seed; gives the placed tasks' ARNs.
+type PlacerCall<'a> = dyn Fn(&mut Placer, u64) -> Vec<Arc<str>> + 'a;
 
 /// What a `Placer` bench does with the tasks it stopped, untimed.
 #[derive(Clone, Copy)]
@@ -170,11 +154,11 @@ enum StoppedTasks {
 /// Times `call` (which gives the placed tasks' ARNs) on a copy of `warmed` kept across
 /// samples, stopping the placed tasks after each call, untimed, and then keeping or forgetting
 /// them (see [`StoppedTasks`]).
-fn placer_calls<Arn: AsRef<str>>(
+fn placer_calls(
     c: &mut Criterion,
     name: &str,
     warmed: &Placer,
-    call: &PlacerCall<Arn>,
+    call: &PlacerCall,
     stopped: StoppedTasks,
 ) {
     const CALLS_PER_COPY: u64 = 5_000;
@@ -199,7 +183,7 @@ fn placer_calls<Arn: AsRef<str>>(
                 let placed = call(&mut placer, calls);
                 timed += start.elapsed();
                 for arn in placed {
-                    placer.stop_task(arn.as_ref()).expect("placed task stops");
+                    placer.stop_task(&arn).expect("placed task stops");
                 }
             }
             timed

@@ -106,7 +106,7 @@ pub struct Snapshot {
     pub(crate) instance_documents: Vec<ContainerInstance>,
     pub(crate) instance_lookup: IndexMap<String, u32, MapHasher>,
     pub(crate) task_definitions: Vec<TaskDefinition>,
-    pub(crate) tasks: IndexMap<String, TaskRecord, MapHasher>,
+    pub(crate) tasks: IndexMap<Arc<str>, TaskRecord, MapHasher>,
     pub(crate) groups: Interner,
     pub(crate) group_instances: Vec<GroupInstances>,
     pub(crate) capacity_providers: Vec<CapacityProvider>,
@@ -218,7 +218,7 @@ impl Snapshot {
     }
 
     /// The tasks, by ARN, in snapshot order.
-    pub fn tasks(&self) -> &IndexMap<String, TaskRecord, MapHasher> {
+    pub fn tasks(&self) -> &IndexMap<Arc<str>, TaskRecord, MapHasher> {
         &self.tasks
     }
 
@@ -229,7 +229,7 @@ impl Snapshot {
         Some(self.describe_record(arn, record))
     }
 
-    fn describe_record(&self, arn: &str, record: &TaskRecord) -> Task {
+    fn describe_record(&self, arn: &Arc<str>, record: &TaskRecord) -> Task {
         match &record.description {
             Description::Full(task) => Task::clone(task),
             Description::Shared(shared) => {
@@ -294,7 +294,7 @@ impl Snapshot {
     }
 
     /// Records a task and, when it runs on an instance of the snapshot, counts it in its group.
-    pub(crate) fn index_task(&mut self, task_arn: String, record: TaskRecord) {
+    pub(crate) fn index_task(&mut self, task_arn: Arc<str>, record: TaskRecord) {
         if let (true, Some(position)) = (record.running, record.instance) {
             self.count_group(record.group, position, 1);
         }
@@ -548,14 +548,14 @@ impl Snapshot {
                 .task_arn
                 .as_deref()
                 .filter(|a| !a.is_empty())
-                .map(str::to_owned)
+                .map(Arc::from)
                 .ok_or_else(|| {
                     SnapshotError::new(
                         format!("{path}.taskArn"),
                         "missing; every task needs its ARN",
                     )
                 })?;
-            if self.tasks.contains_key(&arn) {
+            if self.tasks.contains_key(&*arn) {
                 return Err(SnapshotError::new(
                     format!("{path}.taskArn"),
                     format!("`{arn}` appears twice"),

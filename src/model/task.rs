@@ -124,7 +124,7 @@ impl SharedDescription {
     pub(crate) fn complete(
         &self,
         snapshot: &super::Snapshot,
-        task_arn: &str,
+        task_arn: &Arc<str>,
         instance: Option<&super::Instance>,
     ) -> Task {
         complete_task(
@@ -141,21 +141,20 @@ impl SharedDescription {
 /// each container), its instance ARN and zone, and the GPU ids dealt to each container.
 pub(crate) fn complete_task(
     template: &Task,
-    task_arn: &str,
+    task_arn: &Arc<str>,
     instance_arn: Option<&Arc<str>>,
     zone: Option<&Arc<str>>,
     dealt_gpus: &[Vec<String>],
 ) -> Task {
-    let task_arn: Arc<str> = Arc::from(task_arn);
     let mut task = template.clone();
     if let Some(containers) = &mut task.containers {
         let mut dealt = dealt_gpus.iter();
         for container in containers {
-            container.task_arn = Some(Arc::clone(&task_arn));
+            container.task_arn = Some(Arc::clone(task_arn));
             container.gpu_ids = dealt.next().filter(|ids| !ids.is_empty()).cloned();
         }
     }
-    task.task_arn = Some(task_arn);
+    task.task_arn = Some(Arc::clone(task_arn));
     task.container_instance_arn = instance_arn.cloned();
     task.availability_zone = zone.cloned();
     task

@@ -6,6 +6,8 @@
 //! from its instance, raises the instance's `runningTasksCount`, joins the task map and the
 //! group index. [`stop_task`] undoes exactly that for one task.
 
+use std::sync::Arc;
+
 use crate::aws::{DesiredStatus, Task};
 use crate::error::EcsError;
 use crate::model::{Description, GroupId, Snapshot, TaskRecord, TaskUsage, take_usage};
@@ -88,9 +90,8 @@ impl Snapshot {
         let task_arn = placed
             .task
             .task_arn
-            .as_deref()
-            .unwrap_or_default()
-            .to_owned();
+            .clone()
+            .unwrap_or_else(|| Arc::from(""));
         self.index_task(
             task_arn,
             TaskRecord {
@@ -135,7 +136,7 @@ impl Snapshot {
 /// position and what it holds there.
 #[derive(Debug, Clone)]
 pub(crate) struct PlacedRecord {
-    pub(crate) task_arn: String,
+    pub(crate) task_arn: Arc<str>,
     pub(crate) description: Description,
     pub(crate) position: Option<u32>,
     pub(crate) usage: TaskUsage,

@@ -373,6 +373,8 @@ struct CallEnd {
 pub(crate) struct Scratch {
     members: Vec<Member>,
     group_column: Vec<u32>,
+    /// A task ARN as it is written, before it is shared.
+    task_arn: String,
 }
 
 /// A cached request's call (see [`Prepared::run_cached`]).
@@ -1339,10 +1341,11 @@ impl<'a> Call<'a> {
         let gpu_ids = instance
             .map(|i| response::allocate_gpus(i, &plan.demand))
             .unwrap_or_default();
-        let prefix = &self.prepared.task_arn_prefix;
-        let mut task_arn = String::with_capacity(prefix.len() + 32);
-        task_arn.push_str(prefix);
-        self.rng.push_hex_id(&mut task_arn);
+        let text = &mut self.scratch.task_arn;
+        text.clear();
+        text.push_str(&self.prepared.task_arn_prefix);
+        self.rng.push_hex_id(text);
+        let task_arn = Arc::from(text.as_str());
         let usage = response::usage(&plan.demand, &gpu_ids, instance.is_some());
         // Every route of the request has its template (built in `Prepared::new`); one is
         // built here only if that ever stops holding.
@@ -1447,7 +1450,7 @@ impl<'c> Candidates<'c> {
 /// calls) or a [`PlacedRecord`] (the `Placer`). Its whole `Task` is built only where a
 /// response needs it ([`Call::task_of`]), so nothing large is moved around.
 struct Described {
-    task_arn: String,
+    task_arn: Arc<str>,
     position: Option<u32>,
     usage: TaskUsage,
     /// Its request's shared description and its dealt GPU ids.

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::aws::{RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
@@ -289,7 +290,7 @@ enum Placement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunTaskSummary {
     /// The placed tasks' ARNs, in placement order (the response's `tasks[].taskArn`).
-    pub task_arns: Vec<String>,
+    pub task_arns: Vec<Arc<str>>,
     /// The response's `failures` counted by reason, in order of first appearance.
     pub failures_by_reason: Vec<(Cow<'static, str>, u64)>,
 }
@@ -300,7 +301,7 @@ impl RunTaskSummary {
         let task_arns = response
             .tasks
             .into_iter()
-            .map(|task| task.task_arn.as_deref().unwrap_or_default().to_owned())
+            .map(|task| task.task_arn.unwrap_or_else(|| Arc::from("")))
             .collect();
         let mut failures_by_reason: Vec<(Cow<'static, str>, u64)> = Vec::new();
         for failure in response.failures {
@@ -394,7 +395,7 @@ mod tests {
         }
         // Churn: place ten, keep the newest thirty running, until the log has started over
         // (so it no longer lists most instances the churn changed).
-        let mut running: std::collections::VecDeque<String> = Default::default();
+        let mut running: std::collections::VecDeque<Arc<str>> = Default::default();
         let (mut restarted, mut seed) = (false, 2);
         while !restarted {
             let logged = placer.touched.len();
@@ -435,7 +436,7 @@ mod tests {
         // One task per instance (the container takes host port 80). Round 0 stops the middle
         // one of three; round 1 stops index 1 again, the task forgetting moved there from 2.
         for round in 0..2 {
-            let arns: Vec<String> = by_arn.snapshot().tasks().keys().cloned().collect();
+            let arns: Vec<Arc<str>> = by_arn.snapshot().tasks().keys().cloned().collect();
             assert_eq!(arns.len(), 3 - round);
             let index = 1;
             by_index

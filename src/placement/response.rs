@@ -165,7 +165,7 @@ impl TaskTemplate {
         gpu_ids: &[String],
     ) -> Task {
         self.shared(demand, gpu_ids)
-            .complete(snapshot, task_arn, instance)
+            .complete(snapshot, &Arc::from(task_arn), instance)
     }
 
     /// What a task with `gpu_ids` shares with the request's other tasks, and its GPU ids dealt
