@@ -94,6 +94,9 @@ pub struct Snapshot {
     pub(crate) cluster: ClusterInfo,
     pub(crate) attribute_names: Interner,
     pub(crate) attribute_values: Interner,
+    /// The id of `ecs.availability-zone`, looked up once: every described task reads its
+    /// instance's zone.
+    pub(crate) zone_attribute: Option<AttrNameId>,
     pub(crate) postings: Vec<AttributePostings>,
     /// Per attribute name, per value in [`Snapshot::attribute_postings`] order: the value's
     /// instances as a bitset when it has many (see [`Snapshot::add_posting`]). Built once
@@ -251,8 +254,7 @@ impl Snapshot {
     /// [`Snapshot::availability_zone`] as the snapshot holds it, for task descriptions to
     /// share.
     pub(crate) fn shared_availability_zone(&self, instance: &Instance) -> Option<&Arc<str>> {
-        let name = self.attribute_name_id(AVAILABILITY_ZONE_ATTRIBUTE)?;
-        let value = instance.attribute(name)??;
+        let value = instance.attribute(self.zone_attribute?)??;
         self.attribute_values.resolve_shared(value.0)
     }
 
@@ -369,6 +371,7 @@ impl TryFrom<SnapshotFile> for Snapshot {
             cluster,
             attribute_names: Interner::default(),
             attribute_values: Interner::default(),
+            zone_attribute: None,
             postings: Vec::new(),
             posting_sets: Vec::new(),
             instances: Vec::with_capacity(container_instances.len()),
@@ -393,6 +396,7 @@ impl TryFrom<SnapshotFile> for Snapshot {
             snapshot.instance_documents.push(wire);
             given_remaining.push(remaining);
         }
+        snapshot.zone_attribute = snapshot.attribute_name_id(AVAILABILITY_ZONE_ATTRIBUTE);
         snapshot.read_tasks(tasks)?;
         snapshot.settle_remaining(given_remaining);
         snapshot.index_hot_columns();

@@ -17,6 +17,7 @@ pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
         cluster: snapshot.cluster.clone(),
         attribute_names: snapshot.attribute_names.clone(),
         attribute_values: snapshot.attribute_values.clone(),
+        zone_attribute: snapshot.zone_attribute,
         postings: snapshot.postings.clone(),
         posting_sets: snapshot.posting_sets.clone(),
         instances: snapshot.instances.clone(),
