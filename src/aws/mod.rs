@@ -71,7 +71,7 @@ pub struct VersionInfo {
 
 /// A key and value.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tag {
     /// The key.
@@ -144,7 +144,7 @@ pub struct PortMapping {
 
 /// A GPU (or other accelerator) requirement of a container.
 #[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceRequirement {
     /// The amount, as a string (`"1"`, `"ALL"`, ...).
@@ -248,7 +248,7 @@ pub struct TaskDefinition {
 
 /// A name and a value (environment variables).
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyValuePair {
     /// The name.
@@ -259,7 +259,7 @@ pub struct KeyValuePair {
 
 /// A per-container override of a RunTask or StartTask call.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerOverride {
     /// The container to override (required when anything else is set).
@@ -282,7 +282,7 @@ pub struct ContainerOverride {
 
 /// The overrides of a RunTask or StartTask call.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskOverride {
     /// Per-container overrides.
@@ -415,7 +415,7 @@ pub struct Task {
 
 /// One item of a capacity provider strategy.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityProviderStrategyItem {
     /// The provider's short name.
@@ -485,7 +485,7 @@ pub struct CapacityProvider {
 
 /// A placement constraint of a call.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlacementConstraint {
     /// `distinctInstance` or `memberOf`.
@@ -497,7 +497,7 @@ pub struct PlacementConstraint {
 
 /// A placement strategy of a call.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlacementStrategy {
     /// `random`, `spread` or `binpack`.
@@ -509,7 +509,7 @@ pub struct PlacementStrategy {
 
 /// The awsvpc settings of a call.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AwsVpcConfiguration {
     /// Subnets (at most 16).
@@ -522,7 +522,7 @@ pub struct AwsVpcConfiguration {
 
 /// The network settings of a call.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkConfiguration {
     /// The awsvpc settings.
@@ -531,7 +531,7 @@ pub struct NetworkConfiguration {
 
 /// A `RunTask` call, every member of the request syntax.
 #[skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunTaskRequest {
     /// The capacity provider strategy.

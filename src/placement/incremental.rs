@@ -182,14 +182,13 @@ impl Prepared {
             Output::RecordsOnly
         };
         call.routes = std::mem::take(&mut cache.routes);
-        call.overlay.copies = std::mem::take(&mut cache.spare);
         call.scratch = std::mem::take(scratch);
+        call.overlay.copies = std::mem::take(&mut call.scratch.copies);
         call.refresh(touched);
         let end = call.run();
         if keep_rows {
             cache.routes = end.routes;
         }
-        cache.spare = end.spare;
         *scratch = end.scratch;
         Some(CachedRun {
             outcome: end.outcome,
@@ -346,12 +345,20 @@ fn template(snapshot: &Snapshot, plan: &PlacementRequest, route: &Route) -> Task
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RowCache {
     routes: Vec<RouteState>,
-    /// The working copies of the last call, to refill (see [`refill_working_copy`]).
-    spare: Vec<(u32, Instance)>,
     /// How many calls used these rows.
     calls: u32,
     /// The spread counts, kept from the second call on.
     counts: Option<KeptCounts>,
+}
+
+impl RowCache {
+    /// The cache of a request whose first call ran without one: its next call keeps rows.
+    pub(crate) fn after_one_call() -> Self {
+        Self {
+            calls: 1,
+            ..Self::default()
+        }
+    }
 }
 
 /// What a call leaves: its outcome, the routes' rows, the placed tasks as records and the
@@ -362,7 +369,6 @@ struct CallEnd {
     routes: Vec<RouteState>,
     records: Vec<PlacedRecord>,
     failure_counts: FailureCounts,
-    spare: Vec<(u32, Instance)>,
     scratch: Scratch,
 }
 
@@ -375,6 +381,9 @@ pub(crate) struct Scratch {
     group_column: Vec<u32>,
     /// A task ARN as it is written, before it is shared.
     task_arn: String,
+    /// The working copies of the last call, to refill (see [`refill_working_copy`]): shared
+    /// by every request, so a request's first call refills too instead of copying afresh.
+    copies: Vec<(u32, Instance)>,
 }
 
 /// A cached request's call (see [`Prepared::run_cached`]).
@@ -850,13 +859,12 @@ impl<'a> Call<'a> {
                 scratch.members = leaders.into_members();
             }
         }
-        let spare = self.overlay.copies;
+        scratch.copies = self.overlay.copies;
         CallEnd {
             outcome,
             routes: self.routes,
             records,
             failure_counts,
-            spare,
             scratch,
         }
     }

@@ -9,7 +9,8 @@
 //! changes its snapshot only through placing and stopping.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use crate::aws::{RunTaskRequest, RunTaskResponse};
@@ -20,8 +21,9 @@ use super::changes::{ChangeSet, PlacedRecord, stop_task_at, stop_task_at_index};
 use super::incremental::{CachedRun, Prepared, RowCache, Scratch, SlotColumns};
 use super::pipeline::{RunTaskOutcome, run_task_reference};
 
-/// Most distinct requests kept compiled; past it the cache starts over (memory stays bounded
-/// however many distinct requests a caller sends).
+/// Most distinct requests remembered (kept compiled, or noted as seen once); past it the cache
+/// starts over (memory stays bounded however many distinct requests a caller sends, and a
+/// request seen again long after is taken for new, which changes no result).
 const MAX_CACHED_REQUESTS: usize = 1024;
 
 /// Most touched positions logged; past it the log starts over and every request's rows are
@@ -42,14 +44,14 @@ struct Cached {
 #[derive(Debug, Clone)]
 pub struct Placer {
     snapshot: Snapshot,
-    prepared: HashMap<String, Cached, MapHasher>,
+    prepared: HashMap<RunTaskRequest, Cached, MapHasher>,
+    /// The hashes of the requests seen once and not kept (see [`Placer::place`]).
+    seen_once: HashSet<u64, MapHasher>,
     /// The bucket slot columns of the spread attributes the cached requests read.
     columns: SlotColumns,
     /// The positions of the instances every placement and stop changed, in order: what a
     /// cached request's rows must judge again.
     touched: Vec<u32>,
-    /// The last request and its cache key, so a repeated request is not serialized again.
-    last: Option<(RunTaskRequest, String)>,
     /// The buffers the last call left, for the next to refill.
     scratch: Scratch,
 }
@@ -62,7 +64,7 @@ impl Placer {
             prepared: HashMap::default(),
             columns: SlotColumns::default(),
             touched: Vec::new(),
-            last: None,
+            seen_once: HashSet::default(),
             scratch: Scratch::default(),
         }
     }
@@ -194,85 +196,109 @@ impl Placer {
         self.touched.push(position);
     }
 
-    /// The request with its cache key: its JSON, which names it exactly (equal JSON, equal
-    /// request). Taken out of `last` (the caller puts it back), so a repeated request is
-    /// neither serialized nor its key copied.
-    fn take_key(&mut self, request: &RunTaskRequest) -> Result<(RunTaskRequest, String), EcsError> {
-        if let Some(last) = self.last.take()
-            && last.0 == *request
-        {
-            return Ok(last);
-        }
-        let key = serde_json::to_string(request)
-            .map_err(|e| EcsError::invalid_parameter(format!("request does not serialize: {e}")))?;
-        Ok((request.clone(), key))
-    }
-
     /// Places the request's tasks on the current state (without applying them), through its
-    /// cached compilation, or the reference path when its `memberOf` reads live state.
+    /// compilation, or the reference path when its `memberOf` reads live state.
+    ///
+    /// A request is kept compiled from its second call on: a stream of requests each seen once
+    /// (half of a generated workload) then neither copies them into the cache nor drops them
+    /// later from it, cold. Its first call compiles it, runs it and drops it; the cache only
+    /// notes its hash.
     fn place(
         &mut self,
         request: &RunTaskRequest,
         seed: u64,
         tasks: bool,
     ) -> Result<Placement, EcsError> {
-        let last = self.take_key(request)?;
-        let placement = self.place_keyed(request, &last.1, seed, tasks);
-        self.last = Some(last);
-        placement
-    }
-
-    /// [`Placer::place`] with the request's cache key.
-    fn place_keyed(
-        &mut self,
-        request: &RunTaskRequest,
-        key: &str,
-        seed: u64,
-        tasks: bool,
-    ) -> Result<Placement, EcsError> {
-        if !self.prepared.contains_key(key) {
-            let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
-            if self.prepared.len() >= MAX_CACHED_REQUESTS {
+        if !self.prepared.contains_key(request) {
+            let hash = self.prepared.hasher().hash_one(request);
+            if self.seen_once.len() + self.prepared.len() >= MAX_CACHED_REQUESTS {
+                self.seen_once.clear();
                 self.prepared.clear();
             }
+            if self.seen_once.insert(hash) {
+                let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
+                let mut once = Cached {
+                    prepared,
+                    rows: RowCache::default(),
+                    seen: self.touched.len(),
+                    group: None,
+                };
+                return place_with(&mut once, self.parts(), request, seed, tasks);
+            }
+            let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
             let cached = Cached {
                 prepared,
-                rows: RowCache::default(),
+                // The first call ran without keeping rows; this one keeps them, as it would
+                // had the request been kept from its first call.
+                rows: RowCache::after_one_call(),
                 seen: self.touched.len(),
                 group: None,
             };
-            self.prepared.insert(key.to_owned(), cached);
+            self.prepared.insert(request.clone(), cached);
         }
-        let Some(cached) = self.prepared.get_mut(key) else {
-            return run_task_reference(&self.snapshot, request, seed).map(Placement::Reference);
+        let parts = PlacerParts {
+            snapshot: &mut self.snapshot,
+            touched: &self.touched,
+            scratch: &mut self.scratch,
         };
-        let since = self.touched.get(cached.seen..).unwrap_or_default();
-        let run = cached.prepared.run_cached(
-            &self.snapshot,
-            seed,
-            &mut cached.rows,
-            since,
-            tasks,
-            &mut self.scratch,
-        );
-        cached.seen = self.touched.len();
-        let Some(run) = run else {
-            return run_task_reference(&self.snapshot, request, seed).map(Placement::Reference);
-        };
-        // The group is interned when the request first places a task, as applying a change
-        // set would.
-        let group = if run.records.is_empty() {
-            cached.group
-        } else {
-            let name = cached.prepared.group();
-            Some(
-                *cached
-                    .group
-                    .get_or_insert_with(|| self.snapshot.intern_group(name)),
-            )
-        };
-        Ok(Placement::Cached { run, group })
+        match self.prepared.get_mut(request) {
+            Some(cached) => place_with(cached, parts, request, seed, tasks),
+            None => run_task_reference(parts.snapshot, request, seed).map(Placement::Reference),
+        }
     }
+
+    /// What a call through a compiled request reads and changes of the placer.
+    fn parts(&mut self) -> PlacerParts<'_> {
+        PlacerParts {
+            snapshot: &mut self.snapshot,
+            touched: &self.touched,
+            scratch: &mut self.scratch,
+        }
+    }
+}
+
+/// The placer's state a call through a compiled request reads and changes, borrowed apart
+/// from its cache of compiled requests.
+struct PlacerParts<'p> {
+    snapshot: &'p mut Snapshot,
+    touched: &'p [u32],
+    scratch: &'p mut Scratch,
+}
+
+/// Places the request's tasks through `cached` (see [`Placer::place`]).
+fn place_with(
+    cached: &mut Cached,
+    parts: PlacerParts<'_>,
+    request: &RunTaskRequest,
+    seed: u64,
+    tasks: bool,
+) -> Result<Placement, EcsError> {
+    let since = parts.touched.get(cached.seen..).unwrap_or_default();
+    let run = cached.prepared.run_cached(
+        parts.snapshot,
+        seed,
+        &mut cached.rows,
+        since,
+        tasks,
+        parts.scratch,
+    );
+    cached.seen = parts.touched.len();
+    let Some(run) = run else {
+        return run_task_reference(parts.snapshot, request, seed).map(Placement::Reference);
+    };
+    // The group is interned when the request first places a task, as applying a change set
+    // would.
+    let group = if run.records.is_empty() {
+        cached.group
+    } else {
+        let name = cached.prepared.group();
+        Some(
+            *cached
+                .group
+                .get_or_insert_with(|| parts.snapshot.intern_group(name)),
+        )
+    };
+    Ok(Placement::Cached { run, group })
 }
 
 /// A call placed but not yet applied.
@@ -421,6 +447,58 @@ mod tests {
         let mut applied = state;
         applied.apply(&expected.changes);
         assert_eq!(file(placer.snapshot()), file(&applied));
+    }
+
+    /// A request is compiled and dropped on its first call, kept from its second, and taken
+    /// for new once the cache has started over: whichever, every call places as `run_task`
+    /// does on the same state.
+    #[test]
+    fn requests_seen_once_twice_and_after_the_cache_starts_over_place_as_run_task() {
+        use crate::aws::PlacementStrategyType;
+        use crate::generate::{ClusterSpec, cluster, reference_request, strategy};
+
+        let start = Snapshot::try_from(cluster(&ClusterSpec::scaled(40, 3)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let reference = reference_request();
+        let mut placer = Placer::new(start);
+        let mut running: std::collections::VecDeque<Arc<str>> = Default::default();
+        let (mut restarted, mut kept_a_pair) = (false, false);
+        for call in 0..(2 * MAX_CACHED_REQUESTS as u64) {
+            // Every third call the same request; the others each seen once, but a quarter in
+            // pairs (the same request twice in a row).
+            let request = if call % 3 == 0 {
+                reference.clone()
+            } else {
+                let paired = (call / 3) % 4 == 0;
+                let mut distinct = reference.clone();
+                distinct.count = Some(1 + (call / 3 % 2) as i64);
+                distinct.group = Some(match paired {
+                    true => format!("pair:{}", call / 3),
+                    false => format!("once:{call}"),
+                });
+                distinct.placement_strategy =
+                    Some(vec![strategy(PlacementStrategyType::Binpack, "cpu")]);
+                distinct
+            };
+            let remembered = placer.seen_once.len() + placer.prepared.len();
+            let expected = run_task(placer.snapshot(), &request, call)
+                .unwrap_or_else(|e| panic!("call {call}: {e}"));
+            let actual = placer
+                .run_task(&request, call)
+                .unwrap_or_else(|e| panic!("call {call}: {e}"));
+            assert_eq!(actual, expected.response, "call {call}");
+            restarted |= placer.seen_once.len() + placer.prepared.len() < remembered;
+            // The repeated request and a pair's request.
+            kept_a_pair |= placer.prepared.len() >= 2;
+            running.extend(actual.tasks.into_iter().filter_map(|t| t.task_arn));
+            while running.len() > 40 {
+                if let Some(arn) = running.pop_front() {
+                    placer.stop_task(&arn).unwrap_or_else(|e| panic!("{e}"));
+                }
+            }
+        }
+        assert!(restarted, "the cache never started over");
+        assert!(kept_a_pair, "no request seen twice was kept");
     }
 
     /// Stopping by index is stopping by ARN, before and after forgetting (which moves the
