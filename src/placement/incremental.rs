@@ -164,10 +164,11 @@ impl Prepared {
         scratch: &mut Scratch,
     ) -> Option<CachedRun> {
         let member_of = self.member_of.as_ref()?;
-        // Rows and their ranking index pay off only when they are used again: a request's
-        // first call ranks by passes over its rows and drops them (a stream of distinct
-        // requests keeps no rows); from its second call on they are indexed and kept, and so
-        // are its spread counts.
+        // Rows and their ranking index pay off only when they are used again: the first call
+        // through a cache ranks by passes over its rows and drops them (a stream of distinct
+        // requests keeps no rows); from the cache's second call on they are indexed and kept,
+        // and so are its spread counts. (A `Placer` gives a request a cache from its second
+        // call, so it keeps rows from its third.)
         let keep_rows = cache.calls > 0;
         cache.calls = cache.calls.saturating_add(1);
         // Only a chain that spreads over an attribute has counts to keep.
@@ -347,18 +348,8 @@ pub(crate) struct RowCache {
     routes: Vec<RouteState>,
     /// How many calls used these rows.
     calls: u32,
-    /// The spread counts, kept from the second call on.
+    /// The spread counts, kept from the cache's second call on.
     counts: Option<KeptCounts>,
-}
-
-impl RowCache {
-    /// The cache of a request whose first call ran without one: its next call keeps rows.
-    pub(crate) fn after_one_call() -> Self {
-        Self {
-            calls: 1,
-            ..Self::default()
-        }
-    }
 }
 
 /// What a call leaves: its outcome, the routes' rows, the placed tasks as records and the
