@@ -210,42 +210,43 @@ impl Placer {
         seed: u64,
         tasks: bool,
     ) -> Result<Placement, EcsError> {
-        if !self.prepared.contains_key(request) {
-            let hash = self.prepared.hasher().hash_one(request);
-            if self.seen_once.len() + self.prepared.len() >= MAX_CACHED_REQUESTS {
-                self.seen_once.clear();
-                self.prepared.clear();
-            }
-            if self.seen_once.insert(hash) {
-                let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
-                let mut once = Cached {
-                    prepared,
-                    rows: RowCache::default(),
-                    seen: self.touched.len(),
-                    group: None,
-                };
-                return place_with(&mut once, self.parts(), request, seed, tasks);
-            }
-            let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
-            let cached = Cached {
-                prepared,
-                // Rows are kept from the next call on: building and indexing them costs
-                // several calls without them, which a request seen only twice never repays.
-                rows: RowCache::default(),
-                seen: self.touched.len(),
-                group: None,
+        let Self {
+            snapshot,
+            prepared,
+            touched,
+            scratch,
+            ..
+        } = self;
+        if let Some(cached) = prepared.get_mut(request) {
+            let parts = PlacerParts {
+                snapshot,
+                touched,
+                scratch,
             };
+            return place_with(cached, parts, request, seed, tasks);
+        }
+        let hash = self.prepared.hasher().hash_one(request);
+        if self.seen_once.len() + self.prepared.len() >= MAX_CACHED_REQUESTS {
+            self.seen_once.clear();
+            self.prepared.clear();
+        }
+        let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
+        let mut cached = Cached {
+            prepared,
+            // On a request's second call, rows are kept from its next call on: building and
+            // indexing them costs several calls without them, which a request seen only twice
+            // never repays.
+            rows: RowCache::default(),
+            seen: self.touched.len(),
+            group: None,
+        };
+        let placement = place_with(&mut cached, self.parts(), request, seed, tasks);
+        // Seen before: kept from now on (and no longer counted as seen once).
+        if !self.seen_once.insert(hash) {
+            self.seen_once.remove(&hash);
             self.prepared.insert(request.clone(), cached);
         }
-        let parts = PlacerParts {
-            snapshot: &mut self.snapshot,
-            touched: &self.touched,
-            scratch: &mut self.scratch,
-        };
-        match self.prepared.get_mut(request) {
-            Some(cached) => place_with(cached, parts, request, seed, tasks),
-            None => run_task_reference(parts.snapshot, request, seed).map(Placement::Reference),
-        }
+        placement
     }
 
     /// What a call through a compiled request reads and changes of the placer.
