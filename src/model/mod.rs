@@ -25,6 +25,7 @@ pub use instance::Instance;
 pub use resources::{PortSet, Resources};
 pub(crate) use snapshot::take_usage;
 pub use snapshot::{AttributePostings, GroupInstances, Snapshot, SnapshotError, SnapshotFile};
+pub(crate) use task::HeldUsage;
 pub(crate) use task::{Description, SharedDescription};
 pub use task::{TaskRecord, TaskUsage};
 

@@ -28,7 +28,7 @@ use super::free::FreeColumns;
 use super::instance::{Instance, arn_short_id};
 use super::positions::add_positions;
 use super::resources::{ResourceEntries, Resources};
-use super::task::{Description, TaskRecord, TaskUsage, group_of, is_running};
+use super::task::{Description, HeldUsage, TaskRecord, TaskUsage, group_of, is_running};
 use super::{AVAILABILITY_ZONE_ATTRIBUTE, MapHasher};
 
 /// A snapshot file: what `ecs-place --cluster FILE` reads.
@@ -574,7 +574,7 @@ impl Snapshot {
             let group = self.intern_group(&group_of(&wire));
             let record = TaskRecord {
                 running: is_running(&wire),
-                usage: self.usage_of(&wire),
+                usage: self.usage_of(&wire).into(),
                 instance,
                 group,
                 description: Description::Full(Box::new(wire)),
@@ -684,18 +684,21 @@ impl Snapshot {
 
 /// Takes one task's usage out of `resources`: cpu and memory subtracted, ports reserved, GPU ids
 /// no longer free. Loading a snapshot and applying a placement both take usage through it.
-pub(crate) fn take_usage(resources: &mut Resources, usage: &TaskUsage) {
+pub(crate) fn take_usage(resources: &mut Resources, usage: &HeldUsage) {
     // Saturating: a dump's task amounts are read as given, and huge ones must neither
     // overflow (a panic in debug builds) nor wrap around.
     resources.cpu = resources.cpu.saturating_sub(usage.cpu);
     resources.memory = resources.memory.saturating_sub(usage.memory);
-    for &port in &usage.ports_tcp {
+    for &port in usage.ports_tcp() {
         resources.ports_tcp.insert(port);
     }
-    for &port in &usage.ports_udp {
+    for &port in usage.ports_udp() {
         resources.ports_udp.insert(port);
     }
-    resources.gpus.retain(|id| !usage.gpu_ids.contains(id));
+    let gpu_ids = usage.gpu_ids();
+    if !gpu_ids.is_empty() {
+        resources.gpus.retain(|id| !gpu_ids.contains(id));
+    }
 }
 
 fn read_resources(

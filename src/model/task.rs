@@ -81,6 +81,88 @@ fn container_memory(container: &crate::aws::Container) -> i64 {
         .unwrap_or(0)
 }
 
+/// What a task of the snapshot holds on its instance, as the task map stores it: CPU and
+/// memory inline, and the host ports and GPU ids behind one pointer that is absent when there
+/// are none (most tasks). The map holds one per task and every insert, stop and forget moves or
+/// reads it, so it is 24 bytes where a [`TaskUsage`] is 88.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct HeldUsage {
+    pub(crate) cpu: i64,
+    pub(crate) memory: i64,
+    ports_and_gpus: Option<Box<PortsAndGpus>>,
+}
+
+/// The part of a [`HeldUsage`] most tasks do not have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct PortsAndGpus {
+    ports_tcp: Vec<u16>,
+    ports_udp: Vec<u16>,
+    gpu_ids: Vec<String>,
+}
+
+impl HeldUsage {
+    /// TCP host ports.
+    pub(crate) fn ports_tcp(&self) -> &[u16] {
+        self.ports_and_gpus
+            .as_deref()
+            .map_or(&[], |p| p.ports_tcp.as_slice())
+    }
+
+    /// UDP host ports.
+    pub(crate) fn ports_udp(&self) -> &[u16] {
+        self.ports_and_gpus
+            .as_deref()
+            .map_or(&[], |p| p.ports_udp.as_slice())
+    }
+
+    /// GPU ids.
+    pub(crate) fn gpu_ids(&self) -> &[String] {
+        self.ports_and_gpus
+            .as_deref()
+            .map_or(&[], |p| p.gpu_ids.as_slice())
+    }
+
+    /// The same usage as a [`TaskUsage`].
+    pub(crate) fn into_usage(self) -> TaskUsage {
+        let PortsAndGpus {
+            ports_tcp,
+            ports_udp,
+            gpu_ids,
+        } = self.ports_and_gpus.map(|p| *p).unwrap_or_default();
+        TaskUsage {
+            cpu: self.cpu,
+            memory: self.memory,
+            ports_tcp,
+            ports_udp,
+            gpu_ids,
+        }
+    }
+}
+
+impl From<TaskUsage> for HeldUsage {
+    fn from(usage: TaskUsage) -> Self {
+        let TaskUsage {
+            cpu,
+            memory,
+            ports_tcp,
+            ports_udp,
+            gpu_ids,
+        } = usage;
+        let none = ports_tcp.is_empty() && ports_udp.is_empty() && gpu_ids.is_empty();
+        Self {
+            cpu,
+            memory,
+            ports_and_gpus: (!none).then(|| {
+                Box::new(PortsAndGpus {
+                    ports_tcp,
+                    ports_udp,
+                    gpu_ids,
+                })
+            }),
+        }
+    }
+}
+
 /// A task of the snapshot.
 #[derive(Debug, Clone)]
 pub struct TaskRecord {
@@ -92,8 +174,15 @@ pub struct TaskRecord {
     pub group: GroupId,
     /// Whether its desired status is RUNNING (only those hold resources and count for groups).
     pub running: bool,
-    /// What it holds on its instance.
-    pub usage: TaskUsage,
+    /// What it holds on its instance (read with [`TaskRecord::usage`]).
+    pub(crate) usage: HeldUsage,
+}
+
+impl TaskRecord {
+    /// What it holds on its instance (nothing when it is on none of the snapshot's).
+    pub fn usage(&self) -> TaskUsage {
+        self.usage.clone().into_usage()
+    }
 }
 
 /// How a task of the snapshot is described.
@@ -115,7 +204,8 @@ pub(crate) struct SharedDescription {
     /// The request's description template (see `placement::response::TaskTemplate`).
     pub(crate) template: Arc<Task>,
     /// The GPU ids dealt to each container, in container order (empty when it holds none).
-    pub(crate) dealt_gpus: Vec<Vec<String>>,
+    /// A boxed slice: 16 bytes in every record of the task map, not 24.
+    pub(crate) dealt_gpus: Box<[Vec<String>]>,
 }
 
 impl SharedDescription {
@@ -216,6 +306,45 @@ mod tests {
         assert_eq!(usage.ports_tcp, vec![80]);
         assert_eq!(usage.ports_udp, vec![53]);
         assert_eq!(usage.gpu_ids, vec!["g0"]);
+    }
+
+    #[test]
+    fn a_held_usage_keeps_what_a_task_usage_says() {
+        let t = task(
+            r#"{"cpu":"256","memory":"512","containers":[{"networkBindings":[{"hostPort":80},{"hostPort":53,"protocol":"udp"}],
+                               "gpuIds":["g0","g1"]}]}"#,
+        );
+        let usage = TaskUsage::of_task(&t);
+        let held = HeldUsage::from(usage.clone());
+        assert_eq!(
+            (held.ports_tcp(), held.ports_udp(), held.gpu_ids()),
+            (
+                &[80][..],
+                &[53][..],
+                &["g0".to_owned(), "g1".to_owned()][..]
+            )
+        );
+        assert_eq!(held.into_usage(), usage);
+        // CPU and memory alone need no second allocation.
+        let plain = TaskUsage {
+            cpu: 256,
+            memory: 512,
+            ..TaskUsage::default()
+        };
+        let held = HeldUsage::from(plain.clone());
+        assert!(held.ports_and_gpus.is_none());
+        assert_eq!(held.into_usage(), plain);
+    }
+
+    /// The task map holds a record per task, and each insert, stop and forget moves or reads
+    /// it: it stays within one cache line.
+    #[test]
+    fn a_task_record_fits_in_a_cache_line() {
+        assert!(
+            std::mem::size_of::<TaskRecord>() <= 64,
+            "{} bytes",
+            std::mem::size_of::<TaskRecord>()
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::aws::{DesiredStatus, Task};
 use crate::error::EcsError;
-use crate::model::{Description, GroupId, Snapshot, TaskRecord, TaskUsage, take_usage};
+use crate::model::{Description, GroupId, HeldUsage, Snapshot, TaskRecord, TaskUsage, take_usage};
 use crate::model::{Instance, Resources};
 
 /// One task a call placed.
@@ -79,9 +79,10 @@ impl Snapshot {
         if known {
             return;
         }
+        let usage = HeldUsage::from(placed.usage);
         if let Some(position) = position {
             if let Some(instance) = self.instances.get_mut(position as usize) {
-                take_usage(&mut instance.remaining, &placed.usage);
+                take_usage(&mut instance.remaining, &usage);
                 instance.running_tasks_count = instance.running_tasks_count.saturating_add(1);
             }
             self.sync_free(position);
@@ -99,7 +100,7 @@ impl Snapshot {
                 instance: position,
                 group,
                 running: true,
-                usage: placed.usage,
+                usage,
             },
         );
     }
@@ -139,7 +140,7 @@ pub(crate) struct PlacedRecord {
     pub(crate) task_arn: Arc<str>,
     pub(crate) description: Description,
     pub(crate) position: Option<u32>,
-    pub(crate) usage: TaskUsage,
+    pub(crate) usage: HeldUsage,
 }
 
 impl Snapshot {
@@ -221,7 +222,7 @@ pub(crate) fn stop_task_at_index(
 
 /// Gives one task's usage back to its instance. Ports the agent registered stay reserved; GPU
 /// ids return in the instance's registered order, so "lowest free id" stays well defined.
-fn release_usage(instance: &mut Instance, usage: &TaskUsage) {
+fn release_usage(instance: &mut Instance, usage: &HeldUsage) {
     let Instance {
         remaining,
         registered,
@@ -229,17 +230,17 @@ fn release_usage(instance: &mut Instance, usage: &TaskUsage) {
     } = instance;
     remaining.cpu = remaining.cpu.saturating_add(usage.cpu);
     remaining.memory = remaining.memory.saturating_add(usage.memory);
-    for &port in &usage.ports_tcp {
+    for &port in usage.ports_tcp() {
         if !registered.ports_tcp.contains(port) {
             remaining.ports_tcp.remove(port);
         }
     }
-    for &port in &usage.ports_udp {
+    for &port in usage.ports_udp() {
         if !registered.ports_udp.contains(port) {
             remaining.ports_udp.remove(port);
         }
     }
-    restore_gpus(remaining, registered, &usage.gpu_ids);
+    restore_gpus(remaining, registered, usage.gpu_ids());
 }
 
 fn restore_gpus(remaining: &mut Resources, registered: &Resources, returned: &[String]) {

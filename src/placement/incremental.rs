@@ -25,7 +25,7 @@ use crate::aws::{Failure, RunTaskRequest, RunTaskResponse, Task};
 use crate::error::EcsError;
 use crate::model::free::Needed;
 use crate::model::{
-    AttrNameId, Description, GroupId, Instance, Resources, SharedDescription, Snapshot, TaskUsage,
+    AttrNameId, Description, GroupId, HeldUsage, Instance, Resources, SharedDescription, Snapshot,
     take_usage,
 };
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
@@ -508,7 +508,7 @@ impl<'s> Overlay<'s> {
     }
 
     /// Takes one placed task's usage from its instance, as `Snapshot::apply_placed` would.
-    fn place(&mut self, position: u32, usage: &TaskUsage) {
+    fn place(&mut self, position: u32, usage: &HeldUsage) {
         if !self.changed_mask.put(position as usize) {
             let Some(instance) = self.base.instances().get(position as usize) else {
                 return;
@@ -1164,7 +1164,7 @@ impl<'a> Call<'a> {
     /// Records a placement: the instance's new state, its spread buckets, its count in the
     /// group column, and its row or leaders on every route (the only instance whose verdict
     /// and keys can have changed).
-    fn record(&mut self, position: u32, usage: &TaskUsage) {
+    fn record(&mut self, position: u32, usage: &HeldUsage) {
         self.overlay.place(position, usage);
         for spread in self.spreads.iter_mut().flatten() {
             spread.add_one(position);
@@ -1359,7 +1359,7 @@ impl<'a> Call<'a> {
         text.push_str(&self.prepared.task_arn_prefix);
         self.rng.push_hex_id(text);
         let task_arn = Arc::from(text.as_str());
-        let usage = response::usage(&plan.demand, &gpu_ids, instance.is_some());
+        let usage = response::usage(&plan.demand, &gpu_ids, instance.is_some()).into();
         // Every route of the request has its template (built in `Prepared::new`); one is
         // built here only if that ever stops holding.
         let shared = match self.prepared.template(route) {
@@ -1465,7 +1465,7 @@ impl<'c> Candidates<'c> {
 struct Described {
     task_arn: Arc<str>,
     position: Option<u32>,
-    usage: TaskUsage,
+    usage: HeldUsage,
     /// Its request's shared description and its dealt GPU ids.
     shared: SharedDescription,
 }
@@ -1477,7 +1477,7 @@ impl Described {
     fn placed(self, task: Task, group: &str) -> PlacedTask {
         PlacedTask {
             task,
-            usage: self.usage,
+            usage: self.usage.into_usage(),
             group: group.to_owned(),
         }
     }

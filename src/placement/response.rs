@@ -180,11 +180,11 @@ impl TaskTemplate {
 
 /// The GPU ids each container of the task gets, in container order; empty (no allocation)
 /// when the task holds none.
-fn deal_gpus(demand: &TaskDemand, gpu_ids: &[String]) -> Vec<Vec<String>> {
+fn deal_gpus(demand: &TaskDemand, gpu_ids: &[String]) -> Box<[Vec<String>]> {
     if gpu_ids.is_empty() {
-        Vec::new()
+        Box::default()
     } else {
-        split_gpus(demand, gpu_ids)
+        split_gpus(demand, gpu_ids).into_boxed_slice()
     }
 }
 
