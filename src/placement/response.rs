@@ -196,12 +196,19 @@ pub fn availability_zone(snapshot: &Snapshot, instance: &Instance) -> Option<Str
 /// The GPU ids a task takes from an instance: the first free ids in the instance's order
 /// ("lowest" = earliest registered), as many as counted, or all of them for `ALL`.
 pub fn allocate_gpus(instance: &Instance, demand: &TaskDemand) -> Vec<String> {
-    let free = &instance.remaining.gpus;
     let wanted = match demand.gpus {
+        // Most tasks: the instance is not read (it may not be in the cache yet).
+        GpuDemand::Count(0) => return Vec::new(),
         GpuDemand::Count(n) => n as usize,
-        GpuDemand::All { .. } => free.len(),
+        GpuDemand::All { .. } => instance.remaining.gpus.len(),
     };
-    free.iter().take(wanted).cloned().collect()
+    instance
+        .remaining
+        .gpus
+        .iter()
+        .take(wanted)
+        .cloned()
+        .collect()
 }
 
 /// The task's GPU ids dealt to its containers in order: counted containers first take their
@@ -236,13 +243,20 @@ pub fn usage(demand: &TaskDemand, gpu_ids: &[String], on_instance: bool) -> Task
     if !on_instance {
         return TaskUsage::default();
     }
-    TaskUsage {
+    let mut usage = TaskUsage {
         cpu: i64::try_from(demand.cpu).unwrap_or(i64::MAX),
         memory: i64::try_from(demand.memory_mib).unwrap_or(i64::MAX),
-        ports_tcp: demand.tcp_ports.iter().copied().collect(),
-        ports_udp: demand.udp_ports.iter().copied().collect(),
-        gpu_ids: gpu_ids.to_vec(),
+        ..TaskUsage::default()
+    };
+    // Most tasks hold no port and no GPU: no set is walked for them.
+    if !demand.tcp_ports.is_empty() {
+        usage.ports_tcp = demand.tcp_ports.iter().copied().collect();
     }
+    if !demand.udp_ports.is_empty() {
+        usage.ports_udp = demand.udp_ports.iter().copied().collect();
+    }
+    usage.gpu_ids = gpu_ids.to_vec();
+    usage
 }
 
 /// A failure entry: the resource's ARN and the reason; no detail.
