@@ -535,12 +535,14 @@ impl<'s> Overlay<'s> {
 }
 
 /// The copy of an instance the overlay changes. A call reads of a changed instance only its
-/// ARN, status, agent, provider, attributes, remaining resources and counts (its group counts
-/// come from the base snapshot, see [`Overlay::group_count`]); its id, EC2 id, agent version,
-/// registered resources and group list are left empty, which spares most of the copy.
+/// status, agent, provider, attributes, remaining resources and counts (its group counts come
+/// from the base snapshot, see [`Overlay::group_count`], and its ARN too: failure entries and
+/// descriptions name the base snapshot's instance); its ARN, id, EC2 id, agent version,
+/// registered resources and group list are left empty, which spares most of the copy. (An ARN
+/// shared with the instance would cost two cache misses per copy: its count, up and down.)
 fn working_copy(instance: &Instance) -> Instance {
     let mut copy = Instance {
-        arn: Arc::clone(&instance.arn),
+        arn: Arc::from(""),
         id: String::new(),
         ec2_instance_id: None,
         status: instance.status.clone(),
@@ -563,7 +565,6 @@ fn working_copy(instance: &Instance) -> Instance {
 /// copy's allocations (the Placer hands back the copies of its previous call), so a steady
 /// stream of calls allocates nothing here.
 fn refill_working_copy(copy: &mut Instance, instance: &Instance) {
-    copy.arn.clone_from(&instance.arn);
     copy.status.clone_from(&instance.status);
     copy.agent_connected = instance.agent_connected;
     copy.registered_at = instance.registered_at;
