@@ -185,6 +185,7 @@ fn run_one(
     let requested = request.count.unwrap_or(1).max(0) as u64;
     // The summary form: the same state change and counts, without describing each task or
     // listing one failure entry per instance.
+    let tasks_before = placer.snapshot().tasks().len();
     match placer.run_task_summary(request, seed) {
         Ok(call) => {
             summary.tasks_requested += requested;
@@ -192,13 +193,19 @@ fn run_one(
             summary.placed += placed;
             summary.failed += requested.saturating_sub(placed);
             let tasks = placer.snapshot().tasks();
-            // Every placed ARN is in the map (added, or already there); `usize::MAX`, which no
-            // stop finds, only guards the impossible.
-            running.extend(
-                call.task_arns
-                    .iter()
-                    .map(|arn| tasks.get_index_of(arn).unwrap_or(usize::MAX)),
-            );
+            if tasks.len() - tasks_before == call.task_arns.len() {
+                // Every placed task was new, so each was added at the end of the map, in order.
+                running.extend(tasks_before..tasks.len());
+            } else {
+                // Some ARN was already there (and that task skipped): look each one up. Every
+                // placed ARN is in the map; `usize::MAX`, which no stop finds, only guards the
+                // impossible.
+                running.extend(
+                    call.task_arns
+                        .iter()
+                        .map(|arn| tasks.get_index_of(arn).unwrap_or(usize::MAX)),
+                );
+            }
             for (reason, count) in call.failures_by_reason {
                 match summary.failures_by_reason.get_mut(reason.as_ref()) {
                     Some(total) => *total += count,
