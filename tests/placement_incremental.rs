@@ -317,11 +317,12 @@ proptest! {
     }
 }
 
-/// A repeated request keeps its spread counts from its second call on; when it keeps them
-/// while its group does not exist yet (every call so far failed) and a later call interns the
-/// group, the counts must be counted again, not followed from "no group". The cluster is
-/// filled with one family until a call places nothing, the late request (same family, its
-/// own group, spread by zone) fails twice, the filler tasks stop, and the late request places:
+/// A repeated request keeps its spread counts from its third call on (a `Placer` keeps it from
+/// its second, and its rows and counts from the call after); when it keeps them while its group
+/// does not exist yet (every call so far failed) and a later call interns the group, the
+/// counts must be counted again, not followed from "no group". The cluster is filled with one
+/// family until a call places nothing, the late request (same family, its own group, spread by
+/// zone) fails three times, the filler tasks stop, and the late request places:
 /// every response and the final state equal `run_task_reference` + `apply`.
 #[test]
 fn kept_spread_counts_follow_a_group_interned_after_they_were_kept() {
@@ -372,7 +373,7 @@ fn kept_spread_counts_follow_a_group_interned_after_they_were_kept() {
                     .filter_map(|t| t.task_arn.as_deref().map(str::to_owned)),
             );
         }
-        for _ in 0..2 {
+        for _ in 0..3 {
             seed += 1;
             assert!(call(&mut placer, &late, &mut state, seed).is_empty());
         }

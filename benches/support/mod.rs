@@ -110,7 +110,7 @@ fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
     for (row, call, stopped) in rows {
         placer_calls(c, &format!("placer/{row}/{size}"), &warmed, call, stopped);
     }
-    // A cached `random` request: from its second call on, each task draws a key per fitting
+    // A cached `random` request: from its third call on, each task draws a key per fitting
     // row of the candidates it keeps (the pass of `scan.rs`).
     let random = with_strategies(&[(PlacementStrategyType::Random, "")]);
     let (name, call) = (
@@ -121,10 +121,18 @@ fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
     placer_calls(c, &name, &warmed, &call, StoppedTasks::Forgotten);
 }
 
-/// A placer over `snapshot` that has run `request` once, so the timed calls find it cached.
+/// A placer over `snapshot` that has run `request` three times, so the timed calls find it
+/// kept with its rows (a `Placer` keeps a request from its second call, its rows from its
+/// third); the tasks it placed are stopped again, so the cluster is as busy as it started.
 fn warmed_placer(snapshot: &Snapshot, request: &RunTaskRequest) -> Placer {
     let mut placer = Placer::new(snapshot.clone());
-    placer.run_task(request, 0).expect("request is valid");
+    for seed in 0..3 {
+        let response = placer.run_task(request, seed).expect("request is valid");
+        for task in response.tasks {
+            let arn = task.task_arn.expect("a placed task has an ARN");
+            placer.stop_task(&arn).expect("a placed task stops");
+        }
+    }
     placer
 }
 

@@ -1377,8 +1377,9 @@ impl<'a> Call<'a> {
 
     /// The whole description of a placed task (built only for a call that gives a response).
     fn task_of(&self, described: &Described) -> Task {
-        // The instance's ARN and zone, all the description reads of it, are the same in the
-        // base snapshot and in this call's working copy.
+        // The instance's ARN and zone, all the description reads of it, come from the base
+        // snapshot: a working copy holds no ARN (see `working_copy`), and placing changes
+        // neither.
         let snapshot = self.overlay.base;
         let instance = described
             .position

@@ -1,7 +1,8 @@
 //! Ranking a route's candidates without rows: per spread bucket, the least key and the
-//! candidates holding it (the bucket's *leaders*), kept up to date task by task. A request's
-//! first call (and every one-shot call) takes it, so a stream of distinct requests neither
-//! judges every instance in full nor passes over every candidate for each task.
+//! candidates holding it (the bucket's *leaders*), kept up to date task by task. Every one-shot
+//! call takes it, and so do a request's first two calls through a `Placer` (rows are kept from
+//! its third), so a stream of distinct requests neither judges every instance in full nor
+//! passes over every candidate for each task.
 //!
 //! One pass over the route's eligible instances gathers the candidates as *members* (position,
 //! bucket, own key: 16 bytes each, in position order). Placing a task changes one instance, so

@@ -9,9 +9,9 @@
 //! | feasibility | [`feasibility`] | per instance: fits or the one reason it does not |
 //! | incremental engine | [`incremental`] | the same placement, judged once per call, updated per task |
 //! | candidate pass | `scan` | one task's choice over a route's rows, specialised per common chain |
-//! | leaders | `leaders` | a first call's choice without rows: per bucket the least key and its ties |
+//! | leaders | `leaders` | a choice without rows (one-shot calls, a request's first two through a `Placer`): per bucket the least key and its ties |
 //! | strategies | [`strategy`] | integer keys per candidate, lexicographic choice, seeded ties |
-//! | reuse | [`placer`] | a snapshot changed in place, each distinct request compiled once |
+//! | reuse | [`placer`] | a snapshot changed in place, each request seen again kept compiled |
 //! | randomness | [`rng`] | the portable seeded generator |
 //! | state change | [`changes`] | the change set, `Snapshot::apply`, `stop_task` |
 //! | response | [`response`] | the RunTask `Task` shape and `failures` |

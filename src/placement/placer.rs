@@ -242,7 +242,7 @@ impl Placer {
         };
         let placement = place_with(&mut cached, self.parts(), request, seed, tasks);
         // Seen before: kept from now on (and no longer counted as seen once).
-        if !self.seen_once.insert(hash) {
+        if may_keep(request) && !self.seen_once.insert(hash) {
             self.seen_once.remove(&hash);
             self.prepared.insert(request.clone(), cached);
         }
@@ -257,6 +257,35 @@ impl Placer {
             scratch: &mut self.scratch,
         }
     }
+}
+
+/// Whether a request may be kept and found again by equality. Members the wire types keep as
+/// raw JSON (`serde_json::Value`) count `0.0` and `-0.0` equal, and hash them alike, where
+/// their text differs; the response echoes the overrides as given and validation limits their
+/// length. A request holding any such member (rare: ephemeral storage, inference accelerator
+/// overrides, environment files, GPU sharing, volume configurations) is compiled afresh on
+/// every call, so it never answers for another.
+fn may_keep(request: &RunTaskRequest) -> bool {
+    if request.volume_configurations.is_some() {
+        return false;
+    }
+    let Some(overrides) = &request.overrides else {
+        return true;
+    };
+    overrides.ephemeral_storage.is_none()
+        && overrides.inference_accelerator_overrides.is_none()
+        && overrides
+            .container_overrides
+            .iter()
+            .flatten()
+            .all(|container| {
+                container.environment_files.is_none()
+                    && container
+                        .resource_requirements
+                        .iter()
+                        .flatten()
+                        .all(|requirement| requirement.sharing_strategy.is_none())
+            })
 }
 
 /// The placer's state a call through a compiled request reads and changes, borrowed apart
@@ -451,9 +480,42 @@ mod tests {
         assert_eq!(file(placer.snapshot()), file(&applied));
     }
 
-    /// A request is compiled and dropped on its first call, kept from its second, and taken
-    /// for new once the cache has started over: whichever, every call places as `run_task`
-    /// does on the same state.
+    /// Raw JSON members count `0.0` and `-0.0` equal, where the request's text (and the
+    /// response, which echoes the overrides) differs: a request holding one is never kept, so
+    /// a request that differs from it only there gets its own response.
+    #[test]
+    fn a_request_with_raw_json_members_never_answers_for_another() {
+        let instances = vec![gpu_instance("a"), gpu_instance("b")];
+        let start = snapshot(instances, vec![], 0);
+        let storage = |size: &str| {
+            let overrides: serde_json::Value = serde_json::from_str(&format!(
+                r#"{{"ephemeralStorage": {{"sizeInGiB": {size}}}}}"#
+            ))
+            .unwrap_or_else(|e| panic!("{e}"));
+            run_request(json!({"count": 1, "overrides": overrides}))
+        };
+        let (positive, negative) = (storage("0.0"), storage("-0.0"));
+        assert_eq!(positive, negative, "equal as values");
+        assert!(!may_keep(&positive));
+        let mut placer = Placer::new(start.clone());
+        let mut state = start;
+        for (seed, request) in [(1, &positive), (2, &positive), (3, &negative)] {
+            let expected = run_task(&state, request, seed).unwrap_or_else(|e| panic!("{e}"));
+            let actual = placer
+                .run_task(request, seed)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let text = |r: &RunTaskResponse| serde_json::to_string(r).unwrap_or_default();
+            assert_eq!(text(&actual), text(&expected.response), "seed {seed}");
+            state.apply(&expected.changes);
+        }
+        assert!(placer.prepared.is_empty() && placer.seen_once.is_empty());
+        assert!(may_keep(&run_request(json!({"count": 1}))));
+    }
+
+    /// A request is compiled and dropped on its first call, kept from its second (with rows
+    /// from its third), and taken for new once the cache has started over: whichever, every
+    /// call places as `run_task` does on the same state, and the state after them all is the
+    /// one their change sets and stops make.
     #[test]
     fn requests_seen_once_twice_and_after_the_cache_starts_over_place_as_run_task() {
         use crate::aws::PlacementStrategyType;
@@ -462,45 +524,54 @@ mod tests {
         let start = Snapshot::try_from(cluster(&ClusterSpec::scaled(40, 3)))
             .unwrap_or_else(|e| panic!("{e}"));
         let reference = reference_request();
-        let mut placer = Placer::new(start);
+        let mut placer = Placer::new(start.clone());
+        let mut state = start;
         let mut running: std::collections::VecDeque<Arc<str>> = Default::default();
-        let (mut restarted, mut kept_a_pair) = (false, false);
-        for call in 0..(2 * MAX_CACHED_REQUESTS as u64) {
-            // Every third call the same request; the others each seen once, but a quarter in
-            // pairs (the same request twice in a row).
+        let (mut restarted, mut kept_another) = (false, false);
+        for call in 0..(2 * MAX_CACHED_REQUESTS as u64 + 400) {
+            // Every third call the same request. The others are each seen once, except in
+            // every fourth block of six calls, where one request comes four times (kept from
+            // its second call, with rows from its third).
             let request = if call % 3 == 0 {
                 reference.clone()
             } else {
-                let paired = (call / 3) % 4 == 0;
-                let mut distinct = reference.clone();
-                distinct.count = Some(1 + (call / 3 % 2) as i64);
-                distinct.group = Some(match paired {
-                    true => format!("pair:{}", call / 3),
-                    false => format!("once:{call}"),
+                let block = call / 6;
+                let mut other = reference.clone();
+                other.count = Some(1 + (block % 2) as i64);
+                other.group = Some(match block % 4 {
+                    0 => format!("repeated:{block}"),
+                    _ => format!("once:{call}"),
                 });
-                distinct.placement_strategy =
+                other.placement_strategy =
                     Some(vec![strategy(PlacementStrategyType::Binpack, "cpu")]);
-                distinct
+                other
             };
             let remembered = placer.seen_once.len() + placer.prepared.len();
-            let expected = run_task(placer.snapshot(), &request, call)
-                .unwrap_or_else(|e| panic!("call {call}: {e}"));
+            let expected =
+                run_task(&state, &request, call).unwrap_or_else(|e| panic!("call {call}: {e}"));
             let actual = placer
                 .run_task(&request, call)
                 .unwrap_or_else(|e| panic!("call {call}: {e}"));
             assert_eq!(actual, expected.response, "call {call}");
+            state.apply(&expected.changes);
             restarted |= placer.seen_once.len() + placer.prepared.len() < remembered;
-            // The repeated request and a pair's request.
-            kept_a_pair |= placer.prepared.len() >= 2;
+            if placer.prepared.contains_key(&request) {
+                // A kept request is no longer counted as seen once.
+                let hash = placer.prepared.hasher().hash_one(&request);
+                assert!(!placer.seen_once.contains(&hash), "call {call}");
+                kept_another |= request != reference;
+            }
             running.extend(actual.tasks.into_iter().filter_map(|t| t.task_arn));
             while running.len() > 40 {
                 if let Some(arn) = running.pop_front() {
                     placer.stop_task(&arn).unwrap_or_else(|e| panic!("{e}"));
+                    stop_task(&mut state, &arn).unwrap_or_else(|e| panic!("{e}"));
                 }
             }
         }
         assert!(restarted, "the cache never started over");
-        assert!(kept_a_pair, "no request seen twice was kept");
+        assert!(kept_another, "no request but the reference was kept");
+        assert_eq!(file(placer.snapshot()), file(&state));
     }
 
     /// Stopping by index is stopping by ARN, before and after forgetting (which moves the
