@@ -213,49 +213,41 @@ impl Placer {
         let Self {
             snapshot,
             prepared,
+            seen_once,
+            columns,
             touched,
             scratch,
-            ..
         } = self;
+        let parts = PlacerParts {
+            snapshot,
+            touched,
+            scratch,
+        };
         if let Some(cached) = prepared.get_mut(request) {
-            let parts = PlacerParts {
-                snapshot,
-                touched,
-                scratch,
-            };
             return place_with(cached, parts, request, seed, tasks);
         }
-        let hash = self.prepared.hasher().hash_one(request);
-        if self.seen_once.len() + self.prepared.len() >= MAX_CACHED_REQUESTS {
-            self.seen_once.clear();
-            self.prepared.clear();
+        let hash = prepared.hasher().hash_one(request);
+        if seen_once.len() + prepared.len() >= MAX_CACHED_REQUESTS {
+            seen_once.clear();
+            prepared.clear();
         }
-        let prepared = Prepared::with_columns(&self.snapshot, request, &mut self.columns)?;
+        let compiled = Prepared::with_columns(parts.snapshot, request, columns)?;
         let mut cached = Cached {
-            prepared,
+            prepared: compiled,
             // On a request's second call, rows are kept from its next call on: building and
             // indexing them costs several calls without them, which a request seen only twice
             // never repays.
             rows: RowCache::default(),
-            seen: self.touched.len(),
+            seen: parts.touched.len(),
             group: None,
         };
-        let placement = place_with(&mut cached, self.parts(), request, seed, tasks);
+        let placement = place_with(&mut cached, parts, request, seed, tasks);
         // Seen before: kept from now on (and no longer counted as seen once).
-        if may_keep(request) && !self.seen_once.insert(hash) {
-            self.seen_once.remove(&hash);
-            self.prepared.insert(request.clone(), cached);
+        if may_keep(request) && !seen_once.insert(hash) {
+            seen_once.remove(&hash);
+            prepared.insert(request.clone(), cached);
         }
         placement
-    }
-
-    /// What a call through a compiled request reads and changes of the placer.
-    fn parts(&mut self) -> PlacerParts<'_> {
-        PlacerParts {
-            snapshot: &mut self.snapshot,
-            touched: &self.touched,
-            scratch: &mut self.scratch,
-        }
     }
 }
 
