@@ -1,5 +1,5 @@
 //! Checks the wire shapes in `ecs_placement::aws` against the botocore ECS API model in
-//! `../shared/fixtures/botocore-ecs/` (beside the repository):
+//! `tests/fixtures/botocore-ecs/` (botocore's own files, kept in the repository; see its README):
 //!
 //! * for each shape the crate models, a document with every model member filled in is read into
 //!   the Rust type and written back, and no member that placement or the response needs is lost
@@ -19,11 +19,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-/// Where the botocore fixtures live: `shared/` sits beside the repository, in CI as locally.
-const FIXTURES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/botocore-ecs"
-);
+/// Where the botocore fixtures live: inside the repository, so a fresh clone tests alone.
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/botocore-ecs");
 
 /// The instant every generated timestamp holds (epoch seconds, as the SDKs send it).
 const EPOCH: i64 = 1_529_360_908;
