@@ -10,6 +10,11 @@
 //! [`crate::request`] for calls.
 
 mod enums;
+mod lenient;
+#[rustfmt::skip]
+mod model_shapes;
+pub mod read;
+pub mod shapes;
 mod timestamp;
 
 pub use enums::*;
@@ -338,11 +343,14 @@ pub struct Container {
     pub last_status: Option<Arc<str>>,
     /// Host ports.
     pub network_bindings: Option<Vec<NetworkBinding>>,
-    /// CPU units, as a string.
+    /// CPU units, as a string (an integer is read too: moto writes one).
+    #[serde(default, deserialize_with = "lenient::string_or_integer")]
     pub cpu: Option<Arc<str>>,
-    /// Hard memory limit, as a string.
+    /// Hard memory limit, as a string (an integer is read too: moto writes one).
+    #[serde(default, deserialize_with = "lenient::string_or_integer")]
     pub memory: Option<Arc<str>>,
-    /// Soft memory limit, as a string.
+    /// Soft memory limit, as a string (an integer is read too: moto writes one).
+    #[serde(default, deserialize_with = "lenient::string_or_integer")]
     pub memory_reservation: Option<Arc<str>>,
     /// The GPUs given to the container.
     pub gpu_ids: Option<Vec<String>>,
@@ -377,9 +385,11 @@ pub struct Task {
     pub last_status: Option<Arc<str>>,
     /// `RUNNING`, `PENDING` or `STOPPED`.
     pub desired_status: Option<DesiredStatus>,
-    /// Task-level CPU, as a string of units.
+    /// Task-level CPU, as a string of units (an integer is read too: moto writes one).
+    #[serde(default, deserialize_with = "lenient::string_or_integer")]
     pub cpu: Option<Arc<str>>,
-    /// Task-level memory, as a string of MiB.
+    /// Task-level memory, as a string of MiB (an integer is read too: moto writes one).
+    #[serde(default, deserialize_with = "lenient::string_or_integer")]
     pub memory: Option<Arc<str>>,
     /// The containers.
     pub containers: Option<Vec<Container>>,
