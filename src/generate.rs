@@ -112,6 +112,7 @@ pub fn cluster(spec: &ClusterSpec) -> SnapshotFile {
         task_definitions: definitions.into_iter().map(|g| g.definition).collect(),
         tasks,
         capacity_providers: Vec::new(),
+        failures: Vec::new(),
     }
 }
 

@@ -130,6 +130,9 @@ pub fn task_demand(
     let containers = resolved_containers(def, overrides);
     let cpu = task_cpu(def, overrides, &containers)?;
     let memory_mib = task_memory(def, overrides, &containers)?;
+    if let Some(overrides) = overrides {
+        check_overridden_memory(def, overrides, &containers)?;
+    }
     let mode = network_mode(def)?;
     let mut container_demands = Vec::with_capacity(containers.len());
     for container in &containers {
@@ -269,6 +272,64 @@ fn task_memory(
         total = checked_sum(total, container_memory(container)?, "memory")?;
     }
     Ok(total)
+}
+
+/// The container memory rules of task definition registration, checked again on what a call's
+/// overrides made of the definition (docs/SEMANTICS.md, "Overridden memory"): a container whose
+/// memory values the call set, or every container when the call set the task's memory. Each
+/// breach is the call's `InvalidParameterException`; a value of 0 counts as not set, as the
+/// agent reads it.
+fn check_overridden_memory(
+    def: &TaskDefinition,
+    overrides: &TaskOverride,
+    containers: &[ResolvedContainer],
+) -> Result<(), EcsError> {
+    let task_memory_overridden = overrides.memory.is_some();
+    let task_memory = task_level(def.memory.as_ref(), overrides.memory.as_ref())
+        .and_then(|(text, _)| parse_memory(text).ok())
+        .filter(|&mib| mib > 0);
+    let mut checked_any = false;
+    let mut reservations: u64 = 0;
+    for container in containers {
+        let definition = &container.definition;
+        let set = |value: Option<i64>| value.and_then(|v| u64::try_from(v).ok()).filter(|&v| v > 0);
+        let (memory, reservation) = (set(definition.memory), set(definition.memory_reservation));
+        reservations = reservations.saturating_add(reservation.unwrap_or(0));
+        if container.memory_origin != Origin::Overrides && !task_memory_overridden {
+            continue;
+        }
+        checked_any = true;
+        let name = definition.name.as_deref().unwrap_or_default();
+        let invalid = |message: String| Err(EcsError::invalid_parameter(message));
+        if task_memory.is_none() && memory.is_none() && reservation.is_none() {
+            return invalid(format!(
+                "Invalid setting for container '{name}'. At least one of 'memory' or 'memoryReservation' must be specified."
+            ));
+        }
+        if let (Some(memory), Some(reservation)) = (memory, reservation)
+            && memory < reservation
+        {
+            return invalid(format!(
+                "Invalid setting for container '{name}'. 'memory' must be greater than or equal to 'memoryReservation' (overrides give memory {memory} and memoryReservation {reservation})."
+            ));
+        }
+        if let (Some(memory), Some(task)) = (memory, task_memory)
+            && memory > task
+        {
+            return invalid(format!(
+                "'memory' setting for container '{name}' is greater than for task ({memory} > {task} MiB)."
+            ));
+        }
+    }
+    if let Some(task) = task_memory
+        && checked_any
+        && reservations > task
+    {
+        return Err(EcsError::invalid_parameter(format!(
+            "The sum of all container 'memoryReservation' values cannot be greater than the value of the task 'memory' ({reservations} > {task} MiB)."
+        )));
+    }
+    Ok(())
 }
 
 /// `memoryReservation` when above 0 (the soft limit is what ECS subtracts), else `memory`.

@@ -13,6 +13,7 @@ mod instance;
 pub(crate) mod positions;
 pub(crate) mod resources;
 mod snapshot;
+mod snapshot_file;
 mod task;
 pub mod units;
 
@@ -24,7 +25,8 @@ pub use cluster::{ArnParts, ClusterInfo};
 pub use instance::Instance;
 pub use resources::{PortSet, Resources};
 pub(crate) use snapshot::take_usage;
-pub use snapshot::{AttributePostings, GroupInstances, Snapshot, SnapshotError, SnapshotFile};
+pub use snapshot::{AttributePostings, GroupInstances, Snapshot, SnapshotError};
+pub use snapshot_file::SnapshotFile;
 pub(crate) use task::HeldUsage;
 pub(crate) use task::{Description, SharedDescription};
 pub use task::{TaskRecord, TaskUsage};

@@ -10,10 +10,9 @@ use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
 
 use crate::aws::{
-    CapacityProvider, Cluster, ContainerInstance, ContainerInstanceStatus, DesiredStatus, Task,
+    CapacityProvider, ContainerInstance, ContainerInstanceStatus, DesiredStatus, Task,
     TaskDefinition, TaskDefinitionPlacementConstraintType,
 };
 use crate::error::EcsError;
@@ -28,28 +27,9 @@ use super::free::FreeColumns;
 use super::instance::{Instance, arn_short_id};
 use super::positions::add_positions;
 use super::resources::{ResourceEntries, Resources};
+use super::snapshot_file::SnapshotFile;
 use super::task::{Description, HeldUsage, TaskRecord, TaskUsage, group_of, is_running};
 use super::{AVAILABILITY_ZONE_ATTRIBUTE, MapHasher};
-
-/// A snapshot file: what `ecs-place --cluster FILE` reads.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SnapshotFile {
-    /// The cluster; derived from the instances when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<Cluster>,
-    /// The container instances (required, may be empty).
-    pub container_instances: Vec<ContainerInstance>,
-    /// Task definition revisions.
-    #[serde(default)]
-    pub task_definitions: Vec<TaskDefinition>,
-    /// Tasks.
-    #[serde(default)]
-    pub tasks: Vec<Task>,
-    /// Capacity provider descriptions.
-    #[serde(default)]
-    pub capacity_providers: Vec<CapacityProvider>,
-}
 
 /// Why a snapshot is not valid: the JSON path of the offending member and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -125,10 +105,11 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Reads and validates a snapshot from JSON text.
+    ///
+    /// Members the API model lacks inside the AWS shapes are accepted; read the file with
+    /// [`SnapshotFile::from_json`] to see them.
     pub fn from_json(json: &str) -> Result<Self, EcsError> {
-        let file: SnapshotFile = serde_json::from_str(json).map_err(|e| {
-            EcsError::client(format!("snapshot is not valid JSON for its shape: {e}"))
-        })?;
+        let (file, _unknown) = SnapshotFile::from_json(json)?;
         Ok(Self::try_from(file)?)
     }
 
@@ -277,6 +258,7 @@ impl Snapshot {
                 })
                 .collect(),
             task_definitions: self.task_definitions.clone(),
+            failures: Vec::new(),
             tasks: self
                 .tasks
                 .iter()
@@ -360,7 +342,21 @@ impl TryFrom<SnapshotFile> for Snapshot {
             task_definitions,
             tasks,
             capacity_providers,
+            failures,
         } = file;
+        if let Some(failure) = failures.first() {
+            return Err(SnapshotError::new(
+                "failures",
+                format!(
+                    "the describe call could not describe {} resource(s), first {:?} ({}); \
+                     the snapshot would lack them: describe them again, or remove `failures` once \
+                     you have checked that they are gone",
+                    failures.len(),
+                    failure.arn.as_deref().unwrap_or("?"),
+                    failure.reason.as_deref().unwrap_or("no reason given"),
+                ),
+            ));
+        }
         check_task_definitions(&task_definitions)?;
         let provider_names = capacity_providers
             .iter()
