@@ -55,6 +55,7 @@ impl Cluster {
         ValidationContext {
             cluster_name: "prod",
             cluster_arn: "arn:aws:ecs:us-east-1:111122223333:cluster/prod",
+            cluster_name_source: ecs_placement::model::ClusterNameSource::ClusterName,
             task_definitions: &self.definitions,
             cluster_capacity_providers: &self.associated,
             capacity_providers: &self.providers,

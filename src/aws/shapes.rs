@@ -146,8 +146,9 @@ impl fmt::Display for UnknownMember {
             "unknown member {:?} at {place} ({} in the API model)",
             self.name, self.shape.name
         )?;
-        if let Some(nearest) = self.suggestion() {
-            write!(f, "; did you mean {nearest:?}?")?;
+        match self.suggestion() {
+            Some(nearest) => write!(f, "; did you mean {nearest:?}?")?,
+            None => f.write_str(".")?,
         }
         write!(f, " The members there are: {}", self.shape.member_list())
     }

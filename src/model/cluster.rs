@@ -52,11 +52,41 @@ impl ArnParts {
     }
 }
 
+/// What gave the snapshot's cluster its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterNameSource {
+    /// The snapshot's `cluster.clusterName`.
+    ClusterName,
+    /// The snapshot's `cluster.clusterArn`.
+    ClusterArn,
+    /// The long-format instance ARNs (`container-instance/CLUSTER/ID`).
+    InstanceArns,
+    /// Nothing named it, so it is `default`, as ECS calls a cluster nobody names.
+    Default,
+}
+
+impl ClusterNameSource {
+    /// Where the name came from, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::ClusterName => "from `cluster.clusterName`",
+            Self::ClusterArn => "from `cluster.clusterArn`",
+            Self::InstanceArns => "from the first long-format instance ARN",
+            Self::Default => {
+                "`default` because nothing names a cluster: no `cluster` member and no long-format \
+                 instance ARN `...:container-instance/CLUSTER/ID`"
+            }
+        }
+    }
+}
+
 /// The snapshot's cluster.
 #[derive(Debug, Clone)]
 pub struct ClusterInfo {
     /// The cluster's name.
     pub name: String,
+    /// What gave it that name.
+    pub name_source: ClusterNameSource,
     /// The cluster's ARN.
     pub arn: String,
     /// The partition of its ARN.
@@ -74,9 +104,10 @@ pub struct ClusterInfo {
 }
 
 impl ClusterInfo {
-    /// Builds the cluster from the snapshot's `cluster` member, or derives it: the name from a
-    /// long-format instance ARN (`container-instance/CLUSTER/ID`), else `default`; the region and
-    /// account from the first instance ARN.
+    /// Builds the cluster from the snapshot's `cluster` member, or derives it: the name from the
+    /// first long-format instance ARN (`container-instance/CLUSTER/ID`; short-format ARNs name no
+    /// cluster and are passed over), else `default`; the region and account from the first
+    /// instance ARN. The loader then refuses an instance ARN that names another cluster.
     pub(crate) fn resolve(
         cluster: Option<Cluster>,
         instances: &[ContainerInstance],
@@ -99,16 +130,20 @@ impl ClusterInfo {
                 FALLBACK_ACCOUNT.to_owned(),
             ),
         };
-        let name = cluster
-            .as_ref()
-            .and_then(|c| c.cluster_name.clone())
-            .or_else(|| {
-                given_arn
-                    .as_deref()
-                    .map(|arn| arn.rsplit('/').next().unwrap_or(arn).to_owned())
-            })
-            .or_else(|| cluster_name_from_instances(instances))
-            .unwrap_or_else(|| "default".to_owned());
+        let (name, name_source) =
+            if let Some(name) = cluster.as_ref().and_then(|c| c.cluster_name.clone()) {
+                (name, ClusterNameSource::ClusterName)
+            } else if let Some(arn) = given_arn.as_deref() {
+                let name = arn.rsplit('/').next().unwrap_or(arn).to_owned();
+                (name, ClusterNameSource::ClusterArn)
+            } else if let Some(name) = instances
+                .iter()
+                .find_map(|i| instance_arn_cluster(i.container_instance_arn.as_deref()?))
+            {
+                (name.to_owned(), ClusterNameSource::InstanceArns)
+            } else {
+                ("default".to_owned(), ClusterNameSource::Default)
+            };
         let arn = given_arn
             .unwrap_or_else(|| format!("arn:{partition}:ecs:{region}:{account}:cluster/{name}"));
         let capacity_providers = cluster
@@ -121,6 +156,7 @@ impl ClusterInfo {
             .unwrap_or_default();
         Self {
             name,
+            name_source,
             arn,
             partition,
             region,
@@ -153,23 +189,12 @@ fn first_instance_arn(instances: &[ContainerInstance]) -> Option<ArnParts> {
         .find_map(ArnParts::parse)
 }
 
-/// The cluster name a long-format instance ARN carries, when every instance agrees.
-fn cluster_name_from_instances(instances: &[ContainerInstance]) -> Option<String> {
-    let mut names = instances.iter().map(|i| {
-        let parts = i
-            .container_instance_arn
-            .as_deref()
-            .and_then(ArnParts::parse)?;
-        let mut segments = parts.resource.split('/');
-        match (segments.next(), segments.next(), segments.next()) {
-            (Some("container-instance"), Some(cluster), Some(_id)) => Some(cluster.to_owned()),
-            _ => None,
-        }
-    });
-    let first = names.next()??;
-    names
-        .all(|n| n.as_deref() == Some(first.as_str()))
-        .then_some(first)
+/// The cluster a long-format container instance ARN names (`...:container-instance/CLUSTER/ID`);
+/// `None` for a short-format ARN (`...:container-instance/ID`) or anything else.
+pub fn instance_arn_cluster(arn: &str) -> Option<&str> {
+    let (_, resource) = arn.split_once(":container-instance/")?;
+    let (cluster, id) = resource.split_once('/')?;
+    (!cluster.is_empty() && !id.is_empty() && !id.contains('/')).then_some(cluster)
 }
 
 #[cfg(test)]
@@ -204,9 +229,34 @@ mod tests {
         )];
         let info = ClusterInfo::resolve(None, &instances, vec!["FARGATE".into()]);
         assert_eq!(info.name, "default");
+        assert_eq!(info.name_source, ClusterNameSource::Default);
         assert_eq!(info.arn, "arn:aws:ecs:us-east-1:123:cluster/default");
         assert_eq!(info.capacity_providers, vec!["FARGATE"]);
         assert!(info.is_named_by(None));
+    }
+
+    /// One short-format ARN among long ones named the cluster `default` before (issue 15).
+    #[test]
+    fn a_short_instance_arn_does_not_hide_the_long_ones_cluster() {
+        let instances = [
+            instance("arn:aws:ecs:us-east-1:123:container-instance/ffe3d344"),
+            instance("arn:aws:ecs:us-east-1:123:container-instance/prod/aaa"),
+        ];
+        let info = ClusterInfo::resolve(None, &instances, vec![]);
+        assert_eq!(info.name, "prod");
+        assert_eq!(info.name_source, ClusterNameSource::InstanceArns);
+    }
+
+    #[test]
+    fn instance_arns_name_their_cluster_in_the_long_format_only() {
+        let long = "arn:aws:ecs:us-east-1:123:container-instance/prod/aaa";
+        assert_eq!(instance_arn_cluster(long), Some("prod"));
+        assert_eq!(
+            instance_arn_cluster("arn:aws:ecs:us-east-1:123:container-instance/aaa"),
+            None
+        );
+        assert_eq!(instance_arn_cluster("container-instance//aaa"), None);
+        assert_eq!(instance_arn_cluster("i-0123"), None);
     }
 
     #[test]

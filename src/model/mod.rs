@@ -10,6 +10,7 @@ mod cluster;
 pub mod demand;
 pub(crate) mod free;
 mod instance;
+mod lint;
 pub(crate) mod positions;
 pub(crate) mod resources;
 mod snapshot;
@@ -21,8 +22,9 @@ pub use attributes::{
     AVAILABILITY_ZONE_ATTRIBUTE, AttrNameId, AttrValueId, MAX_ATTRIBUTE_LENGTH,
     check_attribute_name, check_attribute_value,
 };
-pub use cluster::{ArnParts, ClusterInfo};
+pub use cluster::{ArnParts, ClusterInfo, ClusterNameSource, instance_arn_cluster};
 pub use instance::Instance;
+pub use lint::Warning;
 pub use resources::{PortSet, Resources};
 pub(crate) use snapshot::take_usage;
 pub use snapshot::{AttributePostings, GroupInstances, Snapshot, SnapshotError};

@@ -21,7 +21,7 @@ use super::GroupId;
 use super::attributes::{
     AttrNameId, AttrValueId, Interner, check_attribute_name, check_attribute_value,
 };
-use super::cluster::ClusterInfo;
+use super::cluster::{ClusterInfo, instance_arn_cluster};
 use super::demand::task_demand;
 use super::free::FreeColumns;
 use super::instance::{Instance, arn_short_id};
@@ -424,6 +424,19 @@ impl Snapshot {
                 format!("`{arn}` appears twice"),
             ));
         }
+        if let Some(named) = instance_arn_cluster(&arn)
+            && named != self.cluster.name
+        {
+            return Err(SnapshotError::new(
+                format!("{path}.containerInstanceArn"),
+                format!(
+                    "`{arn}` is an instance of cluster `{named}`, but the snapshot's cluster is `{}` \
+                     ({}); a snapshot holds one cluster: remove the other cluster's instances",
+                    self.cluster.name,
+                    self.cluster.name_source.describe()
+                ),
+            ));
+        }
         let status = wire
             .status
             .clone()
@@ -448,6 +461,22 @@ impl Snapshot {
             "remainingResources",
             wire.remaining_resources.as_deref(),
         )?;
+        for (name, registered, remaining) in [
+            ("CPU", registered.cpu, remaining.cpu),
+            ("MEMORY", registered.memory, remaining.memory),
+        ] {
+            if let (Some(registered), Some(remaining)) = (registered, remaining)
+                && remaining > registered
+            {
+                return Err(SnapshotError::new(
+                    format!("{path}.remainingResources"),
+                    format!(
+                        "{name} {remaining} is above the registered {registered}; an instance never \
+                         has more left than it registered: take both from one describe-container-instances output"
+                    ),
+                ));
+            }
+        }
         let counts = |value: Option<i64>, member: &str| -> Result<Option<u32>, SnapshotError> {
             value
                 .map(|v| {
@@ -710,8 +739,17 @@ fn read_resources(
 
 /// Checks what loading a task definition checks: a family, and only `memberOf` constraints.
 fn check_task_definitions(definitions: &[TaskDefinition]) -> Result<(), SnapshotError> {
+    let mut arns: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (index, definition) in definitions.iter().enumerate() {
         let path = format!("taskDefinitions[{index}]");
+        if let Some(arn) = definition.task_definition_arn.as_deref()
+            && let Some(first) = arns.insert(arn, index)
+        {
+            return Err(SnapshotError::new(
+                format!("{path}.taskDefinitionArn"),
+                format!("`{arn}` appears twice (first at taskDefinitions[{first}]); keep one"),
+            ));
+        }
         let has_family = definition.family.as_deref().is_some_and(|f| !f.is_empty())
             || definition.task_definition_arn.is_some();
         if !has_family {

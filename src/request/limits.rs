@@ -210,10 +210,17 @@ pub fn check_cluster(cluster: Option<&str>, ctx: &ValidationContext<'_>) -> Resu
     if asked == ctx.cluster_name || asked == ctx.cluster_arn {
         return Ok(());
     }
-    Err(EcsError::cluster_not_found(format!(
-        "cluster {asked:?} not found; the snapshot holds cluster {:?}",
-        ctx.cluster_name
-    )))
+    let mut message = format!(
+        "cluster {asked:?} not found; the snapshot holds cluster {:?} ({})",
+        ctx.cluster_name,
+        ctx.cluster_name_source.describe()
+    );
+    if ctx.cluster_name_source == crate::model::ClusterNameSource::Default {
+        message.push_str(&format!(
+            "; add \"cluster\": {{\"clusterName\": {asked:?}}} to the snapshot to name it"
+        ));
+    }
+    Err(EcsError::cluster_not_found(message))
 }
 
 /// StartTask's `containerInstances`: required, 1..=10 entries, none empty.

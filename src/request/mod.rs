@@ -58,6 +58,8 @@ pub struct ValidationContext<'a> {
     pub cluster_name: &'a str,
     /// The cluster's ARN.
     pub cluster_arn: &'a str,
+    /// What gave the cluster its name (a call naming another cluster is told why).
+    pub cluster_name_source: crate::model::ClusterNameSource,
     /// Every known task definition revision (any family, any status).
     pub task_definitions: &'a [TaskDefinition],
     /// The capacity providers associated with the cluster, by short name.
@@ -77,6 +79,7 @@ impl<'a> ValidationContext<'a> {
         Self {
             cluster_name: &cluster.name,
             cluster_arn: &cluster.arn,
+            cluster_name_source: cluster.name_source,
             task_definitions: snapshot.task_definitions(),
             cluster_capacity_providers: &cluster.capacity_providers,
             capacity_providers: snapshot.capacity_providers(),

@@ -1,17 +1,21 @@
-//! `ecs-place validate`: checks a snapshot (and a RunTask request) and prints a summary line.
+//! `ecs-place validate`: checks a snapshot (and a RunTask request) and prints a summary line;
+//! warnings (members the API model lacks, instances without CPU or MEMORY) go to stderr, and
+//! `--strict` makes them errors.
 
 use std::path::PathBuf;
 
+use ecs_placement::EcsError;
 use ecs_placement::aws::RunTaskRequest;
+use ecs_placement::aws::shapes;
 use ecs_placement::model::Snapshot;
 use ecs_placement::request::{Capacity, PlacementRequest, ValidationContext, validate_run_task};
 
-use crate::input::{Failure, read_json, read_snapshot};
+use crate::input::{Failure, read_json, read_snapshot_noting, shown};
 
 /// Check a cluster snapshot (and optionally a RunTask request) and print a one-line summary.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  ecs-place validate --cluster examples/cluster.json --request examples/run-task.json"
+    after_help = "Example:\n  ecs-place validate --cluster examples/cluster.json --request examples/run-task.json\n  aws ecs describe-container-instances --cluster prod --container-instances ... | ecs-place validate --cluster - --strict"
 )]
 pub struct Args {
     /// The cluster snapshot (JSON: containerInstances, and optionally cluster, taskDefinitions,
@@ -21,11 +25,46 @@ pub struct Args {
     /// A RunTask request (JSON, the API's request syntax) to validate against the snapshot.
     #[arg(long, value_name = "FILE")]
     pub request: Option<PathBuf>,
+    /// Treat warnings as errors: a member the ECS API model does not have (a typo, or a member
+    /// newer than the model), an instance without CPU or MEMORY.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Runs the subcommand.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let snapshot = read_snapshot(&args.cluster)?;
+    let (snapshot, unknown) = read_snapshot_noting(&args.cluster)?;
+    let warnings: Vec<String> = unknown
+        .iter()
+        .map(|member| {
+            let mut text = format!(
+                "{}: not a member of {} in the ECS API model ({}); ignored",
+                member.path(),
+                member.shape.name,
+                shapes::MODEL_VERSION
+            );
+            if let Some(nearest) = member.suggestion() {
+                text.push_str(&format!("; did you mean {nearest:?}?"));
+            }
+            text
+        })
+        .chain(snapshot.warnings().iter().map(ToString::to_string))
+        .collect();
+    if args.strict
+        && let Some(first) = warnings.first()
+    {
+        let more = match warnings.len() {
+            1 => String::new(),
+            n => format!(
+                " ({} more warnings; run without --strict to see them all)",
+                n - 1
+            ),
+        };
+        return Err(EcsError::client(format!("{}: {first}{more}", shown(&args.cluster))).into());
+    }
+    for warning in &warnings {
+        crate::output::stderr_line(&format!("warning: {}: {warning}", shown(&args.cluster)));
+    }
     let mut line = summary(&snapshot);
     if let Some(path) = &args.request {
         let request: RunTaskRequest = read_json(path)?;
