@@ -241,6 +241,80 @@ fn container_overrides_apply_by_name_before_summing() {
     assert_eq!(demand.memory_mib, 700 + 256);
 }
 
+fn memory_override(name: &str, memory: Option<i64>, reservation: Option<i64>) -> TaskOverride {
+    TaskOverride {
+        container_overrides: Some(vec![ContainerOverride {
+            name: Some(name.into()),
+            memory,
+            memory_reservation: reservation,
+            ..Default::default()
+        }]),
+        ..Default::default()
+    }
+}
+
+fn refused(def: &TaskDefinition, overrides: &TaskOverride) -> String {
+    let error = task_demand(def, Some(overrides)).unwrap_err();
+    assert_eq!(error.exception, ExceptionName::InvalidParameterException);
+    error.message
+}
+
+/// Addendum §5, V2–V5: the container memory rules of registration hold after the overrides.
+#[test]
+fn overridden_container_memory_keeps_the_registration_rules() {
+    let def = task(vec![
+        with_memory(container("a"), 1024, Some(512)),
+        container("b"),
+    ]);
+    // memory below memoryReservation (equality is accepted).
+    let below = refused(&def, &memory_override("a", Some(256), Some(300)));
+    assert_eq!(
+        below,
+        "Invalid setting for container 'a'. 'memory' must be greater than or equal to 'memoryReservation' (overrides give memory 256 and memoryReservation 300)."
+    );
+    let equal = task_demand(&def, Some(&memory_override("a", Some(300), Some(300)))).unwrap();
+    assert_eq!(equal.memory_mib, 300);
+    // 0 means "not set": with neither set and no task memory the container has no memory.
+    let neither = refused(&def, &memory_override("a", Some(0), Some(0)));
+    assert_eq!(
+        neither,
+        "Invalid setting for container 'a'. At least one of 'memory' or 'memoryReservation' must be specified."
+    );
+    // With task-level memory, containers may leave theirs unset, but not exceed the task's.
+    let with_task = task_level(def.clone(), None, Some("1024"));
+    assert!(task_demand(&with_task, Some(&memory_override("a", Some(0), Some(0)))).is_ok());
+    let above = refused(&with_task, &memory_override("a", Some(2048), None));
+    assert_eq!(
+        above,
+        "'memory' setting for container 'a' is greater than for task (2048 > 1024 MiB)."
+    );
+    let shared = task_level(
+        task(vec![
+            container("a"),
+            with_memory(container("b"), 600, Some(500)),
+        ]),
+        None,
+        Some("1024"),
+    );
+    let sum = refused(&shared, &memory_override("a", None, Some(600)));
+    assert_eq!(
+        sum,
+        "The sum of all container 'memoryReservation' values cannot be greater than the value of the task 'memory' (1100 > 1024 MiB)."
+    );
+}
+
+/// A definition's own values are what ECS accepted at registration: an override of another
+/// container does not re-judge them.
+#[test]
+fn only_what_the_call_changed_is_judged() {
+    let def = task(vec![
+        with_memory(container("a"), 100, Some(200)),
+        with_memory(container("b"), 64, None),
+    ]);
+    let demand = task_demand(&def, Some(&memory_override("b", Some(128), None))).unwrap();
+    assert_eq!(demand.memory_mib, 200 + 128);
+}
+
 #[test]
 fn container_override_resource_requirements_replace_gpus() {
     let def = task(vec![with_gpu(container("a"), "1")]);
