@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod error;
 pub mod generate;
+pub mod import;
 pub mod model;
 pub mod placement;
 pub mod query;

@@ -61,6 +61,8 @@ impl Visitor<'_> for Text {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use crate::aws::{Container, Task};
 
     #[test]

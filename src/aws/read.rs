@@ -267,6 +267,8 @@ pub fn path_text(steps: &[Step<'_>]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
     use crate::aws::shapes::RUN_TASK_REQUEST;
     use crate::aws::{RunTaskRequest, Task};

@@ -282,6 +282,8 @@ impl<'de> de::Deserializer<'de> for &mut FieldCapture {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]

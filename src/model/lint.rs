@@ -49,6 +49,8 @@ impl Snapshot {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use crate::model::Snapshot;
 
     #[test]

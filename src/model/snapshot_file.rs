@@ -162,6 +162,8 @@ fn top_level_error(key: &str, others: &[String]) -> ReadError {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     fn read(text: &str) -> Result<(SnapshotFile, Vec<UnknownMember>), ReadError> {
