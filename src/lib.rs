@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 
 pub mod aws;
+pub mod edit;
 pub mod error;
 pub mod generate;
 pub mod import;
+pub mod instance_types;
 pub mod model;
 pub mod placement;
 pub mod query;
