@@ -102,8 +102,7 @@ fn finish(
             EcsError::client(format!("{}: cannot write the state: {e}", path.display()))
         })?;
     }
-    crate::output::stdout_line(&printed);
-    Ok(())
+    crate::output::write_stdout_line(&printed)
 }
 
 fn to_json(value: &impl Serialize) -> Result<String, Failure> {

@@ -74,8 +74,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let summary = replay(snapshot, &events);
     let text = serde_json::to_string_pretty(&summary)
         .map_err(|e| EcsError::client(format!("cannot serialize the summary: {e}")))?;
-    crate::output::stdout_line(&text);
-    Ok(())
+    crate::output::write_stdout_line(&text)
 }
 
 /// Reads JSON lines (blank lines skipped); errors name the file and line.
