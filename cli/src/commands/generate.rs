@@ -1,10 +1,8 @@
 //! `ecs-place generate`: writes a synthetic cluster snapshot (the library's `generate`
 //! module: 3 zones, 8 instance types, 6 attributes per instance, running tasks in groups).
 
-use std::fs;
 use std::path::PathBuf;
 
-use ecs_placement::EcsError;
 use ecs_placement::generate::{ClusterSpec, cluster};
 
 use crate::input::Failure;
@@ -43,13 +41,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             .unwrap_or_else(|| ClusterSpec::scaled(args.instances, args.seed).groups),
         seed: args.seed,
     };
-    let text = serde_json::to_string(&cluster(&spec))
-        .map_err(|e| EcsError::client(format!("cannot serialize the snapshot: {e}")))?;
-    fs::write(&args.out, text).map_err(|e| {
-        EcsError::client(format!(
-            "{}: cannot write the file: {e}",
-            args.out.display()
-        ))
-        .into()
+    let snapshot = cluster(&spec);
+    // Streamed to a temporary file renamed over `--out`: no copy of the text in memory, and a
+    // failed write leaves an existing file as it was.
+    crate::output::write_file(&args.out, "file", |out| {
+        serde_json::to_writer(out, &snapshot).map_err(std::io::Error::from)
     })
 }

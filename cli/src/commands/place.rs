@@ -1,7 +1,6 @@
 //! `ecs-place run-task` and `ecs-place start-task`: place tasks on a snapshot and print the
 //! response the API would give; optionally write the next state as a snapshot file.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use ecs_placement::aws::{RunTaskRequest, StartTaskRequest};
@@ -98,8 +97,11 @@ fn finish(
     if let Some(path) = state_out {
         snapshot.apply(changes);
         let state = to_json(&snapshot.to_file())?;
-        fs::write(path, state + "\n").map_err(|e| {
-            EcsError::client(format!("{}: cannot write the state: {e}", path.display()))
+        // To a temporary file renamed over the target: `--state-out` may be the `--cluster`
+        // file, and a failed write must not leave it truncated.
+        crate::output::write_file(path, "state", |out| {
+            out.write_all(state.as_bytes())?;
+            out.write_all(b"\n")
         })?;
     }
     crate::output::write_stdout_line(&printed)
