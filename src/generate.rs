@@ -58,9 +58,12 @@ const TASK_SIZES: [(i64, i64); 5] = [
 pub struct ClusterSpec {
     /// Container instances.
     pub instances: usize,
-    /// Running tasks placed on them (fewer when the cluster fills up).
+    /// Running tasks placed on them (fewer when the cluster fills up). Generating takes time
+    /// in proportion to this and memory in proportion to the tasks placed, at most 64 per
+    /// instance.
     pub tasks: usize,
-    /// Task groups the tasks are spread over (each with its own task definition).
+    /// Task groups the tasks are spread over (each with its own task definition); never more
+    /// than `instances` are made.
     pub groups: usize,
     /// The seed.
     pub seed: u64,
@@ -80,7 +83,7 @@ impl ClusterSpec {
     pub fn scaled(instances: usize, seed: u64) -> Self {
         Self {
             instances,
-            tasks: instances * 4,
+            tasks: instances.saturating_mul(4),
             groups: 200.min(instances.max(1)),
             seed,
         }
@@ -90,13 +93,14 @@ impl ClusterSpec {
 /// The family of the reference request's task definition.
 pub const REFERENCE_FAMILY: &str = "web";
 
-/// Generates a snapshot file.
+/// Generates a snapshot file: `spec.instances` instances, one task definition per group (at
+/// most one per instance) plus the reference `web` one, and up to `spec.tasks` running tasks.
 pub fn cluster(spec: &ClusterSpec) -> SnapshotFile {
     let mut rng = SeededRng::from_seed(spec.seed);
     let mut instances: Vec<GeneratedInstance> = (0..spec.instances)
         .map(|i| GeneratedInstance::new(i, &mut rng))
         .collect();
-    let definitions = task_definitions(spec.groups, &mut rng);
+    let definitions = task_definitions(spec.groups.min(spec.instances), &mut rng);
     let tasks = place_tasks(spec, &definitions, &mut instances, &mut rng);
     SnapshotFile {
         cluster: Some(Cluster {
@@ -156,6 +160,8 @@ fn arn(kind: &str, name: &str) -> String {
 /// An instance being generated, with what is left on it as tasks are added.
 struct GeneratedInstance {
     wire: ContainerInstance,
+    /// The instance's ARN, shared by its tasks.
+    arn: Option<Arc<str>>,
     cpu_left: i64,
     memory_left: i64,
     running: i64,
@@ -199,6 +205,7 @@ impl GeneratedInstance {
             ..ContainerInstance::default()
         };
         Self {
+            arn: wire.container_instance_arn.as_deref().map(Arc::from),
             wire,
             cpu_left: cpu,
             memory_left: memory,
@@ -231,12 +238,20 @@ fn ports(ports: &[&str]) -> Resource {
     string_set("PORTS", ports.iter().map(|p| (*p).to_owned()).collect())
 }
 
-/// A generated group: its name, task definition and task size.
+/// A generated group: its task definition, task size and the text its tasks share.
 struct GeneratedGroup {
-    group: String,
     definition: TaskDefinition,
     cpu: i64,
     memory: i64,
+    text: GroupText,
+}
+
+/// The text members of a group's tasks, allocated once per group.
+struct GroupText {
+    group: Arc<str>,
+    definition_arn: Option<Arc<str>>,
+    cpu: Arc<str>,
+    memory: Arc<str>,
 }
 
 /// The reference `web` definition first, then one definition per group.
@@ -272,11 +287,17 @@ fn definition(family: &str, group: &str, cpu: i64, memory: i64) -> GeneratedGrou
         }]),
         ..TaskDefinition::default()
     };
+    let text = GroupText {
+        group: group.into(),
+        definition_arn: definition.task_definition_arn.as_deref().map(Arc::from),
+        cpu: cpu.to_string().into(),
+        memory: memory.to_string().into(),
+    };
     GeneratedGroup {
-        group: group.to_owned(),
         definition,
         cpu,
         memory,
+        text,
     }
 }
 
@@ -290,10 +311,16 @@ fn place_tasks(
     rng: &mut SeededRng,
 ) -> Vec<Task> {
     let service_groups = &groups[1..];
-    let mut tasks = Vec::with_capacity(spec.tasks);
     if instances.is_empty() || service_groups.is_empty() {
-        return tasks;
+        return Vec::new();
     }
+    // No more than fit: an instance holds at most 64 of the smallest tasks (8,192 CPU units
+    // over 128), so a huge `spec.tasks` reserves no more than the cluster can hold.
+    let mut tasks = Vec::with_capacity(spec.tasks.min(instances.len().saturating_mul(64)));
+    let shared = SharedText {
+        cluster_arn: arn("cluster", CLUSTER).into(),
+        running: "RUNNING".into(),
+    };
     for index in 0..spec.tasks {
         let group = &service_groups[rng.below(service_groups.len() as u64) as usize];
         for _attempt in 0..4 {
@@ -305,32 +332,37 @@ fn place_tasks(
             instance.cpu_left -= group.cpu;
             instance.memory_left -= group.memory;
             instance.running += 1;
-            tasks.push(task(index, group, instance));
+            tasks.push(task(index, group, instance, &shared));
             break;
         }
     }
     tasks
 }
 
-fn task(index: usize, group: &GeneratedGroup, instance: &GeneratedInstance) -> Task {
+/// The text every generated task holds, allocated once and shared.
+struct SharedText {
+    cluster_arn: Arc<str>,
+    running: Arc<str>,
+}
+
+/// A running task; its text members share the group's, the instance's and `shared`'s
+/// strings, so a task costs its own ARN and little more.
+fn task(
+    index: usize,
+    group: &GeneratedGroup,
+    instance: &GeneratedInstance,
+    shared: &SharedText,
+) -> Task {
     Task {
         task_arn: Some(arn("task", &format!("{CLUSTER}/{index:032x}")).into()),
-        cluster_arn: Some(arn("cluster", CLUSTER).into()),
-        task_definition_arn: group
-            .definition
-            .task_definition_arn
-            .as_deref()
-            .map(Arc::from),
-        container_instance_arn: instance
-            .wire
-            .container_instance_arn
-            .as_deref()
-            .map(Arc::from),
-        group: Some(group.group.as_str().into()),
+        cluster_arn: Some(shared.cluster_arn.clone()),
+        task_definition_arn: group.text.definition_arn.clone(),
+        container_instance_arn: instance.arn.clone(),
+        group: Some(group.text.group.clone()),
         launch_type: Some(LaunchType::Ec2),
-        cpu: Some(group.cpu.to_string().into()),
-        memory: Some(group.memory.to_string().into()),
-        last_status: Some("RUNNING".into()),
+        cpu: Some(group.text.cpu.clone()),
+        memory: Some(group.text.memory.clone()),
+        last_status: Some(shared.running.clone()),
         desired_status: Some(DesiredStatus::Running),
         ..Task::default()
     }
@@ -550,6 +582,27 @@ mod tests {
         let line = serde_json::to_string(&events[0]).unwrap_or_default();
         let back: WorkloadEvent = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, events[0]);
+    }
+
+    #[test]
+    fn groups_are_capped_at_instances_and_sizes_do_not_overflow() {
+        let file = cluster(&ClusterSpec {
+            instances: 3,
+            tasks: 50,
+            groups: 1_000,
+            seed: 1,
+        });
+        // The three groups' definitions and the reference one.
+        assert_eq!(file.task_definitions.len(), 4);
+        let empty = cluster(&ClusterSpec {
+            instances: 0,
+            tasks: 50,
+            groups: 5,
+            seed: 1,
+        });
+        assert_eq!(empty.task_definitions.len(), 1);
+        assert!(empty.tasks.is_empty());
+        assert_eq!(ClusterSpec::scaled(usize::MAX, 1).tasks, usize::MAX);
     }
 
     #[test]
