@@ -403,58 +403,110 @@ pub const WORKLOAD_LOW_WATER: f64 = 0.65;
 /// strategies and `memberOf`. Between calls it stops tasks (by `pick`) whenever the CPU or
 /// memory the calls would take, if every task were placed, passes [`WORKLOAD_HIGH_WATER`] of
 /// what is registered, down to [`WORKLOAD_LOW_WATER`]: the cluster stays busy, not full.
-/// A pure function of its inputs.
+/// A pure function of its inputs: [`workload_events`] collected.
 pub fn workload(
     snapshot: &crate::model::Snapshot,
     run_tasks: usize,
     seed: u64,
 ) -> Vec<WorkloadEvent> {
-    let mut rng = SeededRng::from_seed(seed);
-    let families = family_sizes(snapshot);
-    let (mut used, capacity) = in_use(snapshot);
-    let mut running = snapshot.tasks().values().filter(|t| t.running).count() as i64;
-    let utilisation = |used: [i64; 2]| {
-        (0..2)
-            .map(|i| used[i] as f64 / capacity[i].max(1) as f64)
-            .fold(0.0, f64::max)
-    };
-    let mut events = Vec::with_capacity(run_tasks * 2);
-    for _ in 0..run_tasks {
-        let (request, tasks, size) =
-            workload_request(&families, snapshot.cluster().name.as_str(), &mut rng);
-        events.push(WorkloadEvent::RunTask {
-            request: Box::new(request),
-            seed: rng.next_u64(),
-        });
-        running += tasks;
-        for i in 0..2 {
-            used[i] += tasks * size[i];
-        }
-        if utilisation(used) > WORKLOAD_HIGH_WATER {
-            while running > 0 && utilisation(used) > WORKLOAD_LOW_WATER {
-                events.push(WorkloadEvent::StopTask {
-                    task_arn: None,
-                    pick: Some(rng.next_u64()),
-                });
-                for amount in &mut used {
-                    *amount -= *amount / running;
-                }
-                running -= 1;
-            }
-        }
+    workload_events(snapshot, run_tasks, seed).collect()
+}
+
+/// The events of [`workload`], made one at a time: memory does not grow with `run_tasks`.
+pub fn workload_events(
+    snapshot: &crate::model::Snapshot,
+    run_tasks: usize,
+    seed: u64,
+) -> WorkloadEvents {
+    let (used, capacity) = in_use(snapshot);
+    WorkloadEvents {
+        rng: SeededRng::from_seed(seed),
+        families: family_sizes(snapshot),
+        cluster: snapshot.cluster().name.clone(),
+        used,
+        capacity,
+        running: snapshot.tasks().values().filter(|t| t.running).count() as i64,
+        calls_left: run_tasks,
+        stopping: false,
     }
-    events
+}
+
+/// The iterator [`workload_events`] gives: RunTask events, each followed by the StopTask
+/// events it calls for.
+#[derive(Debug, Clone)]
+pub struct WorkloadEvents {
+    rng: SeededRng,
+    families: Vec<(String, [i64; 2])>,
+    cluster: String,
+    /// CPU and memory the calls so far would take, if every task were placed.
+    used: [i64; 2],
+    capacity: [i64; 2],
+    /// Tasks running, if every task were placed.
+    running: i64,
+    calls_left: usize,
+    /// Whether the last call passed the high water and tasks are being stopped.
+    stopping: bool,
+}
+
+impl WorkloadEvents {
+    /// The larger of CPU and memory use over what is registered.
+    fn utilisation(&self) -> f64 {
+        (0..2)
+            .map(|i| self.used[i] as f64 / self.capacity[i].max(1) as f64)
+            .fold(0.0, f64::max)
+    }
+}
+
+impl Iterator for WorkloadEvents {
+    type Item = WorkloadEvent;
+
+    fn next(&mut self) -> Option<WorkloadEvent> {
+        if self.stopping {
+            if self.running > 0 && self.utilisation() > WORKLOAD_LOW_WATER {
+                let event = WorkloadEvent::StopTask {
+                    task_arn: None,
+                    pick: Some(self.rng.next_u64()),
+                };
+                for amount in &mut self.used {
+                    *amount -= *amount / self.running;
+                }
+                self.running -= 1;
+                return Some(event);
+            }
+            self.stopping = false;
+        }
+        self.calls_left = self.calls_left.checked_sub(1)?;
+        let (request, tasks, size) = workload_request(&self.families, &self.cluster, &mut self.rng);
+        let event = WorkloadEvent::RunTask {
+            request: Box::new(request),
+            seed: self.rng.next_u64(),
+        };
+        self.running = self.running.saturating_add(tasks);
+        for (used, size) in self.used.iter_mut().zip(size) {
+            *used = used.saturating_add(tasks.saturating_mul(size));
+        }
+        self.stopping = self.utilisation() > WORKLOAD_HIGH_WATER;
+        Some(event)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        // At least the calls left; the stops between them are not known in advance.
+        (self.calls_left, None)
+    }
 }
 
 /// CPU and memory taken, and registered, over every instance.
+/// Saturating: a snapshot may hold any `i64` amounts.
 fn in_use(snapshot: &crate::model::Snapshot) -> ([i64; 2], [i64; 2]) {
-    let mut used = [0, 0];
-    let mut registered = [0, 0];
+    let mut used = [0i64, 0];
+    let mut registered = [0i64, 0];
     for instance in snapshot.instances() {
-        used[0] += (instance.registered.cpu - instance.remaining.cpu).max(0);
-        used[1] += (instance.registered.memory - instance.remaining.memory).max(0);
-        registered[0] += instance.registered.cpu;
-        registered[1] += instance.registered.memory;
+        let taken = |registered: i64, remaining: i64| registered.saturating_sub(remaining).max(0);
+        used[0] = used[0].saturating_add(taken(instance.registered.cpu, instance.remaining.cpu));
+        used[1] =
+            used[1].saturating_add(taken(instance.registered.memory, instance.remaining.memory));
+        registered[0] = registered[0].saturating_add(instance.registered.cpu);
+        registered[1] = registered[1].saturating_add(instance.registered.memory);
     }
     (used, registered)
 }
@@ -467,10 +519,10 @@ fn family_sizes(snapshot: &crate::model::Snapshot) -> Vec<(String, [i64; 2])> {
         .filter_map(|definition| {
             let family = definition.family.clone()?;
             let containers = definition.container_definitions.iter().flatten();
-            let size = containers.fold([0, 0], |[cpu, memory], c| {
+            let size = containers.fold([0i64, 0], |[cpu, memory], c| {
                 [
-                    cpu + c.cpu.unwrap_or(0),
-                    memory + c.memory_reservation.or(c.memory).unwrap_or(0),
+                    cpu.saturating_add(c.cpu.unwrap_or(0)),
+                    memory.saturating_add(c.memory_reservation.or(c.memory).unwrap_or(0)),
                 ]
             });
             Some((family, size))
@@ -582,6 +634,21 @@ mod tests {
         let line = serde_json::to_string(&events[0]).unwrap_or_default();
         let back: WorkloadEvent = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, events[0]);
+    }
+
+    #[test]
+    fn the_events_come_one_at_a_time_as_the_workload_lists_them() {
+        let snapshot = match Snapshot::try_from(cluster(&ClusterSpec::scaled(100, 2))) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("{error}"),
+        };
+        let events: Vec<WorkloadEvent> = workload_events(&snapshot, 300, 5).collect();
+        assert_eq!(events, workload(&snapshot, 300, 5));
+        // Asking for more calls than anyone could store takes nothing until events are drawn.
+        let mut endless = workload_events(&snapshot, usize::MAX, 5);
+        assert_eq!(endless.size_hint(), (usize::MAX, None));
+        assert_eq!(endless.by_ref().take(events.len()).count(), events.len());
+        assert_eq!(workload_events(&snapshot, 0, 5).next(), None);
     }
 
     #[test]

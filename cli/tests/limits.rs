@@ -121,3 +121,76 @@ fn generate_makes_no_more_groups_than_instances() {
         .collect();
     assert!(groups.len() <= 10, "{groups:?}");
 }
+
+/// A small generated cluster for the simulate tests.
+fn small_cluster(test: &str) -> PathBuf {
+    let path = scratch_dir(test).join("cluster.json");
+    let output = ecs_place(&[
+        "generate",
+        "--instances",
+        "20",
+        "--tasks",
+        "40",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    path
+}
+
+#[test]
+fn simulate_refuses_a_generated_workload_beyond_its_bound() {
+    let cluster = small_cluster("simulate-bound");
+    // The first panicked (capacity overflow); the second grew without bound.
+    for calls in ["9223372036854775807", "100000000000", "100000001"] {
+        let first = assert_input_error(&ecs_place(&[
+            "simulate",
+            "--cluster",
+            cluster.to_str().unwrap(),
+            "--generate-workload",
+            calls,
+        ]));
+        assert_eq!(
+            first,
+            format!(
+                "InvalidParameterException: invalid value '{calls}' for '--generate-workload <CALLS>': must be a whole number from 0 to 100000000"
+            )
+        );
+    }
+    let first = assert_input_error(&ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--generate-workload",
+        "10",
+        "--seed",
+        "-1",
+    ]));
+    assert!(first.starts_with("InvalidParameterException: "), "{first}");
+    let output = ecs_place(&["simulate", "--help"]);
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("0 to 100000000"), "{help}");
+    assert!(help.contains("0 to 18446744073709551615"), "{help}");
+}
+
+#[test]
+fn run_task_and_start_task_state_the_seed_bound() {
+    for command in ["run-task", "start-task"] {
+        let output = ecs_place(&[command, "--help"]);
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains("0 to 18446744073709551615"), "{help}");
+        let first = assert_input_error(&ecs_place(&[
+            command,
+            "--cluster",
+            "c.json",
+            "--request",
+            "r.json",
+            "--seed",
+            "18446744073709551616",
+        ]));
+        assert_eq!(
+            first,
+            "InvalidParameterException: invalid value '18446744073709551616' for '--seed <SEED>': must be a whole number from 0 to 18446744073709551615"
+        );
+    }
+}

@@ -19,8 +19,9 @@ pub struct CallArgs {
     /// The request (the API's request syntax, JSON).
     #[arg(long, value_name = "FILE")]
     pub request: PathBuf,
-    /// The seed of the generator behind task ARNs and ties: the same seed, the same output.
-    #[arg(long, default_value_t = 0)]
+    /// The seed of the generator behind task ARNs and ties, 0 to 18446744073709551615: the
+    /// same seed, the same output.
+    #[arg(long, default_value_t = 0, value_parser = crate::commands::generate::at_most(u64::MAX))]
     pub seed: u64,
     /// Write the cluster after the call as a snapshot file (readable by --cluster).
     #[arg(long, value_name = "FILE")]

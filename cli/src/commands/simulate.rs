@@ -2,19 +2,30 @@
 //! `Placer` and prints a JSON summary: calls, tasks placed and not, failures by reason,
 //! throughput and the cluster's final utilisation.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use ecs_placement::generate::{WorkloadEvent, workload};
+use ecs_placement::generate::{WorkloadEvent, workload_events};
 use ecs_placement::model::Snapshot;
 use ecs_placement::{EcsError, Placer};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use serde::Serialize;
 
+use crate::commands::generate::at_most;
 use crate::input::{Failure, read_snapshot};
+
+/// The most `--generate-workload` calls: a thousand times the reference replay (100,000 calls
+/// on 5,000 instances, about 1.5 s), so about half an hour. The events are made as the replay
+/// goes; what grows with the calls is their seeds, 8 bytes each (800 MB at most), kept to
+/// check that none repeats (see [`may_forget_stopped_tasks`]).
+pub const MAX_GENERATED_CALLS: usize = 100_000_000;
+
+/// Events made and replayed at a time: generating them is outside the timed replay.
+const BATCH: usize = 4096;
 
 /// Replay a workload on a cluster snapshot and print a JSON summary.
 #[derive(Debug, clap::Args)]
@@ -29,12 +40,12 @@ pub struct Args {
     /// The workload: JSON lines of run-task and stop-task events.
     #[arg(long, value_name = "FILE")]
     pub workload: Option<PathBuf>,
-    /// Generate a workload of this many RunTask calls instead (with the stops that keep the
-    /// cluster busy but not full).
-    #[arg(long, value_name = "CALLS")]
+    /// Generate a workload of this many RunTask calls instead, 0 to 100000000 (with the stops
+    /// that keep the cluster busy but not full; made as the replay goes).
+    #[arg(long, value_name = "CALLS", value_parser = at_most(MAX_GENERATED_CALLS))]
     pub generate_workload: Option<usize>,
-    /// The seed of the generated workload.
-    #[arg(long, default_value_t = 0)]
+    /// The seed of the generated workload, 0 to 18446744073709551615.
+    #[arg(long, default_value_t = 0, value_parser = at_most(u64::MAX))]
     pub seed: u64,
 }
 
@@ -61,9 +72,23 @@ struct Summary {
 /// Runs `simulate`.
 pub fn run(args: &Args) -> Result<(), Failure> {
     let snapshot = read_snapshot(&args.cluster)?;
-    let events = match (&args.workload, args.generate_workload) {
-        (Some(path), _) => read_workload(path)?,
-        (None, Some(calls)) => workload(&snapshot, calls, args.seed),
+    let summary = match (&args.workload, args.generate_workload) {
+        (Some(path), _) => {
+            let events = read_workload(path)?;
+            let may_forget = may_forget_stopped_tasks(&snapshot, &events);
+            let calls = events
+                .iter()
+                .filter(|event| matches!(event, WorkloadEvent::RunTask { .. }))
+                .count();
+            replay(snapshot, events.into_iter(), calls, may_forget)
+        }
+        (None, Some(calls)) => {
+            // Made twice, one event at a time: once to check the seeds, once to replay.
+            let may_forget =
+                may_forget_stopped_tasks(&snapshot, workload_events(&snapshot, calls, args.seed));
+            let events = workload_events(&snapshot, calls, args.seed);
+            replay(snapshot, events, calls, may_forget)
+        }
         (None, None) => {
             return Err(EcsError::invalid_parameter(
                 "give --workload FILE or --generate-workload CALLS",
@@ -71,7 +96,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             .into());
         }
     };
-    let summary = replay(snapshot, &events);
     let text = serde_json::to_string_pretty(&summary)
         .map_err(|e| EcsError::client(format!("cannot serialize the summary: {e}")))?;
     crate::output::write_stdout_line(&text)
@@ -103,19 +127,34 @@ const FORGET_AFTER_STOPS: usize = 4096;
 /// run-task events share a seed, and the snapshot starts with no stopped task (a seed can
 /// draw a forgotten task's ARN again, and a task map that still holds it skips the new task;
 /// see `Snapshot::forget_stopped_tasks`).
-fn may_forget_stopped_tasks(snapshot: &Snapshot, events: &[WorkloadEvent]) -> bool {
+/// The seeds are sorted to find a repeat: 8 bytes per call, not a hash set's 16 or more.
+fn may_forget_stopped_tasks(
+    snapshot: &Snapshot,
+    events: impl IntoIterator<Item = impl Borrow<WorkloadEvent>>,
+) -> bool {
     if snapshot.tasks().values().any(|record| !record.running) {
         return false;
     }
-    let mut seeds = std::collections::HashSet::new();
-    events.iter().all(|event| match event {
-        WorkloadEvent::StopTask { task_arn, .. } => task_arn.is_none(),
-        WorkloadEvent::RunTask { seed, .. } => seeds.insert(*seed),
-    })
+    let mut seeds = Vec::new();
+    for event in events {
+        match event.borrow() {
+            WorkloadEvent::StopTask { task_arn, .. } if task_arn.is_some() => return false,
+            WorkloadEvent::StopTask { .. } => {}
+            WorkloadEvent::RunTask { seed, .. } => seeds.push(*seed),
+        }
+    }
+    seeds.sort_unstable();
+    seeds.windows(2).all(|pair| pair[0] != pair[1])
 }
 
-/// Replays the events through one placer.
-fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
+/// Replays the events through one placer, taking them `BATCH` at a time: making (or moving)
+/// and dropping events is not timed. `calls` (the run-task events) sizes the progress bar.
+fn replay(
+    snapshot: Snapshot,
+    mut events: impl Iterator<Item = WorkloadEvent>,
+    calls: usize,
+    may_forget: bool,
+) -> Summary {
     // The running tasks a stop event may pick, by index in the task map: a stop then needs no
     // ARN hashed and compared (see `Placer::stop_task_at_index`).
     let mut running: Vec<usize> = snapshot
@@ -125,38 +164,45 @@ fn replay(snapshot: Snapshot, events: &[WorkloadEvent]) -> Summary {
         .filter(|(_, record)| record.running)
         .map(|(index, _)| index)
         .collect();
-    let may_forget = may_forget_stopped_tasks(&snapshot, events);
     let mut placer = Placer::new(snapshot);
     let mut stopped_at_last_forget = 0;
     let mut summary = Summary::default();
-    let progress = progress_bar(events.len());
-    let started = Instant::now();
-    for (index, event) in events.iter().enumerate() {
-        match event {
-            WorkloadEvent::RunTask { request, seed } => {
-                run_one(&mut placer, request, *seed, &mut running, &mut summary)
-            }
-            WorkloadEvent::StopTask { task_arn, pick } => {
-                stop_one(
-                    &mut placer,
-                    task_arn.as_deref(),
-                    *pick,
-                    &mut running,
-                    &mut summary,
-                );
-                // Amortized: the stopped tasks outnumber the running ones before a pass.
-                let stopped = summary.stopped - stopped_at_last_forget;
-                if may_forget && stopped as usize >= running.len().max(FORGET_AFTER_STOPS) {
-                    forget_stopped_tasks(&mut placer, &mut running);
-                    stopped_at_last_forget = summary.stopped;
+    let progress = progress_bar(calls);
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut elapsed = Duration::ZERO;
+    loop {
+        batch.clear();
+        batch.extend(events.by_ref().take(BATCH));
+        if batch.is_empty() {
+            break;
+        }
+        let started = Instant::now();
+        for event in &batch {
+            match event {
+                WorkloadEvent::RunTask { request, seed } => {
+                    run_one(&mut placer, request, *seed, &mut running, &mut summary)
+                }
+                WorkloadEvent::StopTask { task_arn, pick } => {
+                    stop_one(
+                        &mut placer,
+                        task_arn.as_deref(),
+                        *pick,
+                        &mut running,
+                        &mut summary,
+                    );
+                    // Amortized: the stopped tasks outnumber the running ones before a pass.
+                    let stopped = summary.stopped - stopped_at_last_forget;
+                    if may_forget && stopped as usize >= running.len().max(FORGET_AFTER_STOPS) {
+                        forget_stopped_tasks(&mut placer, &mut running);
+                        stopped_at_last_forget = summary.stopped;
+                    }
                 }
             }
         }
-        if index % 4096 == 0 {
-            progress.set_position(index as u64);
-        }
+        elapsed += started.elapsed();
+        progress.set_position(summary.run_task_calls);
     }
-    summary.seconds = started.elapsed().as_secs_f64();
+    summary.seconds = elapsed.as_secs_f64();
     progress.finish_and_clear();
     if summary.seconds > 0.0 {
         summary.placements_per_second = summary.placed as f64 / summary.seconds;
