@@ -1,9 +1,9 @@
 //! `ecs-place simulate`: replays a workload (RunTask and StopTask events) through one
-//! `Placer` and prints a JSON summary: calls, tasks placed and not, failures by reason,
-//! throughput and the cluster's final utilisation.
+//! `Placer` and prints a JSON summary: calls (and the messages of refused ones), tasks placed
+//! and not, instance rejections by reason, throughput and the cluster's final utilisation.
 
 use std::borrow::Borrow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -31,7 +31,7 @@ const BATCH: usize = 4096;
 #[derive(Debug, clap::Args)]
 #[command(
     group(clap::ArgGroup::new("source").required(true).args(["workload", "generate_workload"])),
-    after_help = "Examples:\n  ecs-place generate --instances 5000 --tasks 20000 --out cluster-5k.json\n  ecs-place simulate --cluster cluster-5k.json --generate-workload 100000 --seed 7\n  ecs-place simulate --cluster cluster-5k.json --workload events.jsonl\n\nA workload file holds one JSON event per line:\n  {\"event\":\"run-task\",\"request\":{...RunTask request...},\"seed\":3}\n  {\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:...\"}   or   {\"event\":\"stop-task\",\"pick\":12}"
+    after_help = "Examples:\n  ecs-place generate --instances 5000 --tasks 20000 --out cluster-5k.json\n  ecs-place simulate --cluster cluster-5k.json --generate-workload 100000 --seed 7\n  ecs-place simulate --cluster cluster-5k.json --workload events.jsonl\n\nA workload file holds one JSON event per line:\n  {\"event\":\"run-task\",\"request\":{...RunTask request...},\"seed\":3}\n  {\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:...\"}   or   {\"event\":\"stop-task\",\"pick\":12}\n\nThe summary (JSON on stdout):\n  runTaskCalls                  run-task events replayed\n  rejectedCalls                 calls refused with an exception (a bad request), by exception\n  rejectedCallMessages          the 5 most frequent messages of refused calls:\n                                [{\"exception\", \"message\", \"calls\"}], most frequent first\n  tasksRequested                tasks asked for by the calls not refused\n  placed                        tasks placed\n  tasksUnplaced                 tasks asked for and not placed (placed + tasksUnplaced = tasksRequested)\n  instanceRejectionsByReason    the responses' failure entries by reason: one per instance that\n                                rejected a task that could not be placed (not a count of tasks)\n  stopTaskCalls, stopped        stop-task events, and the tasks they stopped\n  seconds, placementsPerSecond  time spent placing and stopping (making the events not included)\n  cpuUtilization, memoryUtilization   CPU and memory taken over registered on ACTIVE\n                                instances, at the end\n\nLimits: --generate-workload at most 100000000 calls (beyond: exit 2, InvalidParameterException)."
 )]
 pub struct Args {
     /// The cluster snapshot.
@@ -49,24 +49,83 @@ pub struct Args {
     pub seed: u64,
 }
 
-/// The summary printed on stdout.
+/// The summary printed on stdout (described in `--help` and the README).
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Summary {
     run_task_calls: u64,
-    /// Calls rejected before placement (validation), by exception.
+    /// Calls refused with an exception (validation), by exception.
     rejected_calls: BTreeMap<String, u64>,
+    /// The most frequent messages of the refused calls, most frequent first.
+    rejected_call_messages: Vec<RejectedMessage>,
+    /// Tasks the calls not refused asked for.
     tasks_requested: u64,
+    /// Tasks placed.
     placed: u64,
-    /// Tasks requested by accepted calls and not placed.
-    failed: u64,
-    failures_by_reason: BTreeMap<String, u64>,
+    /// Tasks the calls not refused asked for and that were not placed.
+    tasks_unplaced: u64,
+    /// The responses' failure entries by reason: one per instance that rejected a task that
+    /// could not be placed, so not a count of tasks.
+    instance_rejections_by_reason: BTreeMap<String, u64>,
     stop_task_calls: u64,
     stopped: u64,
     seconds: f64,
     placements_per_second: f64,
     cpu_utilization: f64,
     memory_utilization: f64,
+    /// Every distinct message of a refused call so far (at most `MAX_TRACKED_MESSAGES`).
+    #[serde(skip)]
+    messages: HashMap<(String, String), u64>,
+}
+
+/// One message of refused calls and how many calls got it.
+#[derive(Debug, Serialize)]
+struct RejectedMessage {
+    exception: String,
+    message: String,
+    calls: u64,
+}
+
+/// Messages listed in `rejectedCallMessages`.
+const LISTED_MESSAGES: usize = 5;
+/// Distinct messages counted; a message first seen after this many is counted only by
+/// exception, so a workload of distinct bad requests cannot grow the table without bound.
+const MAX_TRACKED_MESSAGES: usize = 1_000;
+
+impl Summary {
+    fn count_rejection(&mut self, error: &EcsError) {
+        *self
+            .rejected_calls
+            .entry(error.exception.to_string())
+            .or_insert(0) += 1;
+        let key = (error.exception.to_string(), error.message.clone());
+        let tracked = self.messages.len();
+        match self.messages.get_mut(&key) {
+            Some(calls) => *calls += 1,
+            None if tracked < MAX_TRACKED_MESSAGES => {
+                self.messages.insert(key, 1);
+            }
+            None => {}
+        }
+    }
+
+    /// Lists the most frequent messages (ties in exception and message order).
+    fn list_messages(&mut self) {
+        let mut messages: Vec<RejectedMessage> = self
+            .messages
+            .drain()
+            .map(|((exception, message), calls)| RejectedMessage {
+                exception,
+                message,
+                calls,
+            })
+            .collect();
+        messages.sort_by(|a, b| {
+            (b.calls, &a.exception, &a.message).cmp(&(a.calls, &b.exception, &b.message))
+        });
+        messages.truncate(LISTED_MESSAGES);
+        self.rejected_call_messages = messages;
+    }
 }
 
 /// Runs `simulate`.
@@ -208,6 +267,7 @@ fn replay(
         summary.placements_per_second = summary.placed as f64 / summary.seconds;
     }
     (summary.cpu_utilization, summary.memory_utilization) = utilization(placer.snapshot());
+    summary.list_messages();
     summary
 }
 
@@ -236,7 +296,7 @@ fn run_one(
             summary.tasks_requested += requested;
             let placed = call.task_arns.len() as u64;
             summary.placed += placed;
-            summary.failed += requested.saturating_sub(placed);
+            summary.tasks_unplaced += requested.saturating_sub(placed);
             let tasks = placer.snapshot().tasks();
             if tasks.len() - tasks_before == call.task_arns.len() {
                 // Every placed task was new, so each was added at the end of the map, in order.
@@ -252,22 +312,20 @@ fn run_one(
                 );
             }
             for (reason, count) in call.failures_by_reason {
-                match summary.failures_by_reason.get_mut(reason.as_ref()) {
+                match summary
+                    .instance_rejections_by_reason
+                    .get_mut(reason.as_ref())
+                {
                     Some(total) => *total += count,
                     None => {
                         summary
-                            .failures_by_reason
+                            .instance_rejections_by_reason
                             .insert(reason.into_owned(), count);
                     }
                 }
             }
         }
-        Err(error) => {
-            *summary
-                .rejected_calls
-                .entry(error.exception.to_string())
-                .or_insert(0) += 1;
-        }
+        Err(error) => summary.count_rejection(&error),
     }
 }
 
