@@ -395,3 +395,73 @@ fn refused_calls_are_listed_with_their_messages() {
         assert!(by_exception.contains_key(exception), "{summary}");
     }
 }
+
+/// Runs `simulate` with `stdin` on standard input.
+fn ecs_place_with_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecs-place"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // A command that refuses its arguments may exit before reading: a closed pipe then.
+    if let Err(error) = input.write_all(stdin.as_bytes()) {
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// `--workload -` reads the events from standard input: the same summary as from a file; a
+/// bad line is named `<stdin>:LINE:COLUMN`; `--cluster -` with it is refused.
+#[test]
+fn a_workload_on_standard_input_is_replayed_as_a_file_is() {
+    let cluster = generated_cluster("a_workload_on_standard_input_is_replayed_as_a_file_is");
+    let cluster_arg = cluster.to_str().unwrap();
+    let text = std::fs::read_to_string(&cluster).unwrap();
+    let snapshot = ecs_placement::model::Snapshot::from_json(&text).unwrap();
+    let lines: String = ecs_placement::generate::workload(&snapshot, 50, 2)
+        .iter()
+        .map(|event| serde_json::to_string(event).unwrap() + "\n")
+        .collect();
+    let from_file = without_timing(replay_files("stdin-twin", &text, &lines));
+
+    let args = ["simulate", "--cluster", cluster_arg, "--workload", "-"];
+    // With a byte order mark first, as an editor on Windows may save it.
+    let out = ecs_place_with_stdin(&args, &format!("\u{feff}{lines}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_stdin = without_timing(serde_json::from_slice(&out.stdout).unwrap());
+    assert_eq!(from_stdin, from_file);
+
+    let out = ecs_place_with_stdin(
+        &args,
+        "\n{\"event\":\"stop-task\"}\n{\"event\":\"launch\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("ClientException: <stdin>:3:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(" at line "), "{stderr}");
+
+    let out = ecs_place_with_stdin(&["simulate", "--cluster", "-", "--workload", "-"], &lines);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .starts_with("InvalidParameterException: --cluster and --workload cannot both be `-`"),
+        "{stderr}"
+    );
+}

@@ -5,8 +5,8 @@
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{self, BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ecs_placement::generate::{WorkloadEvent, workload_events};
@@ -31,13 +31,13 @@ const BATCH: usize = 4096;
 #[derive(Debug, clap::Args)]
 #[command(
     group(clap::ArgGroup::new("source").required(true).args(["workload", "generate_workload"])),
-    after_help = "Examples:\n  ecs-place generate --instances 5000 --tasks 20000 --out cluster-5k.json\n  ecs-place simulate --cluster cluster-5k.json --generate-workload 100000 --seed 7\n  ecs-place simulate --cluster cluster-5k.json --workload events.jsonl\n\nA workload file holds one JSON event per line:\n  {\"event\":\"run-task\",\"request\":{...RunTask request...},\"seed\":3}\n  {\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:...\"}   or   {\"event\":\"stop-task\",\"pick\":12}\n\nThe summary (JSON on stdout):\n  runTaskCalls                  run-task events replayed\n  rejectedCalls                 calls refused with an exception (a bad request), by exception\n  rejectedCallMessages          the 5 most frequent messages of refused calls:\n                                [{\"exception\", \"message\", \"calls\"}], most frequent first\n  tasksRequested                tasks asked for by the calls not refused\n  placed                        tasks placed\n  tasksUnplaced                 tasks asked for and not placed (placed + tasksUnplaced = tasksRequested)\n  instanceRejectionsByReason    the responses' failure entries by reason: one per instance that\n                                rejected a task that could not be placed (not a count of tasks)\n  stopTaskCalls, stopped        stop-task events, and the tasks they stopped\n  seconds, placementsPerSecond  time spent placing and stopping (making the events not included)\n  cpuUtilization, memoryUtilization   CPU and memory taken over registered on ACTIVE\n                                instances, at the end\n\nLimits: --generate-workload at most 100000000 calls (beyond: exit 2, InvalidParameterException)."
+    after_help = "Examples:\n  ecs-place generate --instances 5000 --tasks 20000 --out cluster-5k.json\n  ecs-place simulate --cluster cluster-5k.json --generate-workload 100000 --seed 7\n  ecs-place simulate --cluster cluster-5k.json --workload events.jsonl\n  produce-events | ecs-place simulate --cluster cluster-5k.json --workload -\n\nA workload file holds one JSON event per line:\n  {\"event\":\"run-task\",\"request\":{...RunTask request...},\"seed\":3}\n  {\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:...\"}   or   {\"event\":\"stop-task\",\"pick\":12}\n\nThe summary (JSON on stdout):\n  runTaskCalls                  run-task events replayed\n  rejectedCalls                 calls refused with an exception (a bad request), by exception\n  rejectedCallMessages          the 5 most frequent messages of refused calls:\n                                [{\"exception\", \"message\", \"calls\"}], most frequent first\n  tasksRequested                tasks asked for by the calls not refused\n  placed                        tasks placed\n  tasksUnplaced                 tasks asked for and not placed (placed + tasksUnplaced = tasksRequested)\n  instanceRejectionsByReason    the responses' failure entries by reason: one per instance that\n                                rejected a task that could not be placed (not a count of tasks)\n  stopTaskCalls, stopped        stop-task events, and the tasks they stopped\n  seconds, placementsPerSecond  time spent placing and stopping (making the events not included)\n  cpuUtilization, memoryUtilization   CPU and memory taken over registered on ACTIVE\n                                instances, at the end\n\nLimits: --generate-workload at most 100000000 calls (beyond: exit 2, InvalidParameterException)."
 )]
 pub struct Args {
     /// The cluster snapshot.
     #[arg(long, value_name = "FILE")]
     pub cluster: PathBuf,
-    /// The workload: JSON lines of run-task and stop-task events.
+    /// The workload: JSON lines of run-task and stop-task events; `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub workload: Option<PathBuf>,
     /// Generate a workload of this many RunTask calls instead, 0 to 100000000 (with the stops
@@ -130,6 +130,13 @@ impl Summary {
 
 /// Runs `simulate`.
 pub fn run(args: &Args) -> Result<(), Failure> {
+    let stdin = Path::new("-");
+    if args.cluster == stdin && args.workload.as_deref() == Some(stdin) {
+        return Err(EcsError::invalid_parameter(
+            "--cluster and --workload cannot both be `-`: standard input can be read only once",
+        )
+        .into());
+    }
     let snapshot = read_snapshot(&args.cluster)?;
     let summary = match (&args.workload, args.generate_workload) {
         (Some(path), _) => {
@@ -160,20 +167,47 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     crate::output::write_stdout_line(&text)
 }
 
-/// Reads JSON lines (blank lines skipped); errors name the file and line.
-fn read_workload(path: &std::path::Path) -> Result<Vec<WorkloadEvent>, Failure> {
-    let shown = path.display();
-    let text = fs::read_to_string(path)
+/// The name `--workload -` goes by in messages.
+const STDIN_NAME: &str = "<stdin>";
+
+/// Reads JSON lines (blank lines skipped) from the file, or standard input for `-`; errors
+/// name the file (`<stdin>`) and line. Lines are parsed as they are read: the text is not
+/// kept beside the events.
+fn read_workload(path: &Path) -> Result<Vec<WorkloadEvent>, Failure> {
+    if path == Path::new("-") {
+        return parse_workload(io::stdin().lock(), STDIN_NAME);
+    }
+    let shown = path.display().to_string();
+    let file = fs::File::open(path)
         .map_err(|e| EcsError::client(format!("{shown}: cannot read the file: {e}")))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| {
-            serde_json::from_str(line).map_err(|e| {
-                EcsError::client(format!("{shown}:{}:{}: {e}", index + 1, e.column())).into()
-            })
-        })
-        .collect()
+    parse_workload(io::BufReader::new(file), &shown)
+}
+
+fn parse_workload(reader: impl BufRead, shown: &str) -> Result<Vec<WorkloadEvent>, Failure> {
+    let mut events = Vec::new();
+    for (index, line) in reader.lines().enumerate() {
+        let number = index + 1;
+        let line = line.map_err(|e| {
+            EcsError::client(format!("{shown}:{number}: cannot read the file: {e}"))
+        })?;
+        // A byte order mark may start a file saved by a Windows editor.
+        let line = if index == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            &line
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let event = serde_json::from_str(line).map_err(|e| {
+            let full = e.to_string();
+            // serde_json ends with " at line 1 column C"; the position is already in front.
+            let message = full.rfind(" at line ").map_or(&*full, |at| &full[..at]);
+            EcsError::client(format!("{shown}:{number}:{}: {message}", e.column()))
+        })?;
+        events.push(event);
+    }
+    Ok(events)
 }
 
 /// The fewest stops between two passes that forget stopped tasks (`cli/tests/simulate.rs`
