@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ecs_placement::aws::{RunTaskRequest, StartTaskRequest};
 use ecs_placement::model::Snapshot;
+use ecs_placement::request::{ValidationContext, validate_run_task};
 use ecs_placement::{ChangeSet, EcsError};
 use serde::Serialize;
 
@@ -36,7 +37,8 @@ pub struct CallArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub call: CallArgs,
-    /// Print a table on stderr: each instance, the check that rejected it or its strategy keys and rank.
+    /// Print a table on stderr: each instance, the check that rejected it (for ATTRIBUTE, the
+    /// attribute) or its strategy keys, each named by its strategy, and rank.
     #[arg(long)]
     pub explain: bool,
 }
@@ -49,7 +51,14 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let outcome = if args.explain {
         let (outcome, explanations) =
             ecs_placement::explain_run_task(&snapshot, &request, call.seed)?;
-        crate::output::stderr_text(&crate::explain::render(&explanations));
+        // Validated again (the call above did the same) for the strategies and required
+        // attributes the table names.
+        let checked = validate_run_task(&request, &ValidationContext::from_snapshot(&snapshot));
+        let context = crate::explain::Context {
+            snapshot: &snapshot,
+            request: checked.as_ref().ok(),
+        };
+        crate::output::stderr_text(&crate::explain::render(&explanations, &context));
         outcome
     } else {
         ecs_placement::run_task(&snapshot, &request, call.seed)?
