@@ -58,9 +58,12 @@ const TASK_SIZES: [(i64, i64); 5] = [
 pub struct ClusterSpec {
     /// Container instances.
     pub instances: usize,
-    /// Running tasks placed on them (fewer when the cluster fills up).
+    /// Running tasks placed on them (fewer when the cluster fills up). Generating takes time
+    /// in proportion to this and memory in proportion to the tasks placed, at most 64 per
+    /// instance.
     pub tasks: usize,
-    /// Task groups the tasks are spread over (each with its own task definition).
+    /// Task groups the tasks are spread over (each with its own task definition); never more
+    /// than `instances` are made.
     pub groups: usize,
     /// The seed.
     pub seed: u64,
@@ -80,7 +83,7 @@ impl ClusterSpec {
     pub fn scaled(instances: usize, seed: u64) -> Self {
         Self {
             instances,
-            tasks: instances * 4,
+            tasks: instances.saturating_mul(4),
             groups: 200.min(instances.max(1)),
             seed,
         }
@@ -90,13 +93,14 @@ impl ClusterSpec {
 /// The family of the reference request's task definition.
 pub const REFERENCE_FAMILY: &str = "web";
 
-/// Generates a snapshot file.
+/// Generates a snapshot file: `spec.instances` instances, one task definition per group (at
+/// most one per instance) plus the reference `web` one, and up to `spec.tasks` running tasks.
 pub fn cluster(spec: &ClusterSpec) -> SnapshotFile {
     let mut rng = SeededRng::from_seed(spec.seed);
     let mut instances: Vec<GeneratedInstance> = (0..spec.instances)
         .map(|i| GeneratedInstance::new(i, &mut rng))
         .collect();
-    let definitions = task_definitions(spec.groups, &mut rng);
+    let definitions = task_definitions(spec.groups.min(spec.instances), &mut rng);
     let tasks = place_tasks(spec, &definitions, &mut instances, &mut rng);
     SnapshotFile {
         cluster: Some(Cluster {
@@ -157,6 +161,8 @@ fn arn(kind: &str, name: &str) -> String {
 /// An instance being generated, with what is left on it as tasks are added.
 struct GeneratedInstance {
     wire: ContainerInstance,
+    /// The instance's ARN, shared by its tasks.
+    arn: Option<Arc<str>>,
     cpu_left: i64,
     memory_left: i64,
     running: i64,
@@ -200,6 +206,7 @@ impl GeneratedInstance {
             ..ContainerInstance::default()
         };
         Self {
+            arn: wire.container_instance_arn.as_deref().map(Arc::from),
             wire,
             cpu_left: cpu,
             memory_left: memory,
@@ -232,12 +239,20 @@ fn ports(ports: &[&str]) -> Resource {
     string_set("PORTS", ports.iter().map(|p| (*p).to_owned()).collect())
 }
 
-/// A generated group: its name, task definition and task size.
+/// A generated group: its task definition, task size and the text its tasks share.
 struct GeneratedGroup {
-    group: String,
     definition: TaskDefinition,
     cpu: i64,
     memory: i64,
+    text: GroupText,
+}
+
+/// The text members of a group's tasks, allocated once per group.
+struct GroupText {
+    group: Arc<str>,
+    definition_arn: Option<Arc<str>>,
+    cpu: Arc<str>,
+    memory: Arc<str>,
 }
 
 /// The reference `web` definition first, then one definition per group.
@@ -273,11 +288,17 @@ fn definition(family: &str, group: &str, cpu: i64, memory: i64) -> GeneratedGrou
         }]),
         ..TaskDefinition::default()
     };
+    let text = GroupText {
+        group: group.into(),
+        definition_arn: definition.task_definition_arn.as_deref().map(Arc::from),
+        cpu: cpu.to_string().into(),
+        memory: memory.to_string().into(),
+    };
     GeneratedGroup {
-        group: group.to_owned(),
         definition,
         cpu,
         memory,
+        text,
     }
 }
 
@@ -291,10 +312,16 @@ fn place_tasks(
     rng: &mut SeededRng,
 ) -> Vec<Task> {
     let service_groups = &groups[1..];
-    let mut tasks = Vec::with_capacity(spec.tasks);
     if instances.is_empty() || service_groups.is_empty() {
-        return tasks;
+        return Vec::new();
     }
+    // No more than fit: an instance holds at most 64 of the smallest tasks (8,192 CPU units
+    // over 128), so a huge `spec.tasks` reserves no more than the cluster can hold.
+    let mut tasks = Vec::with_capacity(spec.tasks.min(instances.len().saturating_mul(64)));
+    let shared = SharedText {
+        cluster_arn: arn("cluster", CLUSTER).into(),
+        running: "RUNNING".into(),
+    };
     for index in 0..spec.tasks {
         let group = &service_groups[rng.below(service_groups.len() as u64) as usize];
         for _attempt in 0..4 {
@@ -306,32 +333,37 @@ fn place_tasks(
             instance.cpu_left -= group.cpu;
             instance.memory_left -= group.memory;
             instance.running += 1;
-            tasks.push(task(index, group, instance));
+            tasks.push(task(index, group, instance, &shared));
             break;
         }
     }
     tasks
 }
 
-fn task(index: usize, group: &GeneratedGroup, instance: &GeneratedInstance) -> Task {
+/// The text every generated task holds, allocated once and shared.
+struct SharedText {
+    cluster_arn: Arc<str>,
+    running: Arc<str>,
+}
+
+/// A running task; its text members share the group's, the instance's and `shared`'s
+/// strings, so a task costs its own ARN and little more.
+fn task(
+    index: usize,
+    group: &GeneratedGroup,
+    instance: &GeneratedInstance,
+    shared: &SharedText,
+) -> Task {
     Task {
         task_arn: Some(arn("task", &format!("{CLUSTER}/{index:032x}")).into()),
-        cluster_arn: Some(arn("cluster", CLUSTER).into()),
-        task_definition_arn: group
-            .definition
-            .task_definition_arn
-            .as_deref()
-            .map(Arc::from),
-        container_instance_arn: instance
-            .wire
-            .container_instance_arn
-            .as_deref()
-            .map(Arc::from),
-        group: Some(group.group.as_str().into()),
+        cluster_arn: Some(shared.cluster_arn.clone()),
+        task_definition_arn: group.text.definition_arn.clone(),
+        container_instance_arn: instance.arn.clone(),
+        group: Some(group.text.group.clone()),
         launch_type: Some(LaunchType::Ec2),
-        cpu: Some(group.cpu.to_string().into()),
-        memory: Some(group.memory.to_string().into()),
-        last_status: Some("RUNNING".into()),
+        cpu: Some(group.text.cpu.clone()),
+        memory: Some(group.text.memory.clone()),
+        last_status: Some(shared.running.clone()),
         desired_status: Some(DesiredStatus::Running),
         ..Task::default()
     }
@@ -372,58 +404,110 @@ pub const WORKLOAD_LOW_WATER: f64 = 0.65;
 /// strategies and `memberOf`. Between calls it stops tasks (by `pick`) whenever the CPU or
 /// memory the calls would take, if every task were placed, passes [`WORKLOAD_HIGH_WATER`] of
 /// what is registered, down to [`WORKLOAD_LOW_WATER`]: the cluster stays busy, not full.
-/// A pure function of its inputs.
+/// A pure function of its inputs: [`workload_events`] collected.
 pub fn workload(
     snapshot: &crate::model::Snapshot,
     run_tasks: usize,
     seed: u64,
 ) -> Vec<WorkloadEvent> {
-    let mut rng = SeededRng::from_seed(seed);
-    let families = family_sizes(snapshot);
-    let (mut used, capacity) = in_use(snapshot);
-    let mut running = snapshot.tasks().values().filter(|t| t.running).count() as i64;
-    let utilisation = |used: [i64; 2]| {
-        (0..2)
-            .map(|i| used[i] as f64 / capacity[i].max(1) as f64)
-            .fold(0.0, f64::max)
-    };
-    let mut events = Vec::with_capacity(run_tasks * 2);
-    for _ in 0..run_tasks {
-        let (request, tasks, size) =
-            workload_request(&families, snapshot.cluster().name.as_str(), &mut rng);
-        events.push(WorkloadEvent::RunTask {
-            request: Box::new(request),
-            seed: rng.next_u64(),
-        });
-        running += tasks;
-        for i in 0..2 {
-            used[i] += tasks * size[i];
-        }
-        if utilisation(used) > WORKLOAD_HIGH_WATER {
-            while running > 0 && utilisation(used) > WORKLOAD_LOW_WATER {
-                events.push(WorkloadEvent::StopTask {
-                    task_arn: None,
-                    pick: Some(rng.next_u64()),
-                });
-                for amount in &mut used {
-                    *amount -= *amount / running;
-                }
-                running -= 1;
-            }
-        }
+    workload_events(snapshot, run_tasks, seed).collect()
+}
+
+/// The events of [`workload`], made one at a time: memory does not grow with `run_tasks`.
+pub fn workload_events(
+    snapshot: &crate::model::Snapshot,
+    run_tasks: usize,
+    seed: u64,
+) -> WorkloadEvents {
+    let (used, capacity) = in_use(snapshot);
+    WorkloadEvents {
+        rng: SeededRng::from_seed(seed),
+        families: family_sizes(snapshot),
+        cluster: snapshot.cluster().name.clone(),
+        used,
+        capacity,
+        running: snapshot.tasks().values().filter(|t| t.running).count() as i64,
+        calls_left: run_tasks,
+        stopping: false,
     }
-    events
+}
+
+/// The iterator [`workload_events`] gives: RunTask events, each followed by the StopTask
+/// events it calls for.
+#[derive(Debug, Clone)]
+pub struct WorkloadEvents {
+    rng: SeededRng,
+    families: Vec<(String, [i64; 2])>,
+    cluster: String,
+    /// CPU and memory the calls so far would take, if every task were placed.
+    used: [i64; 2],
+    capacity: [i64; 2],
+    /// Tasks running, if every task were placed.
+    running: i64,
+    calls_left: usize,
+    /// Whether the last call passed the high water and tasks are being stopped.
+    stopping: bool,
+}
+
+impl WorkloadEvents {
+    /// The larger of CPU and memory use over what is registered.
+    fn utilisation(&self) -> f64 {
+        (0..2)
+            .map(|i| self.used[i] as f64 / self.capacity[i].max(1) as f64)
+            .fold(0.0, f64::max)
+    }
+}
+
+impl Iterator for WorkloadEvents {
+    type Item = WorkloadEvent;
+
+    fn next(&mut self) -> Option<WorkloadEvent> {
+        if self.stopping {
+            if self.running > 0 && self.utilisation() > WORKLOAD_LOW_WATER {
+                let event = WorkloadEvent::StopTask {
+                    task_arn: None,
+                    pick: Some(self.rng.next_u64()),
+                };
+                for amount in &mut self.used {
+                    *amount -= *amount / self.running;
+                }
+                self.running -= 1;
+                return Some(event);
+            }
+            self.stopping = false;
+        }
+        self.calls_left = self.calls_left.checked_sub(1)?;
+        let (request, tasks, size) = workload_request(&self.families, &self.cluster, &mut self.rng);
+        let event = WorkloadEvent::RunTask {
+            request: Box::new(request),
+            seed: self.rng.next_u64(),
+        };
+        self.running = self.running.saturating_add(tasks);
+        for (used, size) in self.used.iter_mut().zip(size) {
+            *used = used.saturating_add(tasks.saturating_mul(size));
+        }
+        self.stopping = self.utilisation() > WORKLOAD_HIGH_WATER;
+        Some(event)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        // At least the calls left; the stops between them are not known in advance.
+        (self.calls_left, None)
+    }
 }
 
 /// CPU and memory taken, and registered, over every instance.
+/// Saturating: a snapshot may hold any `i64` amounts.
 fn in_use(snapshot: &crate::model::Snapshot) -> ([i64; 2], [i64; 2]) {
-    let mut used = [0, 0];
-    let mut registered = [0, 0];
+    let mut used = [0i64, 0];
+    let mut registered = [0i64, 0];
     for instance in snapshot.instances() {
-        used[0] += (instance.registered.cpu - instance.remaining.cpu).max(0);
-        used[1] += (instance.registered.memory - instance.remaining.memory).max(0);
-        registered[0] += instance.registered.cpu;
-        registered[1] += instance.registered.memory;
+        let taken = |registered: i64, remaining: i64| registered.saturating_sub(remaining).max(0);
+        used[0] = used[0].saturating_add(taken(instance.registered.cpu, instance.remaining.cpu));
+        used[1] =
+            used[1].saturating_add(taken(instance.registered.memory, instance.remaining.memory));
+        registered[0] = registered[0].saturating_add(instance.registered.cpu);
+        registered[1] = registered[1].saturating_add(instance.registered.memory);
     }
     (used, registered)
 }
@@ -436,10 +520,10 @@ fn family_sizes(snapshot: &crate::model::Snapshot) -> Vec<(String, [i64; 2])> {
         .filter_map(|definition| {
             let family = definition.family.clone()?;
             let containers = definition.container_definitions.iter().flatten();
-            let size = containers.fold([0, 0], |[cpu, memory], c| {
+            let size = containers.fold([0i64, 0], |[cpu, memory], c| {
                 [
-                    cpu + c.cpu.unwrap_or(0),
-                    memory + c.memory_reservation.or(c.memory).unwrap_or(0),
+                    cpu.saturating_add(c.cpu.unwrap_or(0)),
+                    memory.saturating_add(c.memory_reservation.or(c.memory).unwrap_or(0)),
                 ]
             });
             Some((family, size))
@@ -551,6 +635,42 @@ mod tests {
         let line = serde_json::to_string(&events[0]).unwrap_or_default();
         let back: WorkloadEvent = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back, events[0]);
+    }
+
+    #[test]
+    fn the_events_come_one_at_a_time_as_the_workload_lists_them() {
+        let snapshot = match Snapshot::try_from(cluster(&ClusterSpec::scaled(100, 2))) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("{error}"),
+        };
+        let events: Vec<WorkloadEvent> = workload_events(&snapshot, 300, 5).collect();
+        assert_eq!(events, workload(&snapshot, 300, 5));
+        // Asking for more calls than anyone could store takes nothing until events are drawn.
+        let mut endless = workload_events(&snapshot, usize::MAX, 5);
+        assert_eq!(endless.size_hint(), (usize::MAX, None));
+        assert_eq!(endless.by_ref().take(events.len()).count(), events.len());
+        assert_eq!(workload_events(&snapshot, 0, 5).next(), None);
+    }
+
+    #[test]
+    fn groups_are_capped_at_instances_and_sizes_do_not_overflow() {
+        let file = cluster(&ClusterSpec {
+            instances: 3,
+            tasks: 50,
+            groups: 1_000,
+            seed: 1,
+        });
+        // The three groups' definitions and the reference one.
+        assert_eq!(file.task_definitions.len(), 4);
+        let empty = cluster(&ClusterSpec {
+            instances: 0,
+            tasks: 50,
+            groups: 5,
+            seed: 1,
+        });
+        assert_eq!(empty.task_definitions.len(), 1);
+        assert!(empty.tasks.is_empty());
+        assert_eq!(ClusterSpec::scaled(usize::MAX, 1).tasks, usize::MAX);
     }
 
     #[test]

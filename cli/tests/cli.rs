@@ -240,6 +240,76 @@ fn run_task_explain_goes_to_stderr_and_keeps_stdout_identical() {
     );
     assert!(table.contains("rejected: AGENT"), "{table}");
     assert!(table.contains("skipped: not ACTIVE"), "{table}");
+    // Each key named by its strategy (the first task's chosen instance, as ranked before).
+    assert!(
+        table.contains(
+            "6513270e269e0d37f2a74de452e6b438   1      spread(attribute:ecs.availability-zone)=0, binpack(memory)=6912 *chosen*"
+        ),
+        "{table}"
+    );
+}
+
+/// `--explain` names the required attribute behind each `ATTRIBUTE` rejection: missing, or
+/// with another value.
+#[test]
+fn explain_names_the_attribute_an_instance_lacks() {
+    let instance = |id: &str, attributes: &str| {
+        format!(
+            r#"{{"containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/{id}",
+                "registeredResources": [
+                    {{"name": "CPU", "type": "INTEGER", "integerValue": 1024}},
+                    {{"name": "MEMORY", "type": "INTEGER", "integerValue": 1024}}],
+                "attributes": [{attributes}]}}"#
+        )
+    };
+    let cluster = format!(
+        r#"{{"cluster": {{"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"}},
+            "containerInstances": [{}, {}, {}],
+            "taskDefinitions": [{{"family": "app", "revision": 1,
+                "containerDefinitions": [{{"name": "app", "cpu": 128, "memory": 128}}],
+                "requiresAttributes": [{{"name": "ecs.capability.x"}}, {{"name": "stack", "value": "prod"}}]}}]}}"#,
+        instance("i1", r#"{"name": "stack", "value": "prod"}"#),
+        instance(
+            "i2",
+            r#"{"name": "ecs.capability.x"}, {"name": "stack", "value": "dev"}"#
+        ),
+        instance(
+            "i3",
+            r#"{"name": "ecs.capability.x"}, {"name": "stack", "value": "prod"}"#
+        ),
+    );
+    let cluster = scratch_file("explain-attributes.json", &cluster);
+    let request = scratch_file(
+        "explain-attributes-request.json",
+        r#"{"cluster": "prod", "taskDefinition": "app",
+            "placementStrategy": [{"type": "binpack", "field": "cpu"}]}"#,
+    );
+    let output = ecs_place(&[
+        "run-task",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--request",
+        request.to_str().unwrap(),
+        "--explain",
+    ]);
+    json_of(&output);
+    let table = String::from_utf8_lossy(&output.stderr);
+    let row = |id: &str| {
+        table
+            .lines()
+            .find(|line| line.trim_start().starts_with(id))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        row("i1").ends_with("rejected: ATTRIBUTE (missing ecs.capability.x)"),
+        "{table}"
+    );
+    assert!(
+        row("i2").ends_with("rejected: ATTRIBUTE (stack is dev, needs prod)"),
+        "{table}"
+    );
+    assert!(row("i3").ends_with("binpack(cpu)=1024 *chosen*"), "{table}");
 }
 
 #[test]

@@ -67,9 +67,14 @@ fn the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed() {
     let first = simulate(&cluster, "5");
     for key in [
         "runTaskCalls",
+        "rejectedCalls",
+        "rejectedCallMessages",
+        "tasksRequested",
         "placed",
-        "failed",
-        "failuresByReason",
+        "tasksUnplaced",
+        "instanceRejectionsByReason",
+        "stopTaskCalls",
+        "stopped",
         "seconds",
         "placementsPerSecond",
         "cpuUtilization",
@@ -77,11 +82,15 @@ fn the_summary_has_its_keys_and_adds_up_and_repeats_for_a_seed() {
     ] {
         assert!(first.get(key).is_some(), "missing {key}: {first}");
     }
+    // The old names: `failed` counted tasks, `failuresByReason` instance rejections.
+    for key in ["failed", "failuresByReason"] {
+        assert!(first.get(key).is_none(), "{key}: {first}");
+    }
     assert_eq!(first["runTaskCalls"], 200);
     let requested = first["tasksRequested"].as_u64().unwrap();
     let placed = first["placed"].as_u64().unwrap();
-    let failed = first["failed"].as_u64().unwrap();
-    assert_eq!(placed + failed, requested);
+    let unplaced = first["tasksUnplaced"].as_u64().unwrap();
+    assert_eq!(placed + unplaced, requested);
     assert!(placed > 0);
     let second = simulate(&cluster, "5");
     assert_eq!(without_timing(first), without_timing(second));
@@ -210,7 +219,7 @@ fn a_workload_that_repeats_a_seed_keeps_stopped_tasks() {
     let summary = replay_files("repeated-seed", ONE_INSTANCE_CLUSTER, &lines);
     assert_eq!(summary["stopped"], 4_096);
     assert_eq!(summary["placed"], 4_098);
-    assert_eq!(summary["failed"], 0);
+    assert_eq!(summary["tasksUnplaced"], 0);
 }
 
 /// Forgetting stopped tasks moves the running tasks' indices down, and a later stop by `pick`
@@ -274,7 +283,7 @@ fn a_cluster_that_starts_with_a_stopped_task_keeps_it() {
     let summary = replay_files("starts-stopped", &file.to_string(), &lines);
     assert_eq!(summary["stopped"], 4_096);
     assert_eq!(summary["placed"], 4_098);
-    assert_eq!(summary["failed"], 0, "{summary}");
+    assert_eq!(summary["tasksUnplaced"], 0, "{summary}");
 }
 
 /// Stops by ARN and by pick, mixed: an ARN stop takes its task out of the tasks a pick chooses
@@ -323,11 +332,136 @@ fn stops_by_arn_and_by_pick_mixed_give_the_recorded_summary() {
     }
     let summary = without_timing(replay_files("mixed-stops", &text, &lines));
     let recorded = serde_json::json!({
-        "runTaskCalls": 120, "rejectedCalls": {}, "tasksRequested": 1200, "placed": 860,
-        "failed": 340,
-        "failuresByReason": {"MemberOf placement constraint unsatisfied.": 3403, "RESOURCE:CPU": 1577},
+        "runTaskCalls": 120, "rejectedCalls": {}, "rejectedCallMessages": [],
+        "tasksRequested": 1200, "placed": 860, "tasksUnplaced": 340,
+        "instanceRejectionsByReason": {"MemberOf placement constraint unsatisfied.": 3403, "RESOURCE:CPU": 1577},
         "stopTaskCalls": 810, "stopped": 780,
         "cpuUtilization": 0.45852803738317754, "memoryUtilization": 0.23500829087818645
     });
     assert_eq!(summary, recorded);
+}
+
+/// Calls refused with an exception are counted by exception and listed with their messages,
+/// most frequent first; their tasks are not counted as requested.
+#[test]
+fn refused_calls_are_listed_with_their_messages() {
+    let run = |request: &str, seed: u64| {
+        format!("{{\"event\":\"run-task\",\"request\":{request},\"seed\":{seed}}}\n")
+    };
+    let mut lines = String::new();
+    lines.push_str(&run(ONE_INSTANCE_REQUEST, 1));
+    for seed in 0..3 {
+        lines.push_str(&run(
+            r#"{"cluster":"prod","taskDefinition":"app","count":11}"#,
+            10 + seed,
+        ));
+    }
+    lines.push_str(&run(r#"{"cluster":"prod","taskDefinition":"nope"}"#, 20));
+    lines.push_str(&run(
+        r#"{"cluster":"elsewhere","taskDefinition":"app"}"#,
+        21,
+    ));
+    lines.push_str(&run(
+        r#"{"cluster":"elsewhere","taskDefinition":"app"}"#,
+        22,
+    ));
+    let summary = replay_files("refused-calls", ONE_INSTANCE_CLUSTER, &lines);
+    assert_eq!(summary["runTaskCalls"], 7);
+    assert_eq!(summary["tasksRequested"], 1);
+    assert_eq!(summary["placed"], 1);
+    let by_exception = summary["rejectedCalls"].as_object().unwrap();
+    assert_eq!(
+        by_exception
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum::<u64>(),
+        6
+    );
+    let messages = summary["rejectedCallMessages"].as_array().unwrap();
+    assert_eq!(messages.len(), 3, "{summary}");
+    let calls: Vec<u64> = messages
+        .iter()
+        .map(|m| m["calls"].as_u64().unwrap())
+        .collect();
+    assert_eq!(calls, [3, 2, 1], "{summary}");
+    assert_eq!(messages[0]["exception"], "InvalidParameterException");
+    assert!(
+        messages[0]["message"].as_str().unwrap().contains("count"),
+        "{summary}"
+    );
+    assert_eq!(messages[1]["exception"], "ClusterNotFoundException");
+    for message in messages {
+        let exception = message["exception"].as_str().unwrap();
+        assert!(by_exception.contains_key(exception), "{summary}");
+    }
+}
+
+/// Runs `simulate` with `stdin` on standard input.
+fn ecs_place_with_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecs-place"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // A command that refuses its arguments may exit before reading: a closed pipe then.
+    if let Err(error) = input.write_all(stdin.as_bytes()) {
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// `--workload -` reads the events from standard input: the same summary as from a file; a
+/// bad line is named `<stdin>:LINE:COLUMN`; `--cluster -` with it is refused.
+#[test]
+fn a_workload_on_standard_input_is_replayed_as_a_file_is() {
+    let cluster = generated_cluster("a_workload_on_standard_input_is_replayed_as_a_file_is");
+    let cluster_arg = cluster.to_str().unwrap();
+    let text = std::fs::read_to_string(&cluster).unwrap();
+    let snapshot = ecs_placement::model::Snapshot::from_json(&text).unwrap();
+    let lines: String = ecs_placement::generate::workload(&snapshot, 50, 2)
+        .iter()
+        .map(|event| serde_json::to_string(event).unwrap() + "\n")
+        .collect();
+    let from_file = without_timing(replay_files("stdin-twin", &text, &lines));
+
+    let args = ["simulate", "--cluster", cluster_arg, "--workload", "-"];
+    // With a byte order mark first, as an editor on Windows may save it.
+    let out = ecs_place_with_stdin(&args, &format!("\u{feff}{lines}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_stdin = without_timing(serde_json::from_slice(&out.stdout).unwrap());
+    assert_eq!(from_stdin, from_file);
+
+    let out = ecs_place_with_stdin(
+        &args,
+        "\n{\"event\":\"stop-task\"}\n{\"event\":\"launch\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("ClientException: <stdin>:3:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(" at line "), "{stderr}");
+
+    let out = ecs_place_with_stdin(&["simulate", "--cluster", "-", "--workload", "-"], &lines);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .starts_with("InvalidParameterException: --cluster and --workload cannot both be `-`"),
+        "{stderr}"
+    );
 }

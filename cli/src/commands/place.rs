@@ -1,11 +1,11 @@
 //! `ecs-place run-task` and `ecs-place start-task`: place tasks on a snapshot and print the
 //! response the API would give; optionally write the next state as a snapshot file.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use ecs_placement::aws::{RunTaskRequest, StartTaskRequest};
 use ecs_placement::model::Snapshot;
+use ecs_placement::request::{ValidationContext, validate_run_task};
 use ecs_placement::{ChangeSet, EcsError};
 use serde::Serialize;
 
@@ -20,8 +20,9 @@ pub struct CallArgs {
     /// The request (the API's request syntax, JSON).
     #[arg(long, value_name = "FILE")]
     pub request: PathBuf,
-    /// The seed of the generator behind task ARNs and ties: the same seed, the same output.
-    #[arg(long, default_value_t = 0)]
+    /// The seed of the generator behind task ARNs and ties, 0 to 18446744073709551615: the
+    /// same seed, the same output.
+    #[arg(long, default_value_t = 0, value_parser = crate::commands::generate::at_most(u64::MAX))]
     pub seed: u64,
     /// Write the cluster after the call as a snapshot file (readable by --cluster).
     #[arg(long, value_name = "FILE")]
@@ -36,7 +37,8 @@ pub struct CallArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub call: CallArgs,
-    /// Print a table on stderr: each instance, the check that rejected it or its strategy keys and rank.
+    /// Print a table on stderr: each instance, the check that rejected it (for ATTRIBUTE, the
+    /// attribute) or its strategy keys, each named by its strategy, and rank.
     #[arg(long)]
     pub explain: bool,
 }
@@ -49,7 +51,14 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let outcome = if args.explain {
         let (outcome, explanations) =
             ecs_placement::explain_run_task(&snapshot, &request, call.seed)?;
-        crate::output::stderr_text(&crate::explain::render(&explanations));
+        // Validated again (the call above did the same) for the strategies and required
+        // attributes the table names.
+        let checked = validate_run_task(&request, &ValidationContext::from_snapshot(&snapshot));
+        let context = crate::explain::Context {
+            snapshot: &snapshot,
+            request: checked.as_ref().ok(),
+        };
+        crate::output::stderr_text(&crate::explain::render(&explanations, &context));
         outcome
     } else {
         ecs_placement::run_task(&snapshot, &request, call.seed)?
@@ -98,12 +107,14 @@ fn finish(
     if let Some(path) = state_out {
         snapshot.apply(changes);
         let state = to_json(&snapshot.to_file())?;
-        fs::write(path, state + "\n").map_err(|e| {
-            EcsError::client(format!("{}: cannot write the state: {e}", path.display()))
+        // To a temporary file renamed over the target: `--state-out` may be the `--cluster`
+        // file, and a failed write must not leave it truncated.
+        crate::output::write_file(path, "state", |out| {
+            out.write_all(state.as_bytes())?;
+            out.write_all(b"\n")
         })?;
     }
-    crate::output::stdout_line(&printed);
-    Ok(())
+    crate::output::write_stdout_line(&printed)
 }
 
 fn to_json(value: &impl Serialize) -> Result<String, Failure> {

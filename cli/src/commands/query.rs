@@ -23,8 +23,7 @@ pub struct CheckArgs {
 /// Runs `check-expression`.
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let expression = parse(&args.expression)?;
-    crate::output::stdout_line(&expression.to_string());
-    Ok(())
+    crate::output::write_stdout_line(&expression.to_string())
 }
 
 /// List the container instances of a snapshot that match a filter, as ListContainerInstances does.
@@ -56,8 +55,7 @@ pub fn list(args: &ListArgs) -> Result<(), Failure> {
     let response = list_container_instances(&snapshot, args.filter.as_deref(), status.as_ref())?;
     let json = serde_json::to_string_pretty(&response)
         .map_err(|e| EcsError::client(format!("cannot write the response: {e}")))?;
-    crate::output::stdout_line(&json);
-    Ok(())
+    crate::output::write_stdout_line(&json)
 }
 
 fn parse(text: &str) -> Result<Expression, Failure> {
