@@ -394,6 +394,72 @@ pub enum WorkloadEvent {
     },
 }
 
+impl WorkloadEvent {
+    /// Reads one workload line. A run-task event's request is held to the RunTask shape as a
+    /// request file is (a member the API lacks is an `InvalidParameterException` naming the
+    /// nearest); an event member other than `event`, `request`, `seed`, `taskArn` and `pick`
+    /// is refused likewise; a type error names its path.
+    pub fn from_json(line: &str) -> Result<Self, crate::aws::read::ReadError> {
+        use crate::aws::read::{ReadError, document, from_value};
+        use crate::aws::shapes::{RUN_TASK_REQUEST, UnknownMember, nearest, unknown_members};
+        use crate::error::ExceptionName;
+        let value: serde_json::Value = document(line, |_| {})?;
+        if let serde_json::Value::Object(members) = &value {
+            const EVENT_MEMBERS: [&str; 5] = ["event", "request", "seed", "taskArn", "pick"];
+            if let Some(other) = members
+                .keys()
+                .find(|k| !EVENT_MEMBERS.contains(&k.as_str()))
+            {
+                let hint = nearest(other, EVENT_MEMBERS.iter().copied())
+                    .map(|n| format!("; did you mean {n:?}?"))
+                    .unwrap_or_default();
+                return Err(ReadError {
+                    exception: ExceptionName::InvalidParameterException,
+                    position: None,
+                    message: format!(
+                        "unknown event member {other:?}{hint} An event's members are: {}",
+                        EVENT_MEMBERS.join(", ")
+                    ),
+                });
+            }
+            if let Some(request) = members.get("request")
+                && let Some(first) = unknown_members(request, &RUN_TASK_REQUEST).first()
+            {
+                let first = UnknownMember {
+                    parent: format!("request{}", dotted(&first.parent)),
+                    ..first.clone()
+                };
+                return Err(ReadError {
+                    exception: ExceptionName::InvalidParameterException,
+                    position: None,
+                    message: format!("{}: {first}", first.path()),
+                });
+            }
+        }
+        document(line, |_| {}).map_err(|error| {
+            // A tagged event is read through a buffer that loses the member's path; the
+            // request, where nearly every mistake is, is read again alone to name it.
+            let request = match &value {
+                serde_json::Value::Object(members) => members.get("request").cloned(),
+                _ => None,
+            };
+            match request.map(|r| from_value::<crate::aws::RunTaskRequest>(r, "request")) {
+                Some(Err(named)) => named,
+                _ => error,
+            }
+        })
+    }
+}
+
+/// `.a.b` for a non-empty path, to follow a member name.
+fn dotted(path: &str) -> String {
+    if path.is_empty() || path.starts_with('[') {
+        path.to_owned()
+    } else {
+        format!(".{path}")
+    }
+}
+
 /// Memory utilisation above which a generated workload stops tasks.
 pub const WORKLOAD_HIGH_WATER: f64 = 0.85;
 /// Memory utilisation a generated workload stops tasks down to.
@@ -583,6 +649,43 @@ fn workload_request(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_workload_line_is_held_to_the_request_shape() {
+        let ok = WorkloadEvent::from_json(
+            r#"{"event": "run-task", "request": {"taskDefinition": "web"}, "seed": 3}"#,
+        );
+        assert!(
+            matches!(ok, Ok(WorkloadEvent::RunTask { seed: 3, .. })),
+            "{ok:?}"
+        );
+        let typo = WorkloadEvent::from_json(
+            r#"{"event": "run-task", "request": {"taskDefinition": "web", "placementStrategies": []}}"#,
+        )
+        .err()
+        .map(|e| e.message)
+        .unwrap_or_default();
+        assert!(
+            typo.starts_with("request.placementStrategies: unknown member")
+                && typo.contains("did you mean \"placementStrategy\"?"),
+            "{typo}"
+        );
+        let member = WorkloadEvent::from_json(r#"{"event": "stop-task", "pik": 3}"#)
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(
+            member.starts_with("unknown event member \"pik\"; did you mean \"pick\"?"),
+            "{member}"
+        );
+        let typed = WorkloadEvent::from_json(
+            r#"{"event": "run-task", "request": {"taskDefinition": "web", "count": "2"}}"#,
+        )
+        .err()
+        .map(|e| e.message)
+        .unwrap_or_default();
+        assert_eq!(typed, "request.count: expected i64, found string \"2\"");
+    }
     use super::*;
     use crate::model::Snapshot;
 

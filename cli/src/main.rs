@@ -38,6 +38,8 @@ enum Command {
     CheckExpression(commands::query::CheckArgs),
     Generate(commands::generate::Args),
     Simulate(commands::simulate::Args),
+    Import(commands::whatif::ImportArgs),
+    Edit(commands::whatif::EditArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,8 @@ fn main() -> ExitCode {
         Command::CheckExpression(args) => commands::query::check(&args),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
+        Command::Import(args) => commands::whatif::import_files(&args),
+        Command::Edit(args) => commands::whatif::edit_snapshot(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -170,6 +170,26 @@ pub fn request<T: DeserializeOwned>(text: &str, shape: &'static Shape) -> Result
     typed(text, |_| {})
 }
 
+/// Reads a JSON value already parsed into `T`; a type error names the member's path after
+/// `prefix` (e.g. `request.count`). Values carry no line and column.
+pub fn from_value<T: DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, ReadError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = match (prefix.is_empty(), path.as_str()) {
+            (_, ".") => prefix.to_owned(),
+            (true, _) => path,
+            (false, p) if p.starts_with('[') => format!("{prefix}{p}"),
+            (false, p) => format!("{prefix}.{p}"),
+        };
+        let mut error = type_error(&path, &e.into_inner());
+        error.position = None;
+        error
+    })
+}
+
 /// Reads a document, calling `ignored` with the path of every member the type `T` skipped
 /// (members it does not model, at any depth), in document order.
 pub fn document<T: DeserializeOwned>(

@@ -5,3 +5,4 @@ pub mod place;
 pub mod query;
 pub mod simulate;
 pub mod validate;
+pub mod whatif;

@@ -199,11 +199,16 @@ fn parse_workload(reader: impl BufRead, shown: &str) -> Result<Vec<WorkloadEvent
         if line.trim().is_empty() {
             continue;
         }
-        let event = serde_json::from_str(line).map_err(|e| {
-            let full = e.to_string();
-            // serde_json ends with " at line 1 column C"; the position is already in front.
-            let message = full.rfind(" at line ").map_or(&*full, |at| &full[..at]);
-            EcsError::client(format!("{shown}:{number}:{}: {message}", e.column()))
+        let event = WorkloadEvent::from_json(line).map_err(|e| {
+            // A line's own position is line 1; the file's line number goes in front.
+            let column = e
+                .position
+                .map(|(_, column)| format!("{column}:"))
+                .unwrap_or_default();
+            EcsError::new(
+                e.exception,
+                format!("{shown}:{number}:{column} {}", e.message),
+            )
         })?;
         events.push(event);
     }
