@@ -88,7 +88,7 @@ pub struct EditArgs {
     /// Remove an instance and the tasks on it.
     #[arg(long, value_name = "INSTANCE")]
     pub remove: Vec<String>,
-    /// Add instances: type=T,az=Z[,count=N (at most 10,000)][,provider=P][,cpu=C,memory=M][,attribute:NAME=VALUE]...
+    /// Add instances: `type=T,az=Z[,count=N (at most 10,000)][,provider=P][,cpu=C,memory=M][,attribute:NAME=VALUE]...`
     #[arg(long = "add-instances", value_name = "SPEC")]
     pub add_instances: Vec<String>,
 }
