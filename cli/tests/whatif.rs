@@ -132,6 +132,15 @@ fn edit_mistakes_keep_the_contract_and_leave_no_file() {
             "InvalidParameterException: --add-instances \"type=m5.large\": `az` is missing",
         ),
         (vec![], "InvalidParameterException: no edit given"),
+        (
+            vec![
+                "--add-instances",
+                "type=m5.large,az=a,count=6000",
+                "--add-instances",
+                "type=m5.large,az=b,count=6000",
+            ],
+            "InvalidParameterException: --add-instances adds 12000 instances in all; at most 10000 per edit",
+        ),
     ] {
         let cluster = repo_file("examples/cluster.json");
         let mut full = vec![

@@ -71,8 +71,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         let checked = validate_run_task(&request, &ValidationContext::from_snapshot(&snapshot))?;
         line.push_str(&format!("; request ok: {}", describe_request(&checked)));
     }
-    crate::output::stdout_line(&line);
-    Ok(())
+    crate::output::write_stdout_line(&line)
 }
 
 /// `cluster NAME: N instances (A ACTIVE, ...), T task definitions, K tasks (R running), P capacity providers`.

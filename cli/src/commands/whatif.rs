@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use ecs_placement::EcsError;
-use ecs_placement::edit::{AddInstances, Edit, edit};
+use ecs_placement::edit::{AddInstances, Edit, MAX_ADDED_INSTANCES, edit};
 use ecs_placement::import::{Source, import};
 use ecs_placement::model::{Snapshot, SnapshotFile};
 
@@ -88,7 +88,7 @@ pub struct EditArgs {
     /// Remove an instance and the tasks on it.
     #[arg(long, value_name = "INSTANCE")]
     pub remove: Vec<String>,
-    /// Add instances: `type=T,az=Z[,count=N (at most 10,000)][,provider=P][,cpu=C,memory=M][,attribute:NAME=VALUE]...`
+    /// Add instances (at most 10,000 in all): `type=T,az=Z[,count=N][,provider=P][,cpu=C,memory=M][,attribute:NAME=VALUE]...`
     #[arg(long = "add-instances", value_name = "SPEC")]
     pub add_instances: Vec<String>,
 }
@@ -101,8 +101,17 @@ pub fn edit_snapshot(args: &EditArgs) -> Result<(), Failure> {
     edits.extend(args.stop_group.iter().cloned().map(Edit::StopGroup));
     edits.extend(args.drain.iter().cloned().map(Edit::Drain));
     edits.extend(args.remove.iter().cloned().map(Edit::Remove));
+    let mut added: u64 = 0;
     for spec in &args.add_instances {
-        edits.push(Edit::AddInstances(spec.parse::<AddInstances>()?));
+        let spec = spec.parse::<AddInstances>()?;
+        added += u64::from(spec.count);
+        edits.push(Edit::AddInstances(spec));
+    }
+    if added > u64::from(MAX_ADDED_INSTANCES) {
+        return Err(EcsError::invalid_parameter(format!(
+            "--add-instances adds {added} instances in all; at most {MAX_ADDED_INSTANCES} per edit"
+        ))
+        .into());
     }
     if edits.is_empty() {
         return Err(EcsError::invalid_parameter(
