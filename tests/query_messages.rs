@@ -1,0 +1,74 @@
+//! Messages that say what to do (issue 15, point 8): patterns people write with counted
+//! repetitions are accepted and a refusal names the construct, its cost and a rewrite.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod query_support;
+
+use ecs_placement::query::{Expression, QueryError, QueryErrorKind};
+use query_support::{Inst, snapshot};
+
+fn error(text: &str) -> QueryError {
+    match Expression::parse(text) {
+        Ok(expression) => panic!("`{text}` should not parse, got `{expression}`"),
+        Err(error) => error,
+    }
+}
+
+/// ECS takes these (a Java regex, matched against the whole value); they were refused as
+/// "counted repetitions expand this pattern to more than 10000 items".
+#[test]
+fn counted_repetitions_people_write_are_accepted_and_match() {
+    let instances = [
+        Inst::new().attr("path", "team/service"),
+        Inst::new().attr("path", &"x".repeat(101)),
+        Inst::new().attr("path", &"y".repeat(100)),
+    ];
+    let cluster = snapshot(&instances, &[]);
+    for (pattern, matching) in [
+        (".{0,60}", vec![0]),
+        (".{100}", vec![2]),
+        ("[^/]{0,100}", vec![2]),
+        ("[^/]{1,100}/[^/]{1,100}", vec![0]),
+        (".{0,128}", vec![0, 1, 2]),
+        ("\\w{1,200}", vec![1, 2]),
+    ] {
+        let text = format!("attribute:path =~ '{pattern}'");
+        let expression = Expression::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let compiled = expression
+            .compile(&cluster)
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        let matched: Vec<usize> = compiled.filter(&cluster).ones().collect();
+        assert_eq!(matched, matching, "{text}");
+    }
+}
+
+#[test]
+fn a_pattern_too_costly_is_refused_with_its_costliest_part_and_a_rewrite() {
+    let e = error("attribute:a =~ 'x.{0,1000}'");
+    assert_eq!(e.kind, QueryErrorKind::RegexTooLarge);
+    assert_eq!(e.span, 17..26, "the caret goes under `.{{0,1000}}`");
+    assert_eq!(
+        e.message,
+        "`.{0,1000}` compiles to about 1.2 MiB, more than the 512 KiB a pattern may: 1000 \
+         copies of `.` at 1.2 KiB each (428 would fit). `.` matches so many characters that the \
+         engine spells them out byte by byte: write `.*` or `.+` if the length does not matter \
+         (one copy), or repeat a narrower class such as `[a-zA-Z0-9._-]` (104 bytes per copy)"
+    );
+    // The rewrites it proposes are accepted.
+    for rewrite in ["x.*", "x.{0,428}", "x[a-zA-Z0-9._-]{0,1000}"] {
+        assert!(
+            Expression::parse(&format!("attribute:a =~ '{rewrite}'")).is_ok(),
+            "{rewrite}"
+        );
+    }
+    assert!(Expression::parse("attribute:a =~ 'x.{0,429}'").is_err());
+    // Hostile patterns still fail, at once.
+    let e = error("attribute:a =~ '(a{1000}){1000}'");
+    assert_eq!(e.kind, QueryErrorKind::RegexTooLarge);
+    assert!(
+        e.message
+            .contains("Counted repetitions inside counted repetitions multiply"),
+        "{}",
+        e.message
+    );
+}
