@@ -1,10 +1,11 @@
 //! Messages that say what to do (issue 15, point 8): patterns people write with counted
-//! repetitions are accepted and a refusal names the construct, its cost and a rewrite.
+//! repetitions are accepted and a refusal names the construct, its cost and a rewrite; a
+//! mistaken operator is blamed, not the value after it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod query_support;
 
-use ecs_placement::query::{Expression, QueryError, QueryErrorKind};
+use ecs_placement::query::{Expected, Expression, QueryError, QueryErrorKind};
 use query_support::{Inst, snapshot};
 
 fn error(text: &str) -> QueryError {
@@ -71,4 +72,49 @@ fn a_pattern_too_costly_is_refused_with_its_costliest_part_and_a_rewrite() {
         "{}",
         e.message
     );
+}
+
+#[test]
+fn a_mistaken_operator_is_blamed_and_the_operators_listed() {
+    for (text, span, meant) in [
+        ("attribute:a === b", 12..15, "==="),
+        ("attribute:a <> b", 12..14, "<>"),
+        ("attribute:a = b", 12..13, "="),
+        ("attribute:a => 3", 12..14, "=>"),
+        ("attribute:a eq b", 12..14, "eq"),
+    ] {
+        let e = error(text);
+        assert_eq!(e.kind, QueryErrorKind::UnknownOperator, "{text}");
+        assert_eq!(e.span, span, "{text}: {}", e.message);
+        assert_eq!(e.expected, vec![Expected::Operator], "{text}");
+        assert!(
+            e.message
+                .starts_with(&format!("`{meant}` is not an operator; did you mean `")),
+            "{text}: {}",
+            e.message
+        );
+        assert!(
+            e.message.contains(
+                "The operators are ==, !=, >, >=, <, <=, =~, !~, exists, !exists, in and !in"
+            ),
+            "{text}: {}",
+            e.message
+        );
+    }
+    assert!(
+        error("attribute:a <> b")
+            .message
+            .contains("did you mean `!=`?")
+    );
+    assert!(
+        error("attribute:a === b")
+            .message
+            .contains("did you mean `==`?")
+    );
+    // Glued to a value, the operator is still the mistake (`<>b` read as `< '>b'` before).
+    assert_eq!(error("attribute:a <>b").span, 12..14);
+    assert_eq!(error("attribute:a ===b").span, 12..15);
+    // A value after a space or in quotes may start with those characters.
+    assert!(Expression::parse("attribute:a == =b").is_ok());
+    assert!(Expression::parse("attribute:a == '=b'").is_ok());
 }

@@ -226,9 +226,26 @@ impl<'a> Lexer<'a> {
 
     fn lex_operator(&mut self, start: usize, had_space: bool) -> Result<Token, QueryError> {
         let rest = self.rest();
+        // The run of operator symbols here: `===` or `<>` is one mistaken operator, not `==`
+        // or `<` followed by a value that starts with `=` or `>`.
+        let symbols = rest
+            .find(|c: char| !is_operator_symbol(c))
+            .unwrap_or(rest.len());
         if let Some((operator, len)) = symbolic_operator(rest) {
+            if symbols > len {
+                return Err(unknown_operator(rest.get(..symbols).unwrap_or(rest), start));
+            }
             self.position += len;
             return self.finish(TokenKind::Operator(operator), start, mode_after(operator));
+        }
+        if symbols > 0 {
+            // `!exist`: the `!` of a word form.
+            let end = if rest.starts_with('!') && symbols == 1 {
+                1 + self.run_from(start + 1, is_word_char).len()
+            } else {
+                symbols
+            };
+            return Err(unknown_operator(rest.get(..end).unwrap_or(rest), start));
         }
         let word = self.run_from(start, is_word_char);
         match Operator::from_word(word) {
@@ -238,16 +255,8 @@ impl<'a> Lexer<'a> {
                 self.position = end;
                 self.finish(TokenKind::Operator(operator), start, mode_after(operator))
             }
-            None => Err(QueryError::expecting(
-                QueryErrorKind::UnknownOperator,
-                self.chunk_span(start),
-                vec![Expected::Operator],
-                format!(
-                    "expected an operator (==, !=, >, >=, <, <=, exists, !exists, in, !in, =~, \
-                     !~ or their word forms), found `{}`",
-                    self.chunk_text(start)
-                ),
-            )),
+            None if !word.is_empty() => Err(unknown_operator(word, start)),
+            None => Err(unknown_operator(self.chunk_text(start), start)),
         }
     }
 
@@ -408,6 +417,66 @@ impl<'a> Lexer<'a> {
             ),
         )
     }
+}
+
+/// The characters symbolic operators are made of.
+fn is_operator_symbol(c: char) -> bool {
+    matches!(c, '=' | '!' | '<' | '>' | '~')
+}
+
+/// The operators, as an unknown one's message lists them.
+const OPERATOR_LIST: &str = "==, !=, >, >=, <, <=, =~, !~, exists, !exists, in and !in (or \
+    equals, not_equals, greater_than, greater_than_equal, less_than, less_than_equal, matches, \
+    not_matches, not_exists and not_in)";
+
+/// The error for `found` (at byte `start`) where an operator goes: it points at `found`, says
+/// which operator was probably meant, and lists them all.
+fn unknown_operator(found: &str, start: usize) -> QueryError {
+    let meant = meant_operator(found);
+    // `==` glued to a value starting with `=` (which `===b` used to mean): say how to write
+    // that too, unless another operator was clearly meant (`<>`).
+    let glued = symbolic_operator(found)
+        .filter(|(operator, len)| {
+            *len < found.len() && meant.is_none_or(|meant| meant == operator.symbol())
+        })
+        .and_then(|(operator, len)| {
+            let symbol = operator.symbol();
+            let rest = found.get(len..)?;
+            Some(format!(
+                " To compare with a value that starts with `{rest}`, put a space after \
+                 `{symbol}` or quote the value: `{symbol} '{rest}...'`."
+            ))
+        })
+        .unwrap_or_default();
+    QueryError::expecting(
+        QueryErrorKind::UnknownOperator,
+        start..start + found.len(),
+        vec![Expected::Operator],
+        format!(
+            "`{found}` is not an operator{} The operators are {OPERATOR_LIST}.{glued}",
+            meant.map_or_else(
+                || ".".to_owned(),
+                |meant| format!("; did you mean `{meant}`?")
+            )
+        ),
+    )
+}
+
+/// The operator other languages spell `found`, if any.
+fn meant_operator(found: &str) -> Option<&'static str> {
+    Some(match found.to_ascii_lowercase().as_str() {
+        "=" | "===" | "eq" | "is" => "==",
+        "<>" | "!==" | "=!" | "ne" | "neq" => "!=",
+        "=>" | "ge" | "gte" => ">=",
+        "=<" | "le" | "lte" => "<=",
+        "gt" => ">",
+        "lt" => "<",
+        "~" | "~=" | "==~" | "like" | "match" | "regex" => "=~",
+        "!=~" | "~!" | "!like" | "notlike" | "not_like" => "!~",
+        "notin" | "nin" => "!in",
+        "notexists" | "!exist" => "!exists",
+        _ => return None,
+    })
 }
 
 /// Whether the operator's spelling in `rest` is symbolic (`==`, `!exists`, ...), and its length.
