@@ -1,6 +1,7 @@
 //! Messages that say what to do (issue 15, point 8): patterns people write with counted
 //! repetitions are accepted and a refusal names the construct, its cost and a rewrite; a
-//! mistaken operator is blamed, not the value after it.
+//! mistaken operator is blamed, not the value after it; a well-known EC2 or ECS word suggests
+//! the built-in attribute.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod query_support;
@@ -117,4 +118,36 @@ fn a_mistaken_operator_is_blamed_and_the_operators_listed() {
     // A value after a space or in quotes may start with those characters.
     assert!(Expression::parse("attribute:a == =b").is_ok());
     assert!(Expression::parse("attribute:a == '=b'").is_ok());
+}
+
+#[test]
+fn well_known_words_suggest_the_built_in_attribute() {
+    let e = error("ec2InstanceType == m5.large");
+    assert_eq!(e.kind, QueryErrorKind::UnknownSubject);
+    assert_eq!(e.span, 0..15);
+    assert!(
+        e.message.starts_with(
+            "unknown subject `ec2InstanceType`; did you mean `attribute:ecs.instance-type`, the \
+             built-in attribute holding the instance type?"
+        ),
+        "{}",
+        e.message
+    );
+    for (text, suggested) in [
+        (
+            "availabilityZone == us-east-1a",
+            "attribute:ecs.availability-zone",
+        ),
+        ("amiId == ami-1234abcd", "attribute:ecs.ami-id"),
+        ("osType == linux", "attribute:ecs.os-type"),
+        ("cpuArchitecture == arm64", "attribute:ecs.cpu-architecture"),
+        ("stack == prod", "attribute:stack"),
+    ] {
+        let e = error(text);
+        assert!(
+            e.message.contains(&format!("did you mean `{suggested}`")),
+            "{text}: {}",
+            e.message
+        );
+    }
 }

@@ -525,7 +525,13 @@ fn resolve_subject(text: &str, span: Range<usize>) -> Result<Subject, QueryError
         return attribute_subject(name, span);
     }
     let hint = suggest_subject(text)
-        .map(|suggestion| format!("; did you mean `{suggestion}`?"))
+        .map(|suggestion| match suggestion.holds {
+            Some(holds) => format!(
+                "; did you mean `{}`, the built-in attribute holding {holds}?",
+                suggestion.subject
+            ),
+            None => format!("; did you mean `{}`?", suggestion.subject),
+        })
         .unwrap_or_default();
     Err(QueryError::expecting(
         QueryErrorKind::UnknownSubject,
