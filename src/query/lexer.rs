@@ -83,6 +83,8 @@ pub struct Lexer<'a> {
     text: &'a str,
     position: usize,
     mode: Mode,
+    /// The bytes of the last bare value read, to tell when a delimiter cut one short.
+    last_bare_value: Option<Range<usize>>,
 }
 
 impl<'a> Lexer<'a> {
@@ -92,6 +94,7 @@ impl<'a> Lexer<'a> {
             text,
             position: 0,
             mode: Mode::Operand,
+            last_bare_value: None,
         }
     }
 
@@ -333,6 +336,7 @@ impl<'a> Lexer<'a> {
             _ => {
                 let bare = self.run_from(start, |c| !ends_bare_value(c));
                 self.position = start + bare.len();
+                self.last_bare_value = Some(start..self.position);
                 (bare.to_owned(), start)
             }
         };
@@ -398,10 +402,25 @@ impl<'a> Lexer<'a> {
             .and_then(|before| before.chars().next_back())
             .is_some_and(|c| !c.is_whitespace());
         // Glued to what came before: a bare value was cut short by a delimiter or a quote.
-        let hint = if glued {
-            " (quote a value that holds parentheses, brackets, commas or quotes, as in 'a(b)')"
-        } else {
-            " (quote a value that holds spaces, as in 'a b')"
+        let cut_value = self
+            .last_bare_value
+            .clone()
+            .filter(|value| glued && value.end == start && found.starts_with([',', '(', '[', ']']))
+            .and_then(|value| self.text.get(value.start..start + found.len()));
+        let hint = match cut_value {
+            // `=~ .{0,60}`: show the value quoted whole (with the quote it does not hold).
+            Some(whole) if !whole.contains('\'') || !whole.contains('"') => {
+                let quote = if whole.contains('\'') { '"' } else { '\'' };
+                let delimiter = found.chars().next().unwrap_or(',');
+                format!(
+                    " (a bare value ends at `{delimiter}`; to compare with `{whole}`, quote it: \
+                     {quote}{whole}{quote})"
+                )
+            }
+            _ if glued => " (quote a value that holds parentheses, brackets, commas or quotes, \
+                 as in 'a(b)')"
+                .to_owned(),
+            _ => " (quote a value that holds spaces, as in 'a b')".to_owned(),
         };
         QueryError::expecting(
             QueryErrorKind::Unexpected,
@@ -687,7 +706,27 @@ mod tests {
         let error = Lexer::tokenize("attribute:a =~ \\w+(x|y)").unwrap_err();
         assert_eq!(error.span, 18..23);
         assert!(
-            error.message.contains("holds parentheses"),
+            error.message.ends_with(
+                "(a bare value ends at `(`; to compare with `\\w+(x|y)`, quote it: '\\w+(x|y)')"
+            ),
+            "{}",
+            error.message
+        );
+        let error = Lexer::tokenize("attribute:a =~ .{0,60}").unwrap_err();
+        assert_eq!(error.span, 18..22);
+        assert!(
+            error.message.ends_with(
+                "found `,60}` (a bare value ends at `,`; to compare with `.{0,60}`, quote it: \
+                 '.{0,60}')"
+            ),
+            "{}",
+            error.message
+        );
+        let error = Lexer::tokenize("attribute:a == it's").unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("holds parentheses, brackets, commas or quotes"),
             "{}",
             error.message
         );
