@@ -53,6 +53,17 @@ impl PortSet {
         }
     }
 
+    /// Adds every port of `ports`: one sort for all of them, where [`PortSet::insert`] shifts
+    /// the list for each (many ports at once, as when a snapshot is read).
+    pub(crate) fn insert_all(&mut self, ports: Vec<u16>) {
+        if ports.is_empty() {
+            return;
+        }
+        self.ports.extend(ports);
+        self.ports.sort_unstable();
+        self.ports.dedup();
+    }
+
     /// The ports, ascending.
     pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
         self.ports.iter().copied()
@@ -177,15 +188,18 @@ fn number(resource: &Resource) -> Result<i64, String> {
 }
 
 fn ports(resource: &Resource) -> Result<PortSet, String> {
-    let mut set = PortSet::default();
-    for (index, text) in resource.string_set_value.iter().flatten().enumerate() {
-        let port: u16 = text
-            .trim()
-            .parse()
-            .map_err(|_| format!("stringSetValue[{index}]: `{text}` is not a port number"))?;
-        set.insert(port);
-    }
-    Ok(set)
+    // Collected, then sorted once (inserting one by one into the sorted list is quadratic).
+    resource
+        .string_set_value
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(index, text)| {
+            text.trim()
+                .parse::<u16>()
+                .map_err(|_| format!("stringSetValue[{index}]: `{text}` is not a port number"))
+        })
+        .collect()
 }
 
 impl Resources {

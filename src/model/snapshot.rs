@@ -6,6 +6,7 @@
 //! validated model: attributes checked and interned, posting lists per attribute value,
 //! resources read, running tasks indexed by instance and by group.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
@@ -56,6 +57,10 @@ impl From<SnapshotError> for EcsError {
         EcsError::client(error.to_string())
     }
 }
+
+/// Up to this many attributes on an instance, a repeated name is found by scanning the earlier
+/// ones (no set to allocate, and instances have a few dozen); past it, with a set.
+const SCANNED_ATTRIBUTES: usize = 32;
 
 /// Fewest instances of one value kept as a bitset too (see [`Snapshot::add_posting`]).
 const POSTING_SET_MIN: usize = 64;
@@ -297,6 +302,14 @@ impl Snapshot {
 
     /// Adds `delta` tasks of `group` on the instance at `position`.
     pub(crate) fn count_group(&mut self, group: GroupId, position: u32, delta: i64) {
+        self.count_group_instances(group, position, delta);
+        if let Some(instance) = self.instances.get_mut(position as usize) {
+            instance.adjust_group(group, delta);
+        }
+    }
+
+    /// [`Snapshot::count_group`] in the group index only, not in the instance's own list.
+    fn count_group_instances(&mut self, group: GroupId, position: u32, delta: i64) {
         let index = group.0 as usize;
         if self.group_instances.len() <= index {
             self.group_instances
@@ -320,9 +333,6 @@ impl Snapshot {
                     entry.insert(delta as u32);
                 }
             }
-        }
-        if let Some(instance) = self.instances.get_mut(position as usize) {
-            instance.adjust_group(group, delta);
         }
     }
 
@@ -520,23 +530,35 @@ impl Snapshot {
         path: &str,
         wire: &ContainerInstance,
     ) -> Result<Vec<(AttrNameId, Option<AttrValueId>)>, SnapshotError> {
-        let mut attributes = Vec::new();
-        for (index, attribute) in wire.attributes.iter().flatten().enumerate() {
-            let at = format!("{path}.attributes[{index}]");
-            check_attribute_name(&attribute.name)
-                .map_err(|m| SnapshotError::new(format!("{at}.name"), m))?;
+        let listed = wire.attributes.as_deref().unwrap_or_default();
+        let mut attributes = Vec::with_capacity(listed.len());
+        // The names met so far, once there are many: comparing each name with every earlier
+        // one was quadratic (one instance with 200,000 attributes took 14 s to load).
+        let mut seen = HashSet::with_hasher(MapHasher::default());
+        for (index, attribute) in listed.iter().enumerate() {
+            // Formatted only for an error: formatting every attribute's path was a quarter of
+            // the load of an instance with many attributes (in a debug build).
+            let at = |member: &str| format!("{path}.attributes[{index}].{member}");
+            check_attribute_name(&attribute.name).map_err(|m| SnapshotError::new(at("name"), m))?;
             let value = match attribute.value.as_deref() {
                 Some(value) => {
-                    check_attribute_value(value)
-                        .map_err(|m| SnapshotError::new(format!("{at}.value"), m))?;
+                    check_attribute_value(value).map_err(|m| SnapshotError::new(at("value"), m))?;
                     Some(AttrValueId(self.attribute_values.intern(value)))
                 }
                 None => None,
             };
             let name = AttrNameId(self.attribute_names.intern(&attribute.name));
-            if attributes.iter().any(|(n, _)| *n == name) {
+            let repeated = if index < SCANNED_ATTRIBUTES {
+                attributes.iter().any(|(n, _)| *n == name)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(attributes.iter().map(|(n, _)| *n));
+                }
+                !seen.insert(name)
+            };
+            if repeated {
                 return Err(SnapshotError::new(
-                    format!("{at}.name"),
+                    at("name"),
                     format!(
                         "attribute `{}` appears twice on the instance",
                         attribute.name
@@ -571,6 +593,17 @@ impl Snapshot {
     }
 
     fn read_tasks(&mut self, tasks: Vec<Task>) -> Result<(), SnapshotError> {
+        // Each task names its definition by ARN: looked up in a map, since searching the list
+        // for each task was tasks x definitions.
+        // (Keys are copied, so the map does not hold `self` borrowed while tasks are indexed.)
+        let mut definitions: HashMap<Box<str>, usize, MapHasher> =
+            HashMap::with_capacity_and_hasher(self.task_definitions.len(), MapHasher::default());
+        for (at, definition) in self.task_definitions.iter().enumerate() {
+            if let Some(arn) = definition.task_definition_arn.as_deref() {
+                // Should an ARN appear twice, the first wins, as a search from the front.
+                definitions.entry(arn.into()).or_insert(at);
+            }
+        }
         for (index, wire) in tasks.into_iter().enumerate() {
             let path = format!("tasks[{index}]");
             let arn = wire
@@ -596,48 +629,42 @@ impl Snapshot {
                 .container_instance_arn
                 .as_deref()
                 .and_then(|a| self.instance_position(a));
+            let definition = wire
+                .task_definition_arn
+                .as_deref()
+                .and_then(|arn| definitions.get(arn))
+                .and_then(|&at| self.task_definitions.get(at));
+            let usage = usage_of(&wire, definition).into();
             let group = self.intern_group(&group_of(&wire));
             let record = TaskRecord {
                 running: is_running(&wire),
-                usage: self.usage_of(&wire).into(),
+                usage,
                 instance,
                 group,
                 description: Description::Full(Box::new(wire)),
             };
-            self.index_task(arn, record);
+            // As `index_task`, but the instances' own group lists are filled once at the end:
+            // inserting into an instance's sorted list task by task shifted it each time a
+            // group came in before the groups it already had (quadratic in its groups).
+            if let (true, Some(position)) = (record.running, record.instance) {
+                self.count_group_instances(record.group, position, 1);
+            }
+            self.tasks.insert(arn, record);
         }
+        self.fill_instance_groups();
         Ok(())
     }
 
-    /// What a described task holds. Its own cpu, memory and GPU ids come first (that is what
-    /// ECS reserved). Host ports come from its task definition when the snapshot holds it:
-    /// `networkBindings` also list ports Docker assigned dynamically, which ECS does not reserve.
-    /// The definition also fills in cpu and memory a task description leaves out.
-    fn usage_of(&self, task: &Task) -> TaskUsage {
-        let mut usage = TaskUsage::of_task(task);
-        let Some(demand) = self
-            .definition_of(task)
-            .and_then(|def| task_demand(def, task.overrides.as_ref()).ok())
-        else {
-            return usage;
-        };
-        usage.ports_tcp = demand.tcp_ports.iter().copied().collect();
-        usage.ports_udp = demand.udp_ports.iter().copied().collect();
-        if task.cpu.is_none() && usage.cpu == 0 {
-            usage.cpu = i64::try_from(demand.cpu).unwrap_or(i64::MAX);
+    /// Fills each instance's RUNNING tasks per group from the group index: groups in id order,
+    /// so each list comes out sorted. The lists must be empty (as when a snapshot is read).
+    fn fill_instance_groups(&mut self) {
+        for (group, instances) in self.group_instances.iter().enumerate() {
+            for (&position, &count) in instances {
+                if let Some(instance) = self.instances.get_mut(position as usize) {
+                    instance.groups.push((GroupId(group as u32), count));
+                }
+            }
         }
-        if task.memory.is_none() && usage.memory == 0 {
-            usage.memory = i64::try_from(demand.memory_mib).unwrap_or(i64::MAX);
-        }
-        usage
-    }
-
-    /// The task definition revision a task names, when the snapshot holds it.
-    fn definition_of(&self, task: &Task) -> Option<&TaskDefinition> {
-        let arn = task.task_definition_arn.as_deref()?;
-        self.task_definitions
-            .iter()
-            .find(|def| def.task_definition_arn.as_deref() == Some(arn))
     }
 
     /// Fills [`Snapshot::free`], [`Snapshot::usable`] and [`Snapshot::active`] from the
@@ -683,13 +710,26 @@ impl Snapshot {
             .map(|i| i.registered.clone())
             .collect();
         let mut running_counts = vec![0u32; self.instances.len()];
+        // The ports and GPU ids the running tasks hold, gathered per instance and taken once:
+        // taking them task by task (as a placement does) shifts the sorted port list for each
+        // port and scans the GPU list for each GPU id, quadratic for an instance with
+        // thousands of tasks.
+        let mut held: Vec<HeldPortsAndGpus<'_>> = vec![HeldPortsAndGpus::default(); derived.len()];
         for record in self.tasks.values().filter(|r| r.running) {
             let Some(position) = record.instance else {
                 continue;
             };
             let resources = &mut derived[position as usize];
-            take_usage(resources, &record.usage);
+            take_amounts(resources, &record.usage);
+            let held = &mut held[position as usize];
+            held.ports_tcp.extend_from_slice(record.usage.ports_tcp());
+            held.ports_udp.extend_from_slice(record.usage.ports_udp());
+            held.gpu_ids
+                .extend(record.usage.gpu_ids().iter().map(String::as_str));
             running_counts[position as usize] += 1;
+        }
+        for (resources, held) in derived.iter_mut().zip(held) {
+            held.take_from(resources);
         }
         for (position, (instance, entries)) in self.instances.iter_mut().zip(given).enumerate() {
             let fallback = std::mem::take(&mut derived[position]);
@@ -707,13 +747,33 @@ impl Snapshot {
     }
 }
 
+/// What a described task holds. Its own cpu, memory and GPU ids come first (that is what
+/// ECS reserved). Host ports come from its task definition (`definition`, when the snapshot
+/// holds the revision it names): `networkBindings` also list ports Docker assigned
+/// dynamically, which ECS does not reserve. The definition also fills in cpu and memory a task
+/// description leaves out.
+fn usage_of(task: &Task, definition: Option<&TaskDefinition>) -> TaskUsage {
+    let mut usage = TaskUsage::of_task(task);
+    let Some(demand) = definition.and_then(|def| task_demand(def, task.overrides.as_ref()).ok())
+    else {
+        return usage;
+    };
+    usage.ports_tcp = demand.tcp_ports.iter().copied().collect();
+    usage.ports_udp = demand.udp_ports.iter().copied().collect();
+    if task.cpu.is_none() && usage.cpu == 0 {
+        usage.cpu = i64::try_from(demand.cpu).unwrap_or(i64::MAX);
+    }
+    if task.memory.is_none() && usage.memory == 0 {
+        usage.memory = i64::try_from(demand.memory_mib).unwrap_or(i64::MAX);
+    }
+    usage
+}
+
 /// Takes one task's usage out of `resources`: cpu and memory subtracted, ports reserved, GPU ids
-/// no longer free. Loading a snapshot and applying a placement both take usage through it.
+/// no longer free. Applying a placement takes usage through it; loading a snapshot takes the
+/// same, all tasks of an instance at once (see [`HeldPortsAndGpus`]).
 pub(crate) fn take_usage(resources: &mut Resources, usage: &HeldUsage) {
-    // Saturating: a dump's task amounts are read as given, and huge ones must neither
-    // overflow (a panic in debug builds) nor wrap around.
-    resources.cpu = resources.cpu.saturating_sub(usage.cpu);
-    resources.memory = resources.memory.saturating_sub(usage.memory);
+    take_amounts(resources, usage);
     for &port in usage.ports_tcp() {
         resources.ports_tcp.insert(port);
     }
@@ -723,6 +783,38 @@ pub(crate) fn take_usage(resources: &mut Resources, usage: &HeldUsage) {
     let gpu_ids = usage.gpu_ids();
     if !gpu_ids.is_empty() {
         resources.gpus.retain(|id| !gpu_ids.contains(id));
+    }
+}
+
+/// Takes one task's cpu and memory out of `resources`.
+fn take_amounts(resources: &mut Resources, usage: &HeldUsage) {
+    // Saturating: a dump's task amounts are read as given, and huge ones must neither
+    // overflow (a panic in debug builds) nor wrap around.
+    resources.cpu = resources.cpu.saturating_sub(usage.cpu);
+    resources.memory = resources.memory.saturating_sub(usage.memory);
+}
+
+/// The host ports and GPU ids all the running tasks of one instance hold, while a snapshot is
+/// read.
+#[derive(Debug, Clone, Default)]
+struct HeldPortsAndGpus<'a> {
+    ports_tcp: Vec<u16>,
+    ports_udp: Vec<u16>,
+    gpu_ids: Vec<&'a str>,
+}
+
+impl HeldPortsAndGpus<'_> {
+    /// Reserves the ports and takes the GPU ids out of `resources`: what [`take_usage`] does
+    /// for each task in turn, in n log n for all of them.
+    fn take_from(mut self, resources: &mut Resources) {
+        resources.ports_tcp.insert_all(self.ports_tcp);
+        resources.ports_udp.insert_all(self.ports_udp);
+        if !self.gpu_ids.is_empty() {
+            self.gpu_ids.sort_unstable();
+            resources
+                .gpus
+                .retain(|id| self.gpu_ids.binary_search(&id.as_str()).is_err());
+        }
     }
 }
 

@@ -83,6 +83,8 @@ pub struct Lexer<'a> {
     text: &'a str,
     position: usize,
     mode: Mode,
+    /// The bytes of the last bare value read, to tell when a delimiter cut one short.
+    last_bare_value: Option<Range<usize>>,
 }
 
 impl<'a> Lexer<'a> {
@@ -92,6 +94,7 @@ impl<'a> Lexer<'a> {
             text,
             position: 0,
             mode: Mode::Operand,
+            last_bare_value: None,
         }
     }
 
@@ -226,9 +229,26 @@ impl<'a> Lexer<'a> {
 
     fn lex_operator(&mut self, start: usize, had_space: bool) -> Result<Token, QueryError> {
         let rest = self.rest();
+        // The run of operator symbols here: `===` or `<>` is one mistaken operator, not `==`
+        // or `<` followed by a value that starts with `=` or `>`.
+        let symbols = rest
+            .find(|c: char| !is_operator_symbol(c))
+            .unwrap_or(rest.len());
         if let Some((operator, len)) = symbolic_operator(rest) {
+            if symbols > len {
+                return Err(unknown_operator(rest.get(..symbols).unwrap_or(rest), start));
+            }
             self.position += len;
             return self.finish(TokenKind::Operator(operator), start, mode_after(operator));
+        }
+        if symbols > 0 {
+            // `!exist`: the `!` of a word form.
+            let end = if rest.starts_with('!') && symbols == 1 {
+                1 + self.run_from(start + 1, is_word_char).len()
+            } else {
+                symbols
+            };
+            return Err(unknown_operator(rest.get(..end).unwrap_or(rest), start));
         }
         let word = self.run_from(start, is_word_char);
         match Operator::from_word(word) {
@@ -238,16 +258,8 @@ impl<'a> Lexer<'a> {
                 self.position = end;
                 self.finish(TokenKind::Operator(operator), start, mode_after(operator))
             }
-            None => Err(QueryError::expecting(
-                QueryErrorKind::UnknownOperator,
-                self.chunk_span(start),
-                vec![Expected::Operator],
-                format!(
-                    "expected an operator (==, !=, >, >=, <, <=, exists, !exists, in, !in, =~, \
-                     !~ or their word forms), found `{}`",
-                    self.chunk_text(start)
-                ),
-            )),
+            None if !word.is_empty() => Err(unknown_operator(word, start)),
+            None => Err(unknown_operator(self.chunk_text(start), start)),
         }
     }
 
@@ -324,6 +336,7 @@ impl<'a> Lexer<'a> {
             _ => {
                 let bare = self.run_from(start, |c| !ends_bare_value(c));
                 self.position = start + bare.len();
+                self.last_bare_value = Some(start..self.position);
                 (bare.to_owned(), start)
             }
         };
@@ -389,10 +402,25 @@ impl<'a> Lexer<'a> {
             .and_then(|before| before.chars().next_back())
             .is_some_and(|c| !c.is_whitespace());
         // Glued to what came before: a bare value was cut short by a delimiter or a quote.
-        let hint = if glued {
-            " (quote a value that holds parentheses, brackets, commas or quotes, as in 'a(b)')"
-        } else {
-            " (quote a value that holds spaces, as in 'a b')"
+        let cut_value = self
+            .last_bare_value
+            .clone()
+            .filter(|value| glued && value.end == start && found.starts_with([',', '(', '[', ']']))
+            .and_then(|value| self.text.get(value.start..start + found.len()));
+        let hint = match cut_value {
+            // `=~ .{0,60}`: show the value quoted whole (with the quote it does not hold).
+            Some(whole) if !whole.contains('\'') || !whole.contains('"') => {
+                let quote = if whole.contains('\'') { '"' } else { '\'' };
+                let delimiter = found.chars().next().unwrap_or(',');
+                format!(
+                    " (a bare value ends at `{delimiter}`; to compare with `{whole}`, quote it: \
+                     {quote}{whole}{quote})"
+                )
+            }
+            _ if glued => " (quote a value that holds parentheses, brackets, commas or quotes, \
+                 as in 'a(b)')"
+                .to_owned(),
+            _ => " (quote a value that holds spaces, as in 'a b')".to_owned(),
         };
         QueryError::expecting(
             QueryErrorKind::Unexpected,
@@ -408,6 +436,66 @@ impl<'a> Lexer<'a> {
             ),
         )
     }
+}
+
+/// The characters symbolic operators are made of.
+fn is_operator_symbol(c: char) -> bool {
+    matches!(c, '=' | '!' | '<' | '>' | '~')
+}
+
+/// The operators, as an unknown one's message lists them.
+const OPERATOR_LIST: &str = "==, !=, >, >=, <, <=, =~, !~, exists, !exists, in and !in (or \
+    equals, not_equals, greater_than, greater_than_equal, less_than, less_than_equal, matches, \
+    not_matches, not_exists and not_in)";
+
+/// The error for `found` (at byte `start`) where an operator goes: it points at `found`, says
+/// which operator was probably meant, and lists them all.
+fn unknown_operator(found: &str, start: usize) -> QueryError {
+    let meant = meant_operator(found);
+    // `==` glued to a value starting with `=` (which `===b` used to mean): say how to write
+    // that too, unless another operator was clearly meant (`<>`).
+    let glued = symbolic_operator(found)
+        .filter(|(operator, len)| {
+            *len < found.len() && meant.is_none_or(|meant| meant == operator.symbol())
+        })
+        .and_then(|(operator, len)| {
+            let symbol = operator.symbol();
+            let rest = found.get(len..)?;
+            Some(format!(
+                " To compare with a value that starts with `{rest}`, put a space after \
+                 `{symbol}` or quote the value: `{symbol} '{rest}...'`."
+            ))
+        })
+        .unwrap_or_default();
+    QueryError::expecting(
+        QueryErrorKind::UnknownOperator,
+        start..start + found.len(),
+        vec![Expected::Operator],
+        format!(
+            "`{found}` is not an operator{} The operators are {OPERATOR_LIST}.{glued}",
+            meant.map_or_else(
+                || ".".to_owned(),
+                |meant| format!("; did you mean `{meant}`?")
+            )
+        ),
+    )
+}
+
+/// The operator other languages spell `found`, if any.
+fn meant_operator(found: &str) -> Option<&'static str> {
+    Some(match found.to_ascii_lowercase().as_str() {
+        "=" | "===" | "eq" | "is" => "==",
+        "<>" | "!==" | "=!" | "ne" | "neq" => "!=",
+        "=>" | "ge" | "gte" => ">=",
+        "=<" | "le" | "lte" => "<=",
+        "gt" => ">",
+        "lt" => "<",
+        "~" | "~=" | "==~" | "like" | "match" | "regex" => "=~",
+        "!=~" | "~!" | "!like" | "notlike" | "not_like" => "!~",
+        "notin" | "nin" => "!in",
+        "notexists" | "!exist" => "!exists",
+        _ => return None,
+    })
 }
 
 /// Whether the operator's spelling in `rest` is symbolic (`==`, `!exists`, ...), and its length.
@@ -456,7 +544,13 @@ fn resolve_subject(text: &str, span: Range<usize>) -> Result<Subject, QueryError
         return attribute_subject(name, span);
     }
     let hint = suggest_subject(text)
-        .map(|suggestion| format!("; did you mean `{suggestion}`?"))
+        .map(|suggestion| match suggestion.holds {
+            Some(holds) => format!(
+                "; did you mean `{}`, the built-in attribute holding {holds}?",
+                suggestion.subject
+            ),
+            None => format!("; did you mean `{}`?", suggestion.subject),
+        })
         .unwrap_or_default();
     Err(QueryError::expecting(
         QueryErrorKind::UnknownSubject,
@@ -612,7 +706,27 @@ mod tests {
         let error = Lexer::tokenize("attribute:a =~ \\w+(x|y)").unwrap_err();
         assert_eq!(error.span, 18..23);
         assert!(
-            error.message.contains("holds parentheses"),
+            error.message.ends_with(
+                "(a bare value ends at `(`; to compare with `\\w+(x|y)`, quote it: '\\w+(x|y)')"
+            ),
+            "{}",
+            error.message
+        );
+        let error = Lexer::tokenize("attribute:a =~ .{0,60}").unwrap_err();
+        assert_eq!(error.span, 18..22);
+        assert!(
+            error.message.ends_with(
+                "found `,60}` (a bare value ends at `,`; to compare with `.{0,60}`, quote it: \
+                 '.{0,60}')"
+            ),
+            "{}",
+            error.message
+        );
+        let error = Lexer::tokenize("attribute:a == it's").unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("holds parentheses, brackets, commas or quotes"),
             "{}",
             error.message
         );

@@ -27,6 +27,7 @@ pub mod lexer;
 pub mod list;
 mod matcher;
 pub mod parser;
+mod pattern_cost;
 mod printer;
 mod regex;
 mod suggest;

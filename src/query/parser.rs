@@ -15,7 +15,7 @@ use std::ops::Range;
 use super::ast::{Argument, Arity, Comparison, Node, NodeKind, Operator, Subject, Value};
 use super::error::{Expected, QueryError, QueryErrorKind, describe_expected};
 use super::lexer::{Lexer, Token, TokenKind};
-use super::regex::MAX_EXPRESSION_EXPANDED_ITEMS;
+use super::regex::{MAX_EXPRESSION_PATTERN_BYTES, kib};
 use super::typed;
 
 /// The longest expression ECS accepts, in characters (decision 15).
@@ -70,8 +70,8 @@ struct Parser<'a> {
     lexer: Lexer<'a>,
     current: Token,
     depth: usize,
-    /// The expanded size of the patterns so far: bounded for the whole expression, so many
-    /// patterns cannot add up to a slow compile.
+    /// The estimated compiled size of the patterns so far, in bytes: bounded for the whole
+    /// expression, so many patterns cannot add up to a slow compile.
     pattern_weight: u64,
 }
 
@@ -199,13 +199,16 @@ impl Parser<'_> {
 
     fn add_pattern_weight(&mut self, weight: u64, value: &Value) -> Result<(), QueryError> {
         self.pattern_weight = self.pattern_weight.saturating_add(weight);
-        if self.pattern_weight > MAX_EXPRESSION_EXPANDED_ITEMS {
+        if self.pattern_weight > MAX_EXPRESSION_PATTERN_BYTES {
             return Err(QueryError::new(
                 QueryErrorKind::RegexTooLarge,
                 value.span.clone(),
                 format!(
-                    "the patterns of this expression together expand to more than \
-                     {MAX_EXPRESSION_EXPANDED_ITEMS} items; simplify them"
+                    "the patterns of this expression compile to more than {} together, with this \
+                     one (about {}); use narrower classes than `.` and `[^...]`, and `*` or `+` \
+                     instead of large counts, or split the expression into several constraints",
+                    kib(MAX_EXPRESSION_PATTERN_BYTES),
+                    kib(weight),
                 ),
             ));
         }

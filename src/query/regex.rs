@@ -11,43 +11,62 @@
 //! rewritten to the ASCII sets Java means. Besides keeping Java's meaning this keeps them small:
 //! a Unicode `\w` compiles to thousands of bytes.
 //!
+//! What a pattern costs to compile is estimated before anything is built ([`pattern_cost`]:
+//! bytes of the engine's automaton, from the pattern's syntax tree) and bounded, per pattern
+//! and per expression, so no admitted expression takes more than about 2 ms to compile; a
+//! refusal points at the part that costs most and says how to write it for less. The engine's
+//! own size limit stays as a safety net.
+//!
 //! Patterns that are literal text around `.*` (`m5.*`) are validated the same way but then
 //! matched without building a regex: see [`Matcher`].
 
+use std::ops::Range;
+
 use regex::{Regex, RegexBuilder};
+use regex_syntax::ast::Ast;
 
 use super::ast::Value;
 use super::error::{QueryError, QueryErrorKind};
 use super::matcher::Matcher;
+use super::pattern_cost::{self, Over, Part, plain_cost};
 
-/// Compiled program size limit, in bytes: ample for real patterns, small enough that a
-/// pattern such as `(a{100}){100}` fails fast instead of compiling for long.
-const REGEX_SIZE_LIMIT: usize = 1 << 18;
+/// The most one pattern may cost to compile, in bytes of the engine's automaton as
+/// [`pattern_cost`] estimates them (from above): `.{0,420}` fits, and compiles in under a
+/// millisecond (0.94 ms here); `(a{1000}){1000}` or `\p{L}{100}` do not.
+pub const MAX_PATTERN_BYTES: u64 = 512 * 1024;
+
+/// The same bound for all the patterns of one expression together, so many patterns cannot
+/// add up to a slow compile either.
+pub const MAX_EXPRESSION_PATTERN_BYTES: u64 = 1024 * 1024;
+
+/// The engine's own limit on a compiled pattern, in bytes: a safety net twice the budget (the
+/// estimate is tested to bound the engine's count from above, so an admitted pattern never
+/// meets it).
+const REGEX_SIZE_LIMIT: usize = 2 * MAX_PATTERN_BYTES as usize;
 
 /// Lazy DFA cache limit, in bytes.
 const REGEX_DFA_SIZE_LIMIT: usize = 1 << 20;
 
-/// The most pattern items counted repetitions may expand to in one pattern (`(ab){3}` is 6).
-/// Checked before compiling, so `(a{1000}){1000}` fails at once instead of compiling up to the
-/// size limit.
-pub const MAX_EXPANDED_ITEMS: u64 = 10_000;
-
-/// The same bound for all the patterns of one expression together: room for every pattern a
-/// real expression holds (a 2000-character one fits about 100), not for many heavy ones.
-pub const MAX_EXPRESSION_EXPANDED_ITEMS: u64 = 50_000;
-
-/// Checks the pattern of `value` without compiling it: Java-only constructs, the expansion
-/// budget and the syntax. Gives the pattern's expanded size, for the expression's budget.
+/// Checks the pattern of `value` without building it: Java-only constructs, its estimated cost
+/// and its syntax. Gives the estimated cost, for the expression's budget.
 pub fn check_regex(value: &Value) -> Result<u64, QueryError> {
-    let (pattern, weight) = translate_java(&value.text).map_err(|e| e.shifted(value.text_start))?;
-    // A plain pattern always parses (see `Matcher::plain`); parsing it with `regex_syntax`
-    // was a tenth of a one-shot `run_task` whose constraint is `m5.*`.
-    if !Matcher::is_plain(&pattern) {
-        regex_syntax::Parser::new()
-            .parse(&anchored(&pattern))
-            .map_err(|error| syntax_error(value, &error.to_string()))?;
+    let translated = translate_java(&value.text).map_err(|e| e.shifted(value.text_start))?;
+    // A plain pattern always parses (see `Matcher::plain`) and its cost is read from its
+    // text; parsing it with `regex_syntax` was a tenth of a one-shot `run_task` whose
+    // constraint is `m5.*`.
+    if Matcher::is_plain(&translated.pattern) {
+        let cost = plain_cost(&translated.pattern);
+        if cost <= MAX_PATTERN_BYTES {
+            return Ok(cost);
+        }
     }
-    Ok(weight)
+    let anchored = anchored(&translated.pattern);
+    let ast = parse_ast(value, &anchored)?;
+    let cost = checked_cost(value, &translated, &anchored, &ast)?;
+    regex_syntax::hir::translate::Translator::new()
+        .translate(&anchored, &ast)
+        .map_err(|error| syntax_error(value, &error.to_string()))?;
+    Ok(cost)
 }
 
 /// Compiles the pattern of `value` for a whole-string match: a string test when the pattern
@@ -72,20 +91,36 @@ pub(crate) fn build_regex(value: &Value) -> Result<Regex, QueryError> {
     build_anchored(value, &anchored(&checked_translation(value)?))
 }
 
-/// Translates the pattern of `value` and checks its expanded size.
+/// Translates the pattern of `value` and checks its estimated cost; the syntax is left to the
+/// build, which reports it the same way.
 fn checked_translation(value: &Value) -> Result<String, QueryError> {
-    let (pattern, weight) = translate_java(&value.text).map_err(|e| e.shifted(value.text_start))?;
-    if weight > MAX_EXPANDED_ITEMS {
-        return Err(QueryError::new(
-            QueryErrorKind::RegexTooLarge,
-            value.span.clone(),
-            format!(
-                "the pattern `{}` expands to more than {MAX_EXPANDED_ITEMS} items; simplify it",
-                value.text
-            ),
-        ));
+    let translated = translate_java(&value.text).map_err(|e| e.shifted(value.text_start))?;
+    if Matcher::is_plain(&translated.pattern)
+        && plain_cost(&translated.pattern) <= MAX_PATTERN_BYTES
+    {
+        return Ok(translated.pattern);
     }
-    Ok(pattern)
+    let anchored = anchored(&translated.pattern);
+    let ast = parse_ast(value, &anchored)?;
+    checked_cost(value, &translated, &anchored, &ast)?;
+    Ok(translated.pattern)
+}
+
+fn parse_ast(value: &Value, anchored: &str) -> Result<Ast, QueryError> {
+    regex_syntax::ast::parse::Parser::new()
+        .parse(anchored)
+        .map_err(|error| syntax_error(value, &error.to_string()))
+}
+
+/// The estimated cost of a parsed pattern, or the error saying what costs too much.
+fn checked_cost(
+    value: &Value,
+    translated: &Translated,
+    anchored: &str,
+    ast: &Ast,
+) -> Result<u64, QueryError> {
+    pattern_cost::estimate(anchored, ast, MAX_PATTERN_BYTES)
+        .map_err(|over| too_large(value, translated, &over))
 }
 
 fn build_anchored(value: &Value, anchored: &str) -> Result<Regex, QueryError> {
@@ -98,8 +133,11 @@ fn build_anchored(value: &Value, anchored: &str) -> Result<Regex, QueryError> {
 
 /// Whole-string match, as Java's `String.matches`.
 fn anchored(pattern: &str) -> String {
-    format!("^(?:{pattern})$")
+    format!("{ANCHOR_OPEN}{pattern})$")
 }
+
+/// What [`anchored`] puts before the pattern.
+const ANCHOR_OPEN: &str = "^(?:";
 
 fn regex_error(value: &Value, error: &regex::Error) -> QueryError {
     let span = value.span.clone();
@@ -108,8 +146,10 @@ fn regex_error(value: &Value, error: &regex::Error) -> QueryError {
             QueryErrorKind::RegexTooLarge,
             span,
             format!(
-                "the pattern `{}` compiles to more than {limit} bytes; simplify it (large counted repetitions are the usual cause)",
-                value.text
+                "the pattern `{}` compiles to more than {}, the engine's limit; use narrower \
+                 classes than `.` and `[^...]`, and `*` or `+` instead of large counts",
+                value.text,
+                kib(*limit as u64)
             ),
         ),
         other => syntax_error(value, &other.to_string()),
@@ -130,29 +170,195 @@ fn syntax_error(value: &Value, text: &str) -> QueryError {
     )
 }
 
+/// A size for people: `900 bytes`, `7.2 KiB`, `75 KiB`, `1.2 MiB`, `1 MiB`.
+pub(crate) fn kib(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = KIB * KIB;
+    if bytes < KIB {
+        format!("{bytes} bytes")
+    } else if bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes < 10 * KIB {
+        format!("{:.1} KiB", bytes as f64 / KIB as f64)
+    } else if bytes < MIB {
+        format!("{} KiB", bytes.div_ceil(KIB))
+    } else {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    }
+}
+
+/// A class as narrow as most attribute values need, suggested instead of `.`.
+const NARROW_CLASS: &str = "[a-zA-Z0-9._-]";
+
+/// The error for a pattern over [`MAX_PATTERN_BYTES`]: what costs most, how much, and how to
+/// write it for less. Points at that part of the pattern.
+fn too_large(value: &Value, translated: &Translated, over: &Over) -> QueryError {
+    let budget = kib(MAX_PATTERN_BYTES);
+    let total = if over.complete {
+        format!("about {}", kib(over.total))
+    } else {
+        format!("more than {}", kib(over.total))
+    };
+    // From the parsed text to the user's: past the anchor, through the Java rewrites.
+    let user_span = |span: &Range<usize>| {
+        let start = span.start.saturating_sub(ANCHOR_OPEN.len());
+        let end = span.end.saturating_sub(ANCHOR_OPEN.len());
+        let start = translated.original_offset(start, false);
+        let end = translated.original_offset(end, true).min(value.text.len());
+        start.min(end)..end
+    };
+    let user_text = |span: &Range<usize>| value.text.get(span.clone()).unwrap_or("").to_owned();
+    let Some(Part {
+        span,
+        cost,
+        repeated,
+    }) = &over.largest
+    else {
+        return QueryError::new(
+            QueryErrorKind::RegexTooLarge,
+            value.span.clone(),
+            format!(
+                "the pattern `{}` compiles to {total}, more than the {budget} a pattern may; \
+                 simplify it",
+                value.text
+            ),
+        );
+    };
+    let part_span = user_span(span);
+    let part = user_text(&part_span);
+    let message = match repeated {
+        Some(repeated) => {
+            let item = user_text(&user_span(&repeated.span));
+            let per_copy = cost.div_ceil(repeated.copies.max(1)).max(1);
+            let copies = format!(
+                "{} copies of `{item}` at {} each",
+                repeated.copies,
+                kib(per_copy)
+            );
+            let how = if repeated.nested {
+                format!(
+                    "Counted repetitions inside counted repetitions multiply: repeat `{item}` \
+                     fewer times, or use `*` or `+` where the exact count does not matter"
+                )
+            } else if repeated.cost >= pattern_cost::DOT / 2 {
+                format!(
+                    "`{item}` matches so many characters that the engine spells them out byte \
+                     by byte: write `{item}*` or `{item}+` if the length does not matter (one \
+                     copy), or repeat a narrower class such as `{NARROW_CLASS}` ({} per copy)",
+                    kib(narrow_class_cost())
+                )
+            } else {
+                format!(
+                    "Repeat `{item}` fewer times, or use `*` or `+` where the exact count does \
+                     not matter"
+                )
+            };
+            // What the rest of the pattern leaves for the repetition (when the estimate stopped
+            // early, the rest is not known: then the count is an upper bound).
+            let rest = if over.complete {
+                over.total.saturating_sub(*cost)
+            } else {
+                pattern_cost::ANCHORED
+            };
+            let fit = MAX_PATTERN_BYTES.saturating_sub(rest) / per_copy;
+            let fits = match (fit, over.complete) {
+                (0, _) => String::new(),
+                (fit, true) => format!(" ({fit} would fit)"),
+                (fit, false) => format!(" (at most {fit} would fit)"),
+            };
+            if *cost > MAX_PATTERN_BYTES.saturating_sub(pattern_cost::ANCHORED) {
+                format!(
+                    "`{part}` compiles to about {}, more than the {budget} a pattern may: \
+                     {copies}{fits}. {how}",
+                    kib(*cost)
+                )
+            } else {
+                format!(
+                    "the pattern `{}` compiles to {total}, more than the {budget} a pattern \
+                     may; its largest part is `{part}`, about {}: {copies}{fits}. {how}",
+                    value.text,
+                    kib(*cost)
+                )
+            }
+        }
+        None => format!(
+            "the pattern `{}` compiles to {total}, more than the {budget} a pattern may; its \
+             largest part is `{part}`, about {}. Use narrower classes, such as \
+             `{NARROW_CLASS}` ({} per copy), or fewer of them",
+            value.text,
+            kib(*cost),
+            kib(narrow_class_cost())
+        ),
+    };
+    QueryError::new(
+        QueryErrorKind::RegexTooLarge,
+        value.text_start + part_span.start..value.text_start + part_span.end,
+        message,
+    )
+}
+
+/// The estimated cost of one copy of [`NARROW_CLASS`].
+fn narrow_class_cost() -> u64 {
+    let anchored = anchored(NARROW_CLASS);
+    regex_syntax::ast::parse::Parser::new()
+        .parse(&anchored)
+        .ok()
+        .and_then(|ast| pattern_cost::estimate(&anchored, &ast, u64::MAX).ok())
+        .map_or(0, |cost| cost.saturating_sub(pattern_cost::ANCHORED))
+}
+
+/// A pattern as the engine reads it: the user's text with Java's classes rewritten.
+struct Translated {
+    pattern: String,
+    /// Each rewrite: the bytes of the user's text it replaced, and the length of the text
+    /// it put there, in order.
+    rewrites: Vec<(Range<usize>, usize)>,
+}
+
+impl Translated {
+    /// The offset in the user's text of `offset` in [`Translated::pattern`]: a place inside a
+    /// rewritten escape is its start, or its end when `end` (so a span keeps the escape).
+    fn original_offset(&self, offset: usize, end: bool) -> usize {
+        let mut shift: isize = 0;
+        for (span, replaced_len) in &self.rewrites {
+            let start = span.start.saturating_add_signed(shift);
+            if offset <= start {
+                break;
+            }
+            if offset < start + replaced_len {
+                return if end { span.end } else { span.start };
+            }
+            shift += *replaced_len as isize - span.len() as isize;
+        }
+        offset.saturating_add_signed(-shift)
+    }
+}
+
 /// Rejects the first Java-only construct in `pattern` (spans relative to the pattern), and
-/// rewrites Java's ASCII classes for the engine; gives the rewritten pattern and its expanded
-/// size.
-fn translate_java(pattern: &str) -> Result<(String, u64), QueryError> {
+/// rewrites Java's ASCII classes for the engine.
+fn translate_java(pattern: &str) -> Result<Translated, QueryError> {
     let mut scanner = Scanner {
         pattern,
         position: 0,
-        group_weights: vec![0],
-        last_item_weight: 0,
+        open_groups: 0,
         after_quantifier: false,
         rewrites: Vec::new(),
     };
     scanner.run()?;
     let mut translated = String::with_capacity(pattern.len());
     let mut copied = 0;
+    let mut rewrites = Vec::with_capacity(scanner.rewrites.len());
     for (span, replacement) in &scanner.rewrites {
         translated.push_str(pattern.get(copied..span.start).unwrap_or(""));
         translated.push_str(replacement);
         copied = span.end;
+        rewrites.push((span.clone(), replacement.len()));
     }
     translated.push_str(pattern.get(copied..).unwrap_or(""));
-    let weight = scanner.group_weights.first().copied().unwrap_or(0);
-    Ok((translated, weight))
+    Ok(Translated {
+        pattern: translated,
+        rewrites,
+    })
 }
 
 /// Java's meaning of a class escape, as a set this engine reads the same way.
@@ -168,20 +374,11 @@ fn ascii_class(escape: char) -> Option<&'static str> {
     })
 }
 
-/// Expanded-size weights, relative to a literal character, from what each costs to compile
-/// (see the hostile benches): a Unicode property class such as `\p{L}` compiles to a large
-/// automaton, and `.`, a negated class or a class reaching beyond ASCII may span most of
-/// Unicode.
-const UNICODE_PROPERTY_WEIGHT: u64 = 5000;
-const ANY_CHARACTER_WEIGHT: u64 = 200;
-
 struct Scanner<'a> {
     pattern: &'a str,
     position: usize,
-    /// Expanded item counts of the open groups, outermost first (the pattern itself at 0).
-    group_weights: Vec<u64>,
-    /// The expanded size of the last item, which a counted repetition multiplies.
-    last_item_weight: u64,
+    /// How many groups are open.
+    open_groups: usize,
     /// Escapes to rewrite: their span in the pattern and the replacement, in order.
     rewrites: Vec<(std::ops::Range<usize>, &'static str)>,
     /// Whether the previous item was a quantifier, so a `+` now makes it possessive.
@@ -199,57 +396,15 @@ impl<'a> Scanner<'a> {
             self.position += c.len_utf8();
             let was_quantifier = std::mem::take(&mut self.after_quantifier);
             match c {
-                '\\' => {
-                    let weight = self.escape(start)?;
-                    self.add_item(weight);
-                }
-                '[' => {
-                    let weight = self.class(start)?;
-                    self.add_item(weight);
-                }
-                '.' => self.add_item(ANY_CHARACTER_WEIGHT),
+                '\\' => self.escape(start)?,
+                '[' => self.class(start)?,
                 '(' => self.group(start)?,
                 ')' => self.close_group(start)?,
                 '*' | '+' | '?' if was_quantifier => self.after_a_quantifier(c, start)?,
                 '*' | '+' | '?' => self.after_quantifier = true,
-                '{' => match self.counted_repetition() {
-                    Some(bound) => {
-                        self.after_quantifier = true;
-                        self.repeat_last_item(bound, start)?;
-                    }
-                    None => self.add_item(1),
-                },
-                _ => self.add_item(1),
+                '{' => self.after_quantifier = self.counted_repetition(),
+                _ => {}
             }
-        }
-        Ok(())
-    }
-
-    fn add_item(&mut self, weight: u64) {
-        self.last_item_weight = weight;
-        if let Some(total) = self.group_weights.last_mut() {
-            *total = total.saturating_add(weight);
-        }
-    }
-
-    /// `{n,m}` after an item: the item now counts `max(n, m)` times.
-    fn repeat_last_item(&mut self, bound: u64, start: usize) -> Result<(), QueryError> {
-        let extra = self
-            .last_item_weight
-            .saturating_mul(bound.saturating_sub(1));
-        self.last_item_weight = self.last_item_weight.saturating_mul(bound);
-        let total = self.group_weights.last_mut().map_or(0, |total| {
-            *total = total.saturating_add(extra);
-            *total
-        });
-        if total > MAX_EXPANDED_ITEMS {
-            return Err(QueryError::new(
-                QueryErrorKind::RegexTooLarge,
-                start..self.position,
-                format!(
-                    "counted repetitions expand this pattern to more than {MAX_EXPANDED_ITEMS} items; simplify it"
-                ),
-            ));
         }
         Ok(())
     }
@@ -267,25 +422,25 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// `{n}`, `{n,}` or `{n,m}`, giving the larger bound; anything else is a literal `{`.
-    fn counted_repetition(&mut self) -> Option<u64> {
+    /// Skips `{n}`, `{n,}` or `{n,m}`, telling whether it was one; anything else is a literal
+    /// `{`. (What the repetition costs is [`pattern_cost`]'s to tell.)
+    fn counted_repetition(&mut self) -> bool {
         let rest = self.rest();
-        let end = rest.find('}')?;
-        let body = rest.get(..end)?;
+        let Some(end) = rest.find('}') else {
+            return false;
+        };
+        let body = rest.get(..end).unwrap_or("");
         let (low, high) = body.split_once(',').unwrap_or((body, ""));
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         if low.is_empty() || !digits(low) || !digits(high) {
-            return None;
+            return false;
         }
         self.position += end + 1;
-        // Digit strings too long for u64 are huge bounds.
-        let bound = |s: &str| s.parse::<u64>().unwrap_or(u64::MAX);
-        let high = if high.is_empty() { 0 } else { bound(high) };
-        Some(bound(low).max(high))
+        true
     }
 
-    /// An escape after `\`; gives its expanded-size weight.
-    fn escape(&mut self, start: usize) -> Result<u64, QueryError> {
+    /// An escape after `\`.
+    fn escape(&mut self, start: usize) -> Result<(), QueryError> {
         let Some(next) = self.rest().chars().next() else {
             return Err(invalid(
                 start..start + 1,
@@ -313,55 +468,34 @@ impl<'a> Scanner<'a> {
                     None => self.rest().chars().next().map_or(0, char::len_utf8),
                 };
                 self.position += name_len;
-                Ok(UNICODE_PROPERTY_WEIGHT)
-            }
-            // Escapes that may stand for characters beyond ASCII, or for most of Unicode.
-            'x' | 'u' | 'c' | 'N' | 'W' | 'D' | 'S' | '0' => {
-                if let Some(replacement) = ascii_class(next) {
-                    self.rewrites.push((start..self.position, replacement));
-                }
-                Ok(ANY_CHARACTER_WEIGHT)
+                Ok(())
             }
             other => {
                 if let Some(replacement) = ascii_class(other) {
                     self.rewrites.push((start..self.position, replacement));
                 }
-                Ok(if other.is_ascii() {
-                    1
-                } else {
-                    ANY_CHARACTER_WEIGHT
-                })
+                Ok(())
             }
         }
     }
 
-    /// Skips a character class, which may nest (`[a-z&&[^aeiou]]`); gives its weight (a
-    /// negated class holds most of Unicode).
-    fn class(&mut self, start: usize) -> Result<u64, QueryError> {
+    /// Skips a character class, which may nest (`[a-z&&[^aeiou]]`).
+    fn class(&mut self, start: usize) -> Result<(), QueryError> {
         let mut depth = 1usize;
-        let mut weight = if self.rest().starts_with('^') {
-            ANY_CHARACTER_WEIGHT
-        } else {
-            1
-        };
         self.skip_class_opening();
         while let Some(c) = self.rest().chars().next() {
             let here = self.position;
             self.position += c.len_utf8();
             match c {
-                '\\' => weight = weight.max(self.escape(here)?),
+                '\\' => self.escape(here)?,
                 '[' => {
                     depth += 1;
-                    if self.rest().starts_with('^') {
-                        weight = weight.max(ANY_CHARACTER_WEIGHT);
-                    }
                     self.skip_class_opening();
                 }
-                c if !c.is_ascii() => weight = weight.max(ANY_CHARACTER_WEIGHT),
                 ']' => {
                     depth -= 1;
                     if depth == 0 {
-                        return Ok(weight);
+                        return Ok(());
                     }
                 }
                 _ => {}
@@ -398,16 +532,15 @@ impl<'a> Scanner<'a> {
                 "atomic groups (`(?>...)`) are not supported by this linear-time engine",
             ));
         }
-        self.group_weights.push(0);
+        self.open_groups += 1;
         Ok(())
     }
 
     fn close_group(&mut self, start: usize) -> Result<(), QueryError> {
-        if self.group_weights.len() < 2 {
+        if self.open_groups == 0 {
             return Err(invalid(start..start + 1, "this `)` has no matching `(`"));
         }
-        let weight = self.group_weights.pop().unwrap_or(0);
-        self.add_item(weight);
+        self.open_groups -= 1;
         Ok(())
     }
 }
@@ -517,12 +650,30 @@ mod tests {
     fn oversized_patterns_fail_quickly() {
         let error = build_regex(&Value::new("(a{1000}){1000}")).unwrap_err();
         assert_eq!(error.kind, QueryErrorKind::RegexTooLarge);
-        assert_eq!(error.span, 9..15, "points at the repetition that overflows");
+        assert_eq!(
+            error.span,
+            0..15,
+            "points at the repetition that costs most"
+        );
+        assert!(
+            error.message.starts_with(
+                "`(a{1000}){1000}` compiles to about 30.6 MiB, more than the 512 KiB a \
+                 pattern may: 1000 copies of `(a{1000})` at 32 KiB each (16 would fit). \
+                 Counted repetitions inside counted repetitions multiply"
+            ),
+            "{}",
+            error.message
+        );
+        // A count beyond 32 bits is no number the engine (or Java) reads.
         let error = build_regex(&Value::new("a{99999999999999999999999}")).unwrap_err();
-        assert_eq!(error.kind, QueryErrorKind::RegexTooLarge);
-        assert!(build_regex(&Value::new("[0-9]{1,3}(\\.[0-9]{1,3}){3}")).is_ok());
-        assert!(build_regex(&Value::new("\\w{50}\\w{50}\\w{50}\\w{50}\\w{50}")).is_ok());
-        for heavy in ["\\p{L}{100}", ".{9999}", "[^a]{5000}", "(\\pL|.){80}{80}"] {
+        assert_eq!(error.kind, QueryErrorKind::InvalidRegex);
+        for heavy in [
+            "\\p{L}{100}",
+            ".{9999}",
+            "[^a]{5000}",
+            "(\\pL|.){80}{80}",
+            ".{0,1000}",
+        ] {
             let error = build_regex(&Value::new(heavy)).unwrap_err();
             assert_eq!(error.kind, QueryErrorKind::RegexTooLarge, "{heavy}");
         }
@@ -535,10 +686,66 @@ mod tests {
         );
     }
 
+    /// What people write with `.` and counts is within the budget (it was refused as
+    /// expanding to more than 10,000 items, `.` counting 200).
+    #[test]
+    fn common_counted_patterns_are_accepted() {
+        for pattern in [
+            ".{0,60}",
+            ".{100}",
+            "[^/]{0,100}",
+            ".{1,128}",
+            ".{0,255}",
+            "[0-9]{1,3}(\\.[0-9]{1,3}){3}",
+            "\\w{50}\\w{50}\\w{50}\\w{50}\\w{50}",
+            "[a-zA-Z0-9._-]{1,128}",
+            "a{10000}",
+            "\\p{L}{2}",
+        ] {
+            let value = Value::new(pattern);
+            assert!(check_regex(&value).is_ok(), "{pattern}");
+            assert!(build_regex(&value).is_ok(), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_costly_part_and_how_to_rewrite_it() {
+        let error = build_regex(&value_at(".{0,1000}", 10)).unwrap_err();
+        assert_eq!(error.span, 10..19);
+        assert_eq!(
+            error.message,
+            "`.{0,1000}` compiles to about 1.2 MiB, more than the 512 KiB a pattern may: 1000 \
+             copies of `.` at 1.2 KiB each (428 would fit). `.` matches so many characters that \
+             the engine spells them out byte by byte: write `.*` or `.+` if the length does not \
+             matter (one copy), or repeat a narrower class such as `[a-zA-Z0-9._-]` (104 bytes \
+             per copy)"
+        );
+        // The span and the text are the user's, through Java's rewritten classes.
+        let error = build_regex(&value_at("\\d\\W{1000}x", 3)).unwrap_err();
+        assert_eq!(error.span, 5..13);
+        assert!(
+            error.message.starts_with("`\\W{1000}` compiles to about"),
+            "{}",
+            error.message
+        );
+        // Over only together: the largest part is named.
+        let error = build_regex(&value_at(".{0,300}[^/]{0,300}", 0)).unwrap_err();
+        assert_eq!(error.span, 0..8);
+        assert!(
+            error.message.starts_with(
+                "the pattern `.{0,300}[^/]{0,300}` compiles to about 718 KiB, more than the \
+                 512 KiB a pattern may; its largest part is `.{0,300}`, about 359 KiB: 300 \
+                 copies of `.` at 1.2 KiB each (128 would fit)."
+            ),
+            "{}",
+            error.message
+        );
+    }
+
     #[test]
     fn the_fast_path_keeps_every_error() {
-        let long_literal = "a".repeat(9000);
-        let many_wildcards = ".*".repeat(51);
+        let long_literal = "a".repeat(20_000);
+        let many_wildcards = ".*".repeat(500);
         for pattern in [
             // Simple shapes the checks or the size limit refuse.
             long_literal.as_str(),
