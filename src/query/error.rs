@@ -45,6 +45,8 @@ pub enum QueryErrorKind {
     MissingValue,
     /// A value that must be a whole number is not one.
     InvalidInteger,
+    /// An `agentConnected` value other than `true` or `false`.
+    InvalidBoolean,
     /// An `agentVersion` value that is not a dotted version.
     InvalidVersion,
     /// A `registeredAt` value in none of the four documented date formats.

@@ -112,6 +112,8 @@ pub fn check_value(
         Subject::AgentVersion => version_value(value).map(|_| 0),
         Subject::RegisteredAt => date_value(value).map(|_| 0),
         Subject::RunningTasksCount => integer_value(value).map(|_| 0),
+        // `=~` and `!~` returned above: a pattern may match `true` as it likes.
+        Subject::AgentConnected => boolean_value(value).map(|_| 0),
         _ => Ok(0),
     }
 }
@@ -145,6 +147,28 @@ pub fn date_value(value: &Value) -> Result<Timestamp, QueryError> {
     })
 }
 
+/// The value an `agentConnected` comparison compares with: `true` or `false`, as the instance
+/// reports it. Any other value would match no instance (or every one, with `!=`), so it is
+/// refused rather than silently answered.
+pub fn boolean_value(value: &Value) -> Result<bool, QueryError> {
+    match value.text.as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => {
+            let hint = match other.to_ascii_lowercase().as_str() {
+                "true" => "; write it in lower case: `true`".to_owned(),
+                "false" => "; write it in lower case: `false`".to_owned(),
+                _ => String::new(),
+            };
+            Err(QueryError::new(
+                QueryErrorKind::InvalidBoolean,
+                value.span.clone(),
+                format!("`agentConnected` is `true` or `false`; `{other}` is neither{hint}"),
+            ))
+        }
+    }
+}
+
 /// The count a `runningTasksCount` comparison compares with.
 pub fn integer_value(value: &Value) -> Result<i64, QueryError> {
     parse_integer(&value.text).ok_or_else(|| {
@@ -163,6 +187,22 @@ pub fn integer_value(value: &Value) -> Result<i64, QueryError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn agent_connected_takes_true_or_false_only() {
+        use crate::query::Expression;
+        assert!(Expression::parse("agentConnected == true").is_ok());
+        assert!(Expression::parse("agentConnected in [true, false]").is_ok());
+        assert!(Expression::parse("agentConnected =~ 't.*'").is_ok());
+        let maybe = Expression::parse("agentConnected == maybe").unwrap_err();
+        assert_eq!(maybe.kind, QueryErrorKind::InvalidBoolean);
+        assert_eq!(maybe.message, "`agentConnected` is `true` or `false`; `maybe` is neither");
+        assert_eq!(maybe.span, 18..23);
+        let upper = Expression::parse("agentConnected != TRUE").unwrap_err();
+        assert!(upper.message.ends_with("write it in lower case: `true`"), "{}", upper.message);
+        let listed = Expression::parse("agentConnected in [true, yes]").unwrap_err();
+        assert_eq!(listed.kind, QueryErrorKind::InvalidBoolean);
+    }
 
     #[test]
     fn versions_order_numerically_per_component() {
