@@ -79,7 +79,8 @@ fn value_for(subject: &Subject, operator: Operator) -> BoxedStrategy<String> {
         Subject::AgentVersion => pick(&VERSIONS).boxed(),
         Subject::RegisteredAt => pick(&DATES).boxed(),
         Subject::RunningTasksCount => (0i64..4).prop_map(|n| n.to_string()).boxed(),
-        Subject::AgentConnected => prop_oneof![pick(&["true", "false"]), free_text()].boxed(),
+        // Any other value is refused (`InvalidBoolean`).
+        Subject::AgentConnected => pick(&["true", "false"]).boxed(),
         Subject::Ec2InstanceId => prop_oneof![pick(&INSTANCE_IDS), free_text()].boxed(),
         Subject::TaskGroup => prop_oneof![3 => pick(&GROUPS), 1 => free_text()].boxed(),
         _ => prop_oneof![3 => pick(&ATTRIBUTE_VALUES), 1 => free_text()].boxed(),
