@@ -17,7 +17,6 @@ use crate::model::{GroupId, Snapshot};
 use super::capacity::{self, Pool, Route};
 use super::changes::{ChangeSet, PlacedTask};
 use super::feasibility::{self, Rejection, Requirements};
-use super::incremental::Prepared;
 use super::inputs::{PlacementRequest, validate_run_task, validation_context};
 use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
@@ -86,23 +85,10 @@ pub struct TaskExplanation {
     pub task_arn: Option<String>,
 }
 
-/// Runs tasks as RunTask would on `snapshot`, with every random choice drawn from `seed`.
-pub fn run_task(
-    snapshot: &Snapshot,
-    request: &RunTaskRequest,
-    seed: u64,
-) -> Result<RunTaskOutcome, EcsError> {
-    let prepared = Prepared::new(snapshot, request)?;
-    match prepared.run(snapshot, seed) {
-        Some(outcome) => Ok(outcome),
-        None => run(snapshot, request, seed, false).map(|(outcome, _)| outcome),
-    }
-}
-
-/// [`run_task`] by the reference path: a working copy of the snapshot, every instance judged
-/// and every candidate ranked again for each task. Slower; kept as the definition the
-/// incremental engine is tested against (and used for `memberOf` expressions that read live
-/// state).
+/// [`run_task`](fn@super::run_task) by the reference path: a working copy of the snapshot,
+/// every instance judged and every candidate ranked again for each task. Slower; it is the
+/// definition the engine ([`super::engine`]) is tested against, and runs the calls the engine
+/// does not take (`memberOf` expressions that read live state).
 pub fn run_task_reference(
     snapshot: &Snapshot,
     request: &RunTaskRequest,
@@ -111,8 +97,9 @@ pub fn run_task_reference(
     run(snapshot, request, seed, false).map(|(outcome, _)| outcome)
 }
 
-/// [`run_task`], also returning, per attempted task, each instance's rejection reason or its
-/// strategy keys and rank. The outcome is identical to [`run_task`]'s for the same seed.
+/// [`run_task_reference`], also returning, per attempted task, each instance's rejection reason
+/// or its strategy keys and rank. The outcome is identical to
+/// [`run_task`](fn@super::run_task)'s for the same seed.
 pub fn explain_run_task(
     snapshot: &Snapshot,
     request: &RunTaskRequest,
@@ -278,14 +265,9 @@ impl Call<'_> {
         }
         let shortfall = feasibility::shortfall(&self.scratch, pool);
         vec![response::failure(
-            &self.route_arn(route),
+            &route.failure_arn(&self.scratch),
             shortfall.as_str(),
         )]
-    }
-
-    /// The ARN a route-level failure names: the provider's, else the cluster's.
-    fn route_arn(&self, route: &Route) -> String {
-        super::incremental::route_arn(&self.scratch, route)
     }
 
     /// Describes the task placed on `position` (or on Fargate), drawing its ARN.
@@ -362,6 +344,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::placement::run_task;
     use crate::placement::test_support::{instance, run_request, snapshot};
 
     #[test]

@@ -11,8 +11,8 @@
 
 use std::collections::BTreeSet;
 
-use super::incremental::Row;
-use super::inputs::{BinpackField, SpreadField, Strategy};
+use super::row::Row;
+use crate::placement::inputs::{BinpackField, SpreadField, Strategy};
 
 /// The index (see the module documentation).
 #[derive(Debug, Clone)]

@@ -13,6 +13,28 @@
 //! 64-bit draws are about as likely as guessing a 64-bit number). Without AVX-512, or for a few
 //! draws, [`least_without_tie`] answers `None` and the scalar loop runs.
 
+use crate::placement::rng::SeededRng;
+
+impl SeededRng {
+    /// Draws `count` values and puts the indices of those equal to the least of them,
+    /// ascending, into `tied` (cleared first; empty when `count` is 0): the `random`
+    /// strategy's key per candidate. Eight draws at a time where the CPU allows it (see the
+    /// module documentation); the draws and the generator's state afterwards are those of
+    /// `count` calls of [`SeededRng::next_u64`].
+    pub(crate) fn least_draws(&mut self, count: usize, tied: &mut Vec<u32>) {
+        let state = self.state();
+        let after = match least_without_tie(state, count) {
+            Some((index, after)) => {
+                tied.clear();
+                tied.push(index as u32);
+                after
+            }
+            None => least_one_by_one(state, count, tied),
+        };
+        self.set_state(after);
+    }
+}
+
 /// The generator's multiplier (PCG's MCG-XSL-RR-128/64, as in `rand_pcg::Pcg64Mcg`).
 const MULTIPLIER: u128 = 0x2360_ED05_1FC6_5DA4_4385_DF64_9FCC_F645;
 
