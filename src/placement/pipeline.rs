@@ -1,12 +1,29 @@
-//! RunTask, composed from the stages: validate → capacity split → per task: feasibility with
-//! reasons → strategy keys → seeded selection → state change → response.
+//! The reference pipeline: RunTask as the definition states it, each stage a module, wired
+//! here in the order ECS applies them (as Nomad's `stack.go` wires its checkers and rankers).
+//! [`run_task_reference`] and [`explain_run_task`] run it; the engine
+//! ([`super::engine`]) must give the same outcome.
 //!
-//! Tasks are placed one at a time on a working copy of the snapshot, so each sees the state
-//! the previous one left (resources, ports, GPUs, group counts for spread, distinctInstance and
-//! `task:group`). Within one route (provider or launch type), at the first task that cannot be
-//! placed the rest of that route's tasks are not attempted; its failures are one entry per
-//! instance that rejected it, in snapshot order (DECISIONS 42). The caller's snapshot is never
-//! changed: the outcome carries a [`ChangeSet`] to apply.
+//! 1. **Validate** ([`super::inputs`]): every ECS rule on the call, before anything is placed,
+//!    so an invalid call changes nothing and fails with the exception ECS names.
+//! 2. **Capacity split** ([`super::capacity`]): each task's route (launch type or provider) is
+//!    fixed before any placement, by `base` then `weight`, because ECS splits the count over
+//!    the strategy first and places within each provider's instances afterwards.
+//! 3. Per task, on the state the previous tasks left (a working copy, `scratch.rs`), so each
+//!    sees what they took (resources, ports, GPUs, group counts for spread,
+//!    `distinctInstance` and `task:group`):
+//!    1. **Feasibility** ([`super::feasibility`]): every instance of the route's pool gets a
+//!       verdict; ACTIVE instances are judged and the first failing check is the reason a
+//!       failure entry reports. Filtering comes before ranking: ECS ranks candidates only.
+//!    2. **Strategies** ([`super::strategy`]): each candidate's integer keys, one per
+//!       strategy in order, compared lexicographically; the least key wins and ties are drawn
+//!       from the seeded generator ([`super::rng`]).
+//!    3. **Response and state** ([`super::response`], [`super::changes`]): the placed task
+//!       is described (its ARN drawn after its instance) and applied to the working copy.
+//! 4. Within one route, at the first task that cannot be placed the rest of that route's
+//!    tasks are not attempted; its failures are one entry per instance that rejected it, in
+//!    snapshot order (DECISIONS 42), or one naming the route when none did.
+//!
+//! The caller's snapshot is never changed: the outcome carries a [`ChangeSet`] to apply.
 
 use serde::Serialize;
 

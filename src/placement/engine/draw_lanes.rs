@@ -12,6 +12,11 @@
 //! the caller runs the scalar loop (ties are drawn among, so their order matters; two equal
 //! 64-bit draws are about as likely as guessing a 64-bit number). Without AVX-512, or for a few
 //! draws, [`least_without_tie`] answers `None` and the scalar loop runs.
+//!
+//! The unit tests compare the lanes with the scalar draws on 512 random states and lengths up
+//! to 3,000, and the reduction on chosen keys that tie within a lane, across lanes and in the
+//! tail. This file holds the crate's only `unsafe`: one call into the `#[target_feature]`
+//! functions after `is_x86_feature_detected!` confirmed the features.
 
 use crate::placement::rng::SeededRng;
 

@@ -26,7 +26,8 @@
 //! `tests/placement_properties.rs` compare [`Prepared::run`] (through `run_task`) with
 //! `run_task_reference` on generated clusters, requests and seeds, and the `Placer` with both
 //! over streams of calls and stops; the unit tests of `scan`, `leaders`, `ranked` and
-//! `draw_lanes` compare each specialised path with the generic one it replaces.
+//! `draw_lanes` compare each specialised path with the plain one it replaces (the generic
+//! pass over rows, a pass over every row, the scalar draws).
 
 mod cached;
 mod call;
