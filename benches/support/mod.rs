@@ -111,7 +111,7 @@ fn placer(c: &mut Criterion, snapshot: &Snapshot, size: usize) {
         placer_calls(c, &format!("placer/{row}/{size}"), &warmed, call, stopped);
     }
     // A cached `random` request: from its third call on, each task draws a key per fitting
-    // row of the candidates it keeps (the pass of `scan.rs`).
+    // row of the candidates it keeps (the pass of `placement/engine/scan.rs`).
     let random = with_strategies(&[(PlacementStrategyType::Random, "")]);
     let (name, call) = (
         format!("placer/random-summary/{size}"),

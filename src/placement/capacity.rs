@@ -63,6 +63,19 @@ impl Route {
         }
     }
 
+    /// The ARN a route-level failure names (no instance of the pool to name): the
+    /// provider's, else the cluster's.
+    pub(crate) fn failure_arn(&self, snapshot: &Snapshot) -> String {
+        let provider_arn = self.capacity_provider().and_then(|name| {
+            snapshot
+                .capacity_providers()
+                .iter()
+                .find(|p| p.name.as_deref() == Some(name))
+                .and_then(|p| p.capacity_provider_arn.clone())
+        });
+        provider_arn.unwrap_or_else(|| snapshot.cluster().arn.clone())
+    }
+
     /// The instances this route may use.
     pub fn pool(&self, snapshot: &Snapshot) -> Pool {
         match self {

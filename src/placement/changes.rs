@@ -271,7 +271,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::placement::pipeline::run_task;
+    use crate::placement::run_task;
     use crate::placement::test_support::{instance, run_request, snapshot};
 
     fn gpu_instance() -> serde_json::Value {

@@ -1,12 +1,29 @@
-//! RunTask, composed from the stages: validate → capacity split → per task: feasibility with
-//! reasons → strategy keys → seeded selection → state change → response.
+//! The reference pipeline: RunTask as the definition states it, each stage a module, wired
+//! here in the order ECS applies them (as Nomad's `stack.go` wires its checkers and rankers).
+//! [`run_task_reference`] and [`explain_run_task`] run it; the engine
+//! ([`super::engine`]) must give the same outcome.
 //!
-//! Tasks are placed one at a time on a working copy of the snapshot, so each sees the state
-//! the previous one left (resources, ports, GPUs, group counts for spread, distinctInstance and
-//! `task:group`). Within one route (provider or launch type), at the first task that cannot be
-//! placed the rest of that route's tasks are not attempted; its failures are one entry per
-//! instance that rejected it, in snapshot order (DECISIONS 42). The caller's snapshot is never
-//! changed: the outcome carries a [`ChangeSet`] to apply.
+//! 1. **Validate** ([`super::inputs`]): every ECS rule on the call, before anything is placed,
+//!    so an invalid call changes nothing and fails with the exception ECS names.
+//! 2. **Capacity split** ([`super::capacity`]): each task's route (launch type or provider) is
+//!    fixed before any placement, by `base` then `weight`, because ECS splits the count over
+//!    the strategy first and places within each provider's instances afterwards.
+//! 3. Per task, on the state the previous tasks left (a working copy, `scratch.rs`), so each
+//!    sees what they took (resources, ports, GPUs, group counts for spread,
+//!    `distinctInstance` and `task:group`):
+//!    1. **Feasibility** ([`super::feasibility`]): every instance of the route's pool gets a
+//!       verdict; ACTIVE instances are judged and the first failing check is the reason a
+//!       failure entry reports. Filtering comes before ranking: ECS ranks candidates only.
+//!    2. **Strategies** ([`super::strategy`]): each candidate's integer keys, one per
+//!       strategy in order, compared lexicographically; the least key wins and ties are drawn
+//!       from the seeded generator ([`super::rng`]).
+//!    3. **Response and state** ([`super::response`], [`super::changes`]): the placed task
+//!       is described (its ARN drawn after its instance) and applied to the working copy.
+//! 4. Within one route, at the first task that cannot be placed the rest of that route's
+//!    tasks are not attempted; its failures are one entry per instance that rejected it, in
+//!    snapshot order (DECISIONS 42), or one naming the route when none did.
+//!
+//! The caller's snapshot is never changed: the outcome carries a [`ChangeSet`] to apply.
 
 use serde::Serialize;
 
@@ -17,7 +34,6 @@ use crate::model::{GroupId, Snapshot};
 use super::capacity::{self, Pool, Route};
 use super::changes::{ChangeSet, PlacedTask};
 use super::feasibility::{self, Rejection, Requirements};
-use super::incremental::Prepared;
 use super::inputs::{PlacementRequest, validate_run_task, validation_context};
 use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
@@ -86,23 +102,10 @@ pub struct TaskExplanation {
     pub task_arn: Option<String>,
 }
 
-/// Runs tasks as RunTask would on `snapshot`, with every random choice drawn from `seed`.
-pub fn run_task(
-    snapshot: &Snapshot,
-    request: &RunTaskRequest,
-    seed: u64,
-) -> Result<RunTaskOutcome, EcsError> {
-    let prepared = Prepared::new(snapshot, request)?;
-    match prepared.run(snapshot, seed) {
-        Some(outcome) => Ok(outcome),
-        None => run(snapshot, request, seed, false).map(|(outcome, _)| outcome),
-    }
-}
-
-/// [`run_task`] by the reference path: a working copy of the snapshot, every instance judged
-/// and every candidate ranked again for each task. Slower; kept as the definition the
-/// incremental engine is tested against (and used for `memberOf` expressions that read live
-/// state).
+/// [`run_task`](fn@super::run_task) by the reference path: a working copy of the snapshot,
+/// every instance judged and every candidate ranked again for each task. Slower; it is the
+/// definition the engine ([`super::engine`]) is tested against, and runs the calls the engine
+/// does not take (`memberOf` expressions that read live state).
 pub fn run_task_reference(
     snapshot: &Snapshot,
     request: &RunTaskRequest,
@@ -111,8 +114,9 @@ pub fn run_task_reference(
     run(snapshot, request, seed, false).map(|(outcome, _)| outcome)
 }
 
-/// [`run_task`], also returning, per attempted task, each instance's rejection reason or its
-/// strategy keys and rank. The outcome is identical to [`run_task`]'s for the same seed.
+/// [`run_task_reference`], also returning, per attempted task, each instance's rejection reason
+/// or its strategy keys and rank. The outcome is identical to
+/// [`run_task`](fn@super::run_task)'s for the same seed.
 pub fn explain_run_task(
     snapshot: &Snapshot,
     request: &RunTaskRequest,
@@ -278,14 +282,9 @@ impl Call<'_> {
         }
         let shortfall = feasibility::shortfall(&self.scratch, pool);
         vec![response::failure(
-            &self.route_arn(route),
+            &route.failure_arn(&self.scratch),
             shortfall.as_str(),
         )]
-    }
-
-    /// The ARN a route-level failure names: the provider's, else the cluster's.
-    fn route_arn(&self, route: &Route) -> String {
-        super::incremental::route_arn(&self.scratch, route)
     }
 
     /// Describes the task placed on `position` (or on Fargate), drawing its ARN.
@@ -362,6 +361,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::placement::run_task;
     use crate::placement::test_support::{instance, run_request, snapshot};
 
     #[test]

@@ -12,8 +12,6 @@
 use rand_pcg::Pcg64Mcg;
 use rand_pcg::rand_core::Rng;
 
-use super::draw_lanes;
-
 /// The golden ratio increment of SplitMix64.
 const SPLITMIX_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -40,22 +38,16 @@ impl SeededRng {
         self.inner.next_u64()
     }
 
-    /// Draws `count` values and puts the indices of those equal to the least of them,
-    /// ascending, into `tied` (cleared first; empty when `count` is 0): the `random`
-    /// strategy's key per candidate. Eight draws at a time where the CPU allows it (see
-    /// `draw_lanes`); the draws and the generator's state afterwards are the same.
-    pub(crate) fn least_draws(&mut self, count: usize, tied: &mut Vec<u32>) {
-        let state = self.inner.state();
-        let after = match draw_lanes::least_without_tie(state, count) {
-            Some((index, after)) => {
-                tied.clear();
-                tied.push(index as u32);
-                after
-            }
-            None => draw_lanes::least_one_by_one(state, count, tied),
-        };
-        // The state of an MCG stays odd, so `new` (which sets the low bit) keeps it as is.
-        self.inner = Pcg64Mcg::new(after);
+    /// The generator's 128-bit state: the draws from here on are fixed by it.
+    pub(crate) fn state(&self) -> u128 {
+        self.inner.state()
+    }
+
+    /// Continues from `state`, a state this generator reached (an MCG's state stays odd, so
+    /// `Pcg64Mcg::new`, which sets the low bit, keeps it as is). For computing many draws
+    /// at once outside the generator (`engine::draw_lanes`) and continuing after them.
+    pub(crate) fn set_state(&mut self, state: u128) {
+        self.inner = Pcg64Mcg::new(state);
     }
 
     /// A uniform integer in `0..n`; 0 when `n` is 0.

@@ -1,4 +1,5 @@
-//! The working copy a call places on: the snapshot without the payload placement never reads.
+//! The working copy the reference pipeline places on: the snapshot without the payload
+//! placement never reads.
 //!
 //! Tasks are placed one at a time, each seeing what the previous ones took, and `memberOf`
 //! (`task:group`, `runningTasksCount`) reads live state from a `Snapshot`. So a call needs a

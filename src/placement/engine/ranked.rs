@@ -8,11 +8,15 @@
 //! order: the candidates, in the same order, that a pass over every row would tie. So the
 //! generator draws exactly as the pass does (no `random` strategy: one `below(ties)` when
 //! two or more tie). The cost per task is the number of buckets plus the ties, not the rows.
+//!
+//! The unit tests compare [`Ranked::least`]'s tie list with a pass over every row on random
+//! rows, counts and chains; through the `Placer`, the property tests compare whole outcomes
+//! with the reference pipeline.
 
 use std::collections::BTreeSet;
 
-use super::incremental::Row;
-use super::inputs::{BinpackField, SpreadField, Strategy};
+use super::row::Row;
+use crate::placement::inputs::{BinpackField, SpreadField, Strategy};
 
 /// The index (see the module documentation).
 #[derive(Debug, Clone)]

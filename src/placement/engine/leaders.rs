@@ -38,9 +38,9 @@ use fixedbitset::FixedBitSet;
 
 use crate::model::free::{BLOCK, FreeColumns, Needed};
 
-use super::inputs::{BinpackField, SpreadField, Strategy};
-use super::rng::SeededRng;
 use super::scan::{amount, draw};
+use crate::placement::inputs::{BinpackField, SpreadField, Strategy};
+use crate::placement::rng::SeededRng;
 
 /// What ranking reads of one fitting candidate, as it is now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -554,8 +554,8 @@ mod tests {
     use proptest::prelude::{Just, ProptestConfig, any, prop_assert_eq, prop_oneof, proptest};
 
     use super::*;
-    use crate::placement::incremental::Row;
-    use crate::placement::scan::{Counts, generic};
+    use crate::placement::engine::row::Row;
+    use crate::placement::engine::scan::{Counts, generic};
     use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
     /// Every chain leaders rank.

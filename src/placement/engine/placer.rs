@@ -1,13 +1,19 @@
-//! A reusable placer: owns a snapshot, applies every call's changes to it, and keeps each
-//! request it sees again validated and compiled, so a steady stream of calls pays validation,
-//! `memberOf` compilation and the static constraint bitsets twice per distinct request (its
-//! first call compiles and drops it: most requests seen once are never seen again).
+//! The `Placer` cache: a reusable placer owns a snapshot, applies every call's changes to it,
+//! and keeps each request it sees again validated and compiled, so a steady stream of calls
+//! pays validation, `memberOf` compilation and the static constraint bitsets twice per
+//! distinct request (its first call compiles and drops it: most requests seen once are never
+//! seen again). From a request's third call its rows are kept too (`cached.rs`).
 //!
-//! Every response equals what [`run_task`](super::run_task) on the current state gives, and
-//! the state after it equals [`Snapshot::apply`] of that call's changes: the cached
+//! What it keeps exact: every response equals what
+//! [`run_task`](fn@crate::placement::run_task) on the current state gives, and the state
+//! after it equals [`Snapshot::apply`] of that call's changes: the cached
 //! [`Prepared`] depends only on what placing and stopping never change (the cluster, task
 //! definitions, capacity providers, instances' attributes and registration), and the Placer
-//! changes its snapshot only through placing and stopping.
+//! changes its snapshot only through placing and stopping. A request the engine cannot take
+//! runs through `run_task_reference`. How the tests hold it: `tests/placement_incremental.rs`
+//! compares a `Placer`'s responses, summaries and states with `run_task` and
+//! `run_task_reference` over streams of calls and stops, and the unit tests below cover its
+//! cache (seen once, kept, started over).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -18,9 +24,13 @@ use crate::aws::{RunTaskRequest, RunTaskResponse};
 use crate::error::EcsError;
 use crate::model::{GroupId, MapHasher, Snapshot};
 
-use super::changes::{ChangeSet, PlacedRecord, stop_task_at, stop_task_at_index};
-use super::incremental::{CachedRun, Prepared, RowCache, Scratch, SlotColumns};
-use super::pipeline::{RunTaskOutcome, run_task_reference};
+use crate::placement::changes::{ChangeSet, PlacedRecord, stop_task_at, stop_task_at_index};
+use crate::placement::pipeline::{RunTaskOutcome, run_task_reference};
+
+use super::cached::{CachedRun, RowCache};
+use super::call::Scratch;
+use super::prepared::Prepared;
+use super::spread::SlotColumns;
 
 /// Most distinct requests remembered (kept compiled, or noted as seen once); past it the cache
 /// starts over (memory stays bounded however many distinct requests a caller sends, and a
@@ -80,8 +90,8 @@ impl Placer {
         self.snapshot
     }
 
-    /// Runs tasks as [`run_task`](super::run_task) would on the current state, then applies
-    /// the placed tasks to it.
+    /// Runs tasks as [`run_task`](fn@crate::placement::run_task) would on the current state,
+    /// then applies the placed tasks to it.
     pub fn run_task(
         &mut self,
         request: &RunTaskRequest,
@@ -156,7 +166,7 @@ impl Placer {
         }
     }
 
-    /// Stops a task (see [`stop_task`](super::stop_task)).
+    /// Stops a task (see [`stop_task`](crate::placement::stop_task)).
     pub fn stop_task(&mut self, task_arn: &str) -> Result<(), EcsError> {
         let position = stop_task_at(&mut self.snapshot, task_arn)?;
         self.log(position);

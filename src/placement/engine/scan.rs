@@ -29,9 +29,9 @@
 //! Every other chain takes [`generic`]. The unit tests check [`choose`] against [`generic`] on
 //! random rows, counts, chains and seeds.
 
-use super::incremental::Row;
-use super::inputs::{BinpackField, SpreadField, Strategy};
-use super::rng::SeededRng;
+use super::row::Row;
+use crate::placement::inputs::{BinpackField, SpreadField, Strategy};
+use crate::placement::rng::SeededRng;
 use crate::request::strategies::MAX_STRATEGIES as MAX_KEY_WIDTH;
 
 /// Per strategy (by its index in the chain), the call's spread counts per bucket slot; empty
