@@ -223,7 +223,8 @@ impl Snapshot {
             Description::Full(task) => Task::clone(task),
             Description::Shared(shared) => {
                 let instance = record.instance.and_then(|p| self.instances.get(p as usize));
-                let mut task = shared.complete(self, arn, instance);
+                let zone = instance.and_then(|i| self.shared_availability_zone(i));
+                let mut task = shared.complete(arn, instance, zone);
                 if !record.running {
                     task.desired_status = Some(DesiredStatus::Stopped);
                 }

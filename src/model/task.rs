@@ -209,19 +209,20 @@ pub(crate) struct SharedDescription {
 }
 
 impl SharedDescription {
-    /// The task with ARN `task_arn` on `instance` (`None`: not on an instance), described
-    /// from this template (see [`complete_task`]).
+    /// The task with ARN `task_arn` on `instance` (`None`: not on an instance) in `zone` (the
+    /// instance's, which the snapshot's interner holds: `Snapshot::shared_availability_zone`),
+    /// described from this template (see [`complete_task`]).
     pub(crate) fn complete(
         &self,
-        snapshot: &super::Snapshot,
         task_arn: &Arc<str>,
         instance: Option<&super::Instance>,
+        zone: Option<&Arc<str>>,
     ) -> Task {
         complete_task(
             &self.template,
             task_arn,
             instance.map(|i| &i.arn),
-            instance.and_then(|i| snapshot.shared_availability_zone(i)),
+            zone,
             &self.dealt_gpus,
         )
     }

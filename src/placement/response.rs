@@ -164,8 +164,9 @@ impl TaskTemplate {
         demand: &TaskDemand,
         gpu_ids: &[String],
     ) -> Task {
+        let zone = instance.and_then(|i| snapshot.shared_availability_zone(i));
         self.shared(demand, gpu_ids)
-            .complete(snapshot, &Arc::from(task_arn), instance)
+            .complete(&Arc::from(task_arn), instance, zone)
     }
 
     /// What a task with `gpu_ids` shares with the request's other tasks, and its GPU ids dealt

@@ -196,10 +196,17 @@ mod tests {
         assert!(Expression::parse("agentConnected =~ 't.*'").is_ok());
         let maybe = Expression::parse("agentConnected == maybe").unwrap_err();
         assert_eq!(maybe.kind, QueryErrorKind::InvalidBoolean);
-        assert_eq!(maybe.message, "`agentConnected` is `true` or `false`; `maybe` is neither");
+        assert_eq!(
+            maybe.message,
+            "`agentConnected` is `true` or `false`; `maybe` is neither"
+        );
         assert_eq!(maybe.span, 18..23);
         let upper = Expression::parse("agentConnected != TRUE").unwrap_err();
-        assert!(upper.message.ends_with("write it in lower case: `true`"), "{}", upper.message);
+        assert!(
+            upper.message.ends_with("write it in lower case: `true`"),
+            "{}",
+            upper.message
+        );
         let listed = Expression::parse("agentConnected in [true, yes]").unwrap_err();
         assert_eq!(listed.kind, QueryErrorKind::InvalidBoolean);
     }

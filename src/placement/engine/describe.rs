@@ -75,7 +75,8 @@ impl Described {
         let instance = self
             .position
             .and_then(|p| snapshot.instances().get(p as usize));
-        self.shared.complete(snapshot, &self.task_arn, instance)
+        let zone = instance.and_then(|i| snapshot.shared_availability_zone(i));
+        self.shared.complete(&self.task_arn, instance, zone)
     }
 
     /// The change set entry for `task` (this task's whole description): what
