@@ -4,37 +4,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn repo_file(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
-
-fn ecs_place(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecs-place"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod support;
+use support::{ecs_place, input_error, repo_file, scratch_dir};
 
 fn scratch_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecs-place-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    let path = scratch_dir("cli").join(name);
     std::fs::write(&path, contents).unwrap();
     path
 }
 
 /// Asserts the input-error contract and returns the first stderr line.
 fn assert_input_error(output: &Output) -> String {
-    assert_eq!(output.status.code(), Some(2), "exit status");
-    assert!(output.stdout.is_empty(), "stdout must be empty on error");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let first = stderr.lines().next().unwrap_or_default().to_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    first
+    let stderr = input_error(output);
+    stderr.lines().next().unwrap_or_default().to_owned()
 }
 
 #[test]

@@ -4,61 +4,31 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{Value, json};
-
-fn repo_file(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
+use support::{
+    ecs_place as run, ecs_place_with_stdin, input_error, repo_file, scratch_dir, success,
+};
 
 fn ecs_place(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecs-place"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or_default()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
+    match stdin {
+        Some(bytes) => ecs_place_with_stdin(args, bytes),
+        None => run(args),
+    }
 }
 
 fn scratch(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecs-place-inputs-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    let path = scratch_dir("inputs").join(name);
     std::fs::write(&path, contents).unwrap();
     path
 }
 
 fn example(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(repo_file(name)).unwrap()).unwrap()
-}
-
-/// The input-error contract; returns stderr.
-fn input_error(output: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(output.stdout.is_empty(), "stdout must be empty on error");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    stderr
-}
-
-fn success(output: &Output) -> String {
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 fn run_task(cluster: &Path, request: &Path) -> Output {

@@ -4,37 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn repo_file(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
-
-fn ecs_place(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecs-place"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn scratch_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecs-place-whatif-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn ok(output: &Output) -> String {
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+mod support;
+use support::{ecs_place, repo_file, scratch_dir, success as ok};
 
 fn fixtures() -> Vec<String> {
     let dir = repo_file("tests/fixtures/aws-cli/prod");
@@ -60,7 +33,7 @@ fn run_task(cluster: &Path) -> String {
 
 #[test]
 fn imported_outputs_answer_as_the_example_snapshot() {
-    let out = scratch_dir().join("imported.json");
+    let out = scratch_dir("whatif").join("imported.json");
     let mut args = vec!["import".to_owned()];
     args.extend(fixtures());
     args.extend(["--out".to_owned(), out.to_str().unwrap().to_owned()]);
@@ -86,7 +59,7 @@ fn imported_outputs_answer_as_the_example_snapshot() {
 
 #[test]
 fn an_edit_writes_a_scenario_and_says_what_it_estimated() {
-    let out = scratch_dir().join("scenario.json");
+    let out = scratch_dir("whatif").join("scenario.json");
     let output = ecs_place(&[
         "edit",
         "--cluster",
@@ -121,7 +94,7 @@ fn an_edit_writes_a_scenario_and_says_what_it_estimated() {
 
 #[test]
 fn edit_mistakes_keep_the_contract_and_leave_no_file() {
-    let out = scratch_dir().join("never.json");
+    let out = scratch_dir("whatif").join("never.json");
     for (args, expected) in [
         (
             vec!["--drain", "i-nope"],
