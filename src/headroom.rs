@@ -516,7 +516,7 @@ fn single_resources(
         })
         .collect();
     // Stable: equal counts keep the resource order.
-    found.sort_by(|a, b| b.instances.cmp(&a.instances));
+    found.sort_by_key(|found| std::cmp::Reverse(found.instances));
     Ok(found)
 }
 
