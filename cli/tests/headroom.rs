@@ -23,12 +23,8 @@ fn ecs_place(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // The binary may exit (a bad argument) before it reads: a closed pipe is no failure here.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
 
@@ -157,6 +153,23 @@ fn input_errors_keep_the_contract() {
         "",
     );
     assert!(assert_input_error(&output).starts_with("InvalidParameterException: "));
+    let output = ecs_place(
+        &[
+            "headroom",
+            "--cluster",
+            &cluster,
+            "--request",
+            &request,
+            "--limit",
+            "1000001",
+        ],
+        "",
+    );
+    let first = assert_input_error(&output);
+    assert!(
+        first.starts_with("InvalidParameterException: ") && first.contains("0 to 1000000"),
+        "{first}"
+    );
 }
 
 #[test]

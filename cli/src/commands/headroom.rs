@@ -8,7 +8,11 @@ use ecs_placement::EcsError;
 use ecs_placement::aws::RunTaskRequest;
 use ecs_placement::headroom::{DEFAULT_LIMIT, Headroom, headroom};
 
+use crate::commands::generate::at_most;
 use crate::input::{Failure, read_json, read_snapshot};
+
+/// The most `--limit`: a placed task takes about 0.7 KB of memory, so at most 0.7 GB.
+pub const MAX_LIMIT: u64 = 1_000_000;
 
 /// How to print the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,7 +27,7 @@ pub enum Format {
 /// not fit; print how many fit, where, and what stopped the next one.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  ecs-place headroom --cluster examples/cluster.json --request examples/run-task.json --seed 42"
+    after_help = "Example:\n  ecs-place headroom --cluster examples/cluster.json --request examples/run-task.json --seed 42\n\nLimits: --limit at most 1000000 (beyond it: exit 2, InvalidParameterException)."
 )]
 pub struct Args {
     /// The cluster snapshot.
@@ -32,14 +36,16 @@ pub struct Args {
     /// The RunTask request (the API's request syntax, JSON); each call asks for its `count`.
     #[arg(long, value_name = "FILE")]
     pub request: PathBuf,
-    /// The seed the calls' seeds are drawn from: the same seed, the same answer.
-    #[arg(long, default_value_t = 0)]
+    /// The seed the calls' seeds are drawn from, 0 to 18446744073709551615: the same seed, the
+    /// same answer.
+    #[arg(long, default_value_t = 0, value_parser = at_most(u64::MAX))]
     pub seed: u64,
     /// `table` (the default when stdout is a terminal) or `json` (otherwise).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Stop after this many tasks (a task that reserves nothing never stops by itself).
-    #[arg(long, default_value_t = DEFAULT_LIMIT)]
+    /// Stop after this many tasks, 0 to 1000000 (a task that reserves nothing never stops by
+    /// itself).
+    #[arg(long, default_value_t = DEFAULT_LIMIT, value_name = "N", value_parser = at_most(MAX_LIMIT))]
     pub limit: u64,
 }
 
@@ -58,8 +64,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             .map_err(|e| EcsError::client(format!("cannot write JSON: {e}")))?,
         Format::Table => table(&report),
     };
-    crate::output::stdout_line(&text);
-    Ok(())
+    crate::output::write_stdout_line(&text)
 }
 
 /// The report for a terminal.
