@@ -20,11 +20,13 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::aws::{Resource as WireResource, RunTaskRequest};
+use crate::aws::RunTaskRequest;
 use crate::error::EcsError;
 use crate::model::{Instance, Snapshot};
 use crate::placement::{Placer, TaskExplanation, Verdict, explain_run_task};
-use crate::request::{GpuDemand, TaskDemand, ValidationContext, validate_run_task};
+use crate::request::{
+    Constraint, GpuDemand, PlacementRequest, TaskDemand, ValidationContext, validate_run_task,
+};
 
 /// The limit the CLI uses when none is given: at most this many tasks are placed, so a request
 /// that never fails (a task reserving nothing, or Fargate) still ends.
@@ -213,7 +215,7 @@ pub fn headroom(
             &final_state,
             &call,
             seed,
-            &plan.demand,
+            &plan,
             fits,
             failures,
         )?),
@@ -376,7 +378,7 @@ fn stopped_by(
     state: &Snapshot,
     call: &RunTaskRequest,
     seed: u64,
-    demand: &TaskDemand,
+    plan: &PlacementRequest,
     fits: u64,
     failures: Vec<(std::borrow::Cow<'static, str>, u64)>,
 ) -> Result<StoppedBy, EcsError> {
@@ -390,7 +392,7 @@ fn stopped_by(
     let (_, explanations) = explain_run_task(state, call, seed)?;
     let failed = explanations.iter().find(|e| e.task_arn.is_none());
     let single_resource = match failed {
-        Some(failed) => single_resources(state, call, seed, demand, failed)?,
+        Some(failed) => single_resources(state, plan, failed)?,
         None => Vec::new(),
     };
     let would_need = single_resource.first().map(SingleResource::describe);
@@ -435,18 +437,25 @@ fn has_resource_rejection(explanation: &TaskExplanation) -> bool {
 /// The instances of the failed task's explanation that one resource alone keeps from taking
 /// it, grouped by resource.
 ///
-/// An instance rejected for a resource passed the agent and attribute checks; it counts when
-/// it lacks exactly one resource and, given that resource, would be a candidate: checked by
-/// placing the same call on a copy of `state` where each such instance has what it lacked
-/// (so `memberOf` and `distinctInstance` are judged by placement itself).
+/// An instance rejected for a resource passed the checks placement makes before the resource
+/// checks (agent, attributes); it counts when it lacks exactly one resource and passes the
+/// checks placement makes after them: every `memberOf` expression of the call (compiled on
+/// `state`, as placement compiles them) and `distinctInstance` (no task of the group on it).
 fn single_resources(
     state: &Snapshot,
-    call: &RunTaskRequest,
-    seed: u64,
-    demand: &TaskDemand,
+    plan: &PlacementRequest,
     failed: &TaskExplanation,
 ) -> Result<Vec<SingleResource>, EcsError> {
-    let mut suspects: Vec<(usize, Short)> = Vec::new();
+    let mut member_of = Vec::new();
+    let mut distinct_instance = false;
+    for constraint in &plan.constraints {
+        match constraint {
+            Constraint::MemberOf { parsed, .. } => member_of.push(parsed.compile(state)?),
+            Constraint::DistinctInstance => distinct_instance = true,
+        }
+    }
+    let group = state.group_id(&plan.group);
+    let mut by_kind: BTreeMap<ResourceKind, (u64, usize, Short)> = BTreeMap::new();
     for (position, judged) in failed.instances.iter().enumerate() {
         let Verdict::Rejected(rejection) = &judged.verdict else {
             continue;
@@ -457,38 +466,16 @@ fn single_resources(
         let Some(instance) = state.instances().get(position) else {
             continue;
         };
-        let mut shorts = shortages(instance, demand);
-        if shorts.len() == 1
-            && let Some(short) = shorts.pop()
-        {
-            suspects.push((position, short));
+        let mut shorts = shortages(instance, &plan.demand);
+        if shorts.len() != 1 {
+            continue;
         }
-    }
-    if suspects.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut file = state.to_file();
-    for (position, short) in &suspects {
-        if let Some(document) = file.container_instances.get_mut(*position) {
-            give(document, short);
-        }
-    }
-    // The copy only gains resources; a snapshot that does not load again (which would be a
-    // bug) gives no single resource rather than a wrong one.
-    let Ok(grown) = Snapshot::try_from(file) else {
-        return Ok(Vec::new());
-    };
-    let (_, explanations) = explain_run_task(&grown, call, seed)?;
-    let Some(again) = explanations.iter().find(|e| e.route == failed.route) else {
-        return Ok(Vec::new());
-    };
-    let mut by_kind: BTreeMap<ResourceKind, (u64, usize, Short)> = BTreeMap::new();
-    for (position, short) in suspects {
-        let fits = again
-            .instances
-            .get(position)
-            .is_some_and(|i| matches!(i.verdict, Verdict::Candidate { .. }));
-        if !fits {
+        let Some(short) = shorts.pop() else {
+            continue;
+        };
+        let passes_constraints = member_of.iter().all(|e| e.matches(state, position))
+            && !(distinct_instance && group.is_some_and(|g| instance.group_count(g) > 0));
+        if !passes_constraints {
             continue;
         }
         let entry = by_kind
@@ -518,88 +505,4 @@ fn single_resources(
     // Stable: equal counts keep the resource order.
     found.sort_by_key(|found| std::cmp::Reverse(found.instances));
     Ok(found)
-}
-
-/// Gives the instance document what `short` says it lacks: more CPU or memory (registered
-/// too, when remaining would pass it), the reserved ports freed, or more GPUs.
-fn give(document: &mut crate::aws::ContainerInstance, short: &Short) {
-    let remaining = document.remaining_resources.get_or_insert_with(Vec::new);
-    match short.kind {
-        ResourceKind::Cpu | ResourceKind::Memory => {
-            let name = short.kind.as_str();
-            let grown = number(remaining, name)
-                .saturating_add(i64::try_from(short.amount).unwrap_or(i64::MAX));
-            set_number(remaining, name, grown);
-            let registered = document.registered_resources.get_or_insert_with(Vec::new);
-            if number(registered, name) < grown {
-                set_number(registered, name, grown);
-            }
-        }
-        ResourceKind::Ports => {
-            for port in &short.ports {
-                let (list, number) = match port.split_once('/') {
-                    Some(("udp", number)) => ("PORTS_UDP", number),
-                    Some((_, number)) => ("PORTS", number),
-                    None => continue,
-                };
-                for resource in remaining.iter_mut() {
-                    if resource.name.as_deref() == Some(list)
-                        && let Some(set) = &mut resource.string_set_value
-                    {
-                        set.retain(|p| p.trim() != number);
-                    }
-                }
-            }
-        }
-        ResourceKind::Gpu => {
-            let extra: Vec<String> = (0..short.amount)
-                .map(|i| format!("headroom-gpu-{i}"))
-                .collect();
-            add_strings(remaining, "GPU", &extra);
-            let registered = document.registered_resources.get_or_insert_with(Vec::new);
-            add_strings(registered, "GPU", &extra);
-        }
-    }
-}
-
-/// A numeric resource of a list (0 when absent), as the snapshot reads it.
-fn number(list: &[WireResource], name: &str) -> i64 {
-    list.iter()
-        .find(|r| r.name.as_deref() == Some(name))
-        .and_then(|r| {
-            r.integer_value
-                .or(r.long_value)
-                .or(r.double_value.map(|v| v.floor() as i64))
-        })
-        .unwrap_or(0)
-}
-
-/// Sets a numeric resource of a list to `value` (an `INTEGER` entry).
-fn set_number(list: &mut Vec<WireResource>, name: &str, value: i64) {
-    let entry = WireResource {
-        name: Some(name.to_owned()),
-        kind: Some("INTEGER".to_owned()),
-        integer_value: Some(value),
-        ..WireResource::default()
-    };
-    match list.iter_mut().find(|r| r.name.as_deref() == Some(name)) {
-        Some(existing) => *existing = entry,
-        None => list.push(entry),
-    }
-}
-
-/// Adds strings to a string-set resource of a list (created when absent).
-fn add_strings(list: &mut Vec<WireResource>, name: &str, values: &[String]) {
-    match list.iter_mut().find(|r| r.name.as_deref() == Some(name)) {
-        Some(existing) => existing
-            .string_set_value
-            .get_or_insert_with(Vec::new)
-            .extend_from_slice(values),
-        None => list.push(WireResource {
-            name: Some(name.to_owned()),
-            kind: Some("STRINGSET".to_owned()),
-            string_set_value: Some(values.to_vec()),
-            ..WireResource::default()
-        }),
-    }
 }
