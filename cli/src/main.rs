@@ -40,6 +40,7 @@ enum Command {
     Simulate(commands::simulate::Args),
     Import(commands::whatif::ImportArgs),
     Edit(commands::whatif::EditArgs),
+    Headroom(commands::headroom::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => commands::simulate::run(&args),
         Command::Import(args) => commands::whatif::import_files(&args),
         Command::Edit(args) => commands::whatif::edit_snapshot(&args),
+        Command::Headroom(args) => commands::headroom::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

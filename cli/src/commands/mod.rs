@@ -1,6 +1,7 @@
 //! One module per subcommand; each has its clap `Args` and a `run` function.
 
 pub mod generate;
+pub mod headroom;
 pub mod place;
 pub mod query;
 pub mod simulate;
