@@ -3,29 +3,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+mod support;
 
 fn repo_file(relative: &str) -> String {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative);
-    path.to_str().unwrap().to_owned()
+    support::repo_file(relative).to_str().unwrap().to_owned()
 }
 
 /// Runs `ecs-place` with `stdin` on its standard input.
 fn ecs_place(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecs-place"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    // The binary may exit (a bad argument) before it reads: a closed pipe is no failure here.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
+    support::ecs_place_with_stdin(args, stdin.as_bytes())
 }
 
 fn example(extra: &[&str]) -> Output {
@@ -48,10 +36,7 @@ fn example(extra: &[&str]) -> Output {
 
 /// Asserts the input-error contract and returns the first stderr line.
 fn assert_input_error(output: &Output) -> String {
-    assert_eq!(output.status.code(), Some(2), "exit status");
-    assert!(output.stdout.is_empty(), "stdout must be empty on error");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    let stderr = support::input_error(output);
     stderr.lines().next().unwrap_or_default().to_owned()
 }
 
