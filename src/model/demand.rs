@@ -45,6 +45,9 @@ pub struct TaskDemand {
     /// The same, container by container, in task-definition order (for `networkBindings` and
     /// `gpuIds` in the response).
     pub containers: Vec<ContainerDemand>,
+    /// Whether the task takes an elastic network interface of its instance (network mode
+    /// `awsvpc`; docs/SEMANTICS.md, "ENIs").
+    pub eni: bool,
 }
 
 /// A GPU requirement.
@@ -145,6 +148,7 @@ pub fn task_demand(
     let (tcp_ports, udp_ports) = port_sets(&container_demands)?;
     let gpus = task_gpus(&container_demands)?;
     Ok(TaskDemand {
+        eni: mode == NetworkMode::Awsvpc,
         cpu,
         memory_mib,
         tcp_ports,

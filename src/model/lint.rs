@@ -27,8 +27,16 @@ impl Snapshot {
     /// An instance without a registered `CPU` or `MEMORY` resource is taken to have none of
     /// it, so it takes no task that needs any: every real describe-container-instances output
     /// has both, so their absence means a hand-made or cut-down document.
+    ///
+    /// When a task definition uses `awsvpc`, an instance whose ENI limit is unknown (its type
+    /// is not in the shipped table and no `ecs-placement.eni-limit` attribute sets it) takes
+    /// any number of `awsvpc` tasks, which ECS would not: that is warned about too.
     pub fn warnings(&self) -> Vec<Warning> {
         let mut warnings = Vec::new();
+        let awsvpc = self
+            .task_definitions
+            .iter()
+            .any(|d| d.network_mode == Some(crate::aws::NetworkMode::Awsvpc));
         for (position, document) in self.instance_documents.iter().enumerate() {
             let registered = document.registered_resources.as_deref().unwrap_or_default();
             for name in ["CPU", "MEMORY"] {
@@ -41,6 +49,28 @@ impl Snapshot {
                         ),
                     });
                 }
+            }
+            let limit_unknown = self
+                .instances
+                .get(position)
+                .is_some_and(|i| i.registered.eni_slots.is_none());
+            if awsvpc && limit_unknown {
+                let kind = document
+                    .attributes
+                    .iter()
+                    .flatten()
+                    .find(|a| a.name == "ecs.instance-type")
+                    .and_then(|a| a.value.as_deref())
+                    .unwrap_or("(none)");
+                warnings.push(Warning {
+                    path: format!("containerInstances[{position}]"),
+                    message: format!(
+                        "instance type {kind} is not in the shipped table (data/ec2-instance-types.csv), so \
+                         its ENI limit is unknown and awsvpc tasks are not limited on it; set the attribute \
+                         `{}` to its limit",
+                        super::eni::ENI_LIMIT_ATTRIBUTE
+                    ),
+                });
             }
         }
         warnings

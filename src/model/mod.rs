@@ -8,6 +8,7 @@
 mod attributes;
 mod cluster;
 pub mod demand;
+pub mod eni;
 pub(crate) mod free;
 mod instance;
 mod lint;

@@ -102,6 +102,11 @@ pub struct Resources {
     pub ports_udp: PortSet,
     /// GPU ids (`GPU`): all of them when registered, the free ones when remaining.
     pub gpus: Vec<String>,
+    /// Elastic network interfaces for `awsvpc` tasks: how many the instance takes when
+    /// registered, how many are free when remaining; `None` when its limit is unknown (an
+    /// instance type the shipped table lacks), and then not checked. Not an API resource: it
+    /// is derived from the instance type (docs/SEMANTICS.md, "ENIs") and never written out.
+    pub eni_slots: Option<u32>,
 }
 
 impl Clone for Resources {
@@ -112,6 +117,7 @@ impl Clone for Resources {
             ports_tcp: self.ports_tcp.clone(),
             ports_udp: self.ports_udp.clone(),
             gpus: self.gpus.clone(),
+            eni_slots: self.eni_slots,
         }
     }
 
@@ -122,6 +128,7 @@ impl Clone for Resources {
         self.ports_tcp.clone_from(&source.ports_tcp);
         self.ports_udp.clone_from(&source.ports_udp);
         self.gpus.clone_from(&source.gpus);
+        self.eni_slots = source.eni_slots;
     }
 }
 
@@ -165,6 +172,7 @@ impl ResourceEntries {
             ports_tcp: self.ports_tcp.unwrap_or_default(),
             ports_udp: self.ports_udp.unwrap_or_default(),
             gpus: self.gpus.unwrap_or_default(),
+            eni_slots: None,
         }
     }
 }
@@ -311,6 +319,7 @@ mod tests {
             ports_tcp: [22, 80].into_iter().collect(),
             ports_udp: PortSet::default(),
             gpus: vec![],
+            eni_slots: None,
         };
         let again =
             ResourceEntries::read(&resources.to_wire()).map(ResourceEntries::into_resources);

@@ -517,7 +517,11 @@ impl Snapshot {
             registered_at: wire.registered_at,
             capacity_provider_name: wire.capacity_provider_name.clone(),
             attributes,
-            registered: registered.into_resources(),
+            registered: Resources {
+                eni_slots: super::eni::eni_limit(wire.attributes.as_deref().unwrap_or_default())
+                    .map_err(|message| SnapshotError::new(format!("{path}.attributes"), message))?,
+                ..registered.into_resources()
+            },
             remaining: Resources::default(),
             running_tasks_count: running.unwrap_or(u32::MAX),
             pending_tasks_count: pending.unwrap_or(0),
@@ -722,6 +726,7 @@ impl Snapshot {
             };
             let resources = &mut derived[position as usize];
             take_amounts(resources, &record.usage);
+            take_eni(resources, &record.usage);
             let held = &mut held[position as usize];
             held.ports_tcp.extend_from_slice(record.usage.ports_tcp());
             held.ports_udp.extend_from_slice(record.usage.ports_udp());
@@ -740,6 +745,8 @@ impl Snapshot {
                 ports_tcp: entries.ports_tcp.unwrap_or(fallback.ports_tcp),
                 ports_udp: entries.ports_udp.unwrap_or(fallback.ports_udp),
                 gpus: entries.gpus.unwrap_or(fallback.gpus),
+                // No API resource lists ENIs: always registered less the tasks' (see take_eni).
+                eni_slots: fallback.eni_slots,
             };
             if instance.running_tasks_count == u32::MAX {
                 instance.running_tasks_count = running_counts[position];
@@ -761,6 +768,7 @@ fn usage_of(task: &Task, definition: Option<&TaskDefinition>) -> TaskUsage {
     };
     usage.ports_tcp = demand.tcp_ports.iter().copied().collect();
     usage.ports_udp = demand.udp_ports.iter().copied().collect();
+    usage.eni = demand.eni;
     if task.cpu.is_none() && usage.cpu == 0 {
         usage.cpu = i64::try_from(demand.cpu).unwrap_or(i64::MAX);
     }
@@ -775,6 +783,7 @@ fn usage_of(task: &Task, definition: Option<&TaskDefinition>) -> TaskUsage {
 /// same, all tasks of an instance at once (see [`HeldPortsAndGpus`]).
 pub(crate) fn take_usage(resources: &mut Resources, usage: &HeldUsage) {
     take_amounts(resources, usage);
+    take_eni(resources, usage);
     for &port in usage.ports_tcp() {
         resources.ports_tcp.insert(port);
     }
@@ -784,6 +793,15 @@ pub(crate) fn take_usage(resources: &mut Resources, usage: &HeldUsage) {
     let gpu_ids = usage.gpu_ids();
     if !gpu_ids.is_empty() {
         resources.gpus.retain(|id| !gpu_ids.contains(id));
+    }
+}
+
+/// Takes the task's elastic network interface, when it holds one, out of the free ones.
+fn take_eni(resources: &mut Resources, usage: &HeldUsage) {
+    if usage.eni()
+        && let Some(slots) = &mut resources.eni_slots
+    {
+        *slots = slots.saturating_sub(1);
     }
 }
 

@@ -21,6 +21,8 @@ pub struct TaskUsage {
     pub ports_udp: Vec<u16>,
     /// GPU ids.
     pub gpu_ids: Vec<String>,
+    /// Whether it holds one of the instance's elastic network interfaces (`awsvpc`).
+    pub eni: bool,
 }
 
 impl TaskUsage {
@@ -92,12 +94,13 @@ pub(crate) struct HeldUsage {
     ports_and_gpus: Option<Box<PortsAndGpus>>,
 }
 
-/// The part of a [`HeldUsage`] most tasks do not have.
+/// The part of a [`HeldUsage`] most tasks do not have (boxed, so the record stays small).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct PortsAndGpus {
     ports_tcp: Vec<u16>,
     ports_udp: Vec<u16>,
     gpu_ids: Vec<String>,
+    eni: bool,
 }
 
 impl HeldUsage {
@@ -122,12 +125,18 @@ impl HeldUsage {
             .map_or(&[], |p| p.gpu_ids.as_slice())
     }
 
+    /// Whether it holds an elastic network interface.
+    pub(crate) fn eni(&self) -> bool {
+        self.ports_and_gpus.as_deref().is_some_and(|p| p.eni)
+    }
+
     /// The same usage as a [`TaskUsage`].
     pub(crate) fn into_usage(self) -> TaskUsage {
         let PortsAndGpus {
             ports_tcp,
             ports_udp,
             gpu_ids,
+            eni,
         } = self.ports_and_gpus.map(|p| *p).unwrap_or_default();
         TaskUsage {
             cpu: self.cpu,
@@ -135,6 +144,7 @@ impl HeldUsage {
             ports_tcp,
             ports_udp,
             gpu_ids,
+            eni,
         }
     }
 }
@@ -147,8 +157,9 @@ impl From<TaskUsage> for HeldUsage {
             ports_tcp,
             ports_udp,
             gpu_ids,
+            eni,
         } = usage;
-        let none = ports_tcp.is_empty() && ports_udp.is_empty() && gpu_ids.is_empty();
+        let none = ports_tcp.is_empty() && ports_udp.is_empty() && gpu_ids.is_empty() && !eni;
         Self {
             cpu,
             memory,
@@ -157,6 +168,7 @@ impl From<TaskUsage> for HeldUsage {
                     ports_tcp,
                     ports_udp,
                     gpu_ids,
+                    eni,
                 })
             }),
         }

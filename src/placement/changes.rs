@@ -241,6 +241,11 @@ fn release_usage(instance: &mut Instance, usage: &HeldUsage) {
         }
     }
     restore_gpus(remaining, registered, usage.gpu_ids());
+    if usage.eni()
+        && let (Some(free), Some(limit)) = (&mut remaining.eni_slots, registered.eni_slots)
+    {
+        *free = (*free + 1).min(limit);
+    }
 }
 
 fn restore_gpus(remaining: &mut Resources, registered: &Resources, returned: &[String]) {

@@ -2,7 +2,8 @@
 //! reports for it (DECISIONS 18, 29–33).
 //!
 //! Checks run in a fixed order and the first failing one is the instance's reason: `AGENT`,
-//! `ATTRIBUTE`, `RESOURCE:CPU`, `RESOURCE:MEMORY`, `RESOURCE:PORTS`, `RESOURCE:GPU`, then
+//! `ATTRIBUTE`, `RESOURCE:CPU`, `RESOURCE:MEMORY`, `RESOURCE:PORTS`, `RESOURCE:GPU`,
+//! `RESOURCE:ENI` (an `awsvpc` task on an instance with no free network interface), then
 //! `memberOf` (every expression, ANDed), then `distinctInstance`. Instances whose status is not
 //! ACTIVE are not judged at all: ECS skips them without a failure entry.
 
@@ -32,6 +33,8 @@ pub enum Rejection {
     Ports,
     /// Not enough free GPUs.
     Gpu,
+    /// No free elastic network interface for an `awsvpc` task.
+    Eni,
     /// A `memberOf` expression is false for the instance.
     MemberOf,
     /// The instance already runs a task of the group.
@@ -48,6 +51,7 @@ impl Rejection {
             Self::Memory => "RESOURCE:MEMORY",
             Self::Ports => "RESOURCE:PORTS",
             Self::Gpu => "RESOURCE:GPU",
+            Self::Eni => "RESOURCE:ENI",
             Self::MemberOf => "MemberOf placement constraint unsatisfied.",
             Self::DistinctInstance => "DistinctInstance placement constraint unsatisfied.",
         }
@@ -275,7 +279,9 @@ pub fn check_attributes(
     }
 }
 
-/// The resource checks in order: CPU, memory, ports (TCP then UDP), GPUs.
+/// The resource checks in order: CPU, memory, ports (TCP then UDP), GPUs, ENIs. ENIs come
+/// last: ECS's placement steps name CPU, GPU, memory and ports and never ENIs, so their
+/// check follows the ones it documents (addendum E4).
 pub fn check_resources(instance: &Instance, demand: &TaskDemand) -> Result<(), Rejection> {
     let remaining = &instance.remaining;
     if remaining.cpu < signed(demand.cpu) {
@@ -302,6 +308,9 @@ pub fn check_resources(instance: &Instance, demand: &TaskDemand) -> Result<(), R
     };
     if !enough {
         return Err(Rejection::Gpu);
+    }
+    if demand.eni && remaining.eni_slots == Some(0) {
+        return Err(Rejection::Eni);
     }
     Ok(())
 }
@@ -381,6 +390,7 @@ mod tests {
             (Rejection::Memory, "RESOURCE:MEMORY"),
             (Rejection::Ports, "RESOURCE:PORTS"),
             (Rejection::Gpu, "RESOURCE:GPU"),
+            (Rejection::Eni, "RESOURCE:ENI"),
             (
                 Rejection::MemberOf,
                 "MemberOf placement constraint unsatisfied.",

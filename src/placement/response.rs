@@ -257,6 +257,7 @@ pub fn usage(demand: &TaskDemand, gpu_ids: &[String], on_instance: bool) -> Task
         usage.ports_udp = demand.udp_ports.iter().copied().collect();
     }
     usage.gpu_ids = gpu_ids.to_vec();
+    usage.eni = demand.eni;
     usage
 }
 
@@ -294,6 +295,7 @@ mod tests {
 
     fn demand(containers: Vec<GpuDemand>, total: GpuDemand) -> TaskDemand {
         TaskDemand {
+            eni: false,
             cpu: 256,
             memory_mib: 512,
             tcp_ports: BTreeSet::from([80]),

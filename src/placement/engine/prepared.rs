@@ -36,8 +36,9 @@ use super::spread::SlotColumns;
 pub struct Prepared {
     pub(super) plan: PlacementRequest,
     pub(super) requirements: Requirements,
-    /// The instances every `memberOf` admits (all when there is none), or `None` when an
-    /// expression reads live state and the call must take the reference path.
+    /// The instances every `memberOf` admits (all when there is none), or `None` when the
+    /// call must take the reference path: an expression reads live state, or the task takes
+    /// an ENI (an `awsvpc` task: the engine keeps no column of free network interfaces).
     pub(super) member_of: Option<FixedBitSet>,
     pub(super) routes: Vec<Route>,
     /// Whether anything reads the group's count per instance (`distinctInstance`,
@@ -120,7 +121,7 @@ impl Prepared {
     }
 
     /// Whether the incremental engine can run this request (its `memberOf` expressions read
-    /// no live state).
+    /// no live state, and its task takes no ENI).
     pub fn is_incremental(&self) -> bool {
         self.member_of.is_some()
     }
@@ -133,7 +134,7 @@ impl Prepared {
 
 /// The `memberOf` expressions as one bitset, or `None` when one reads live state.
 fn static_member_of(snapshot: &Snapshot, requirements: &Requirements) -> Option<FixedBitSet> {
-    if requirements.member_of_reads_live_state() {
+    if requirements.member_of_reads_live_state() || requirements.demand().eni {
         return None;
     }
     let mut admitted = FixedBitSet::with_capacity(snapshot.instances().len());
