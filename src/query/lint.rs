@@ -83,7 +83,8 @@ pub enum Warning {
         /// The name as written.
         name: String,
         /// The subject probably meant, as it is written (`attribute:ecs.instance-type`, or
-        /// `ec2InstanceId`), with how many instances have it.
+        /// `ec2InstanceId`), with how many instances have it (for `ec2InstanceId`: an EC2
+        /// instance id).
         suggestion: Option<(String, usize)>,
     },
     /// A value compared with `==`, `!=`, `in` or `!in` that no instance has for the attribute.
@@ -449,7 +450,8 @@ fn nearest_attribute(name: &str, snapshot: &Snapshot) -> Option<(String, usize)>
             }
             // A subject of its own (`ec2InstanceId`), when the words agree exactly.
             None if normalized(&suggestion.subject) == folded => {
-                return Some((suggestion.subject, snapshot.instances().len()));
+                let holders = subject_holders(&suggestion.subject, snapshot);
+                return Some((suggestion.subject, holders));
             }
             None => {}
         }
@@ -467,6 +469,19 @@ fn nearest_attribute(name: &str, snapshot: &Snapshot) -> Option<(String, usize)>
         return Some(attribute(found));
     }
     nearest_text(name, names.iter().copied()).map(attribute)
+}
+
+/// How many instances have a subject other than an attribute (`ec2InstanceId`: those with an
+/// EC2 instance id).
+fn subject_holders(subject: &str, snapshot: &Snapshot) -> usize {
+    let instances = snapshot.instances().iter();
+    match subject {
+        "ec2InstanceId" => instances.filter(|i| i.ec2_instance_id.is_some()).count(),
+        "agentVersion" => instances.filter(|i| i.agent_version.is_some()).count(),
+        "registeredAt" => instances.filter(|i| i.registered_at.is_some()).count(),
+        "task:group" => instances.filter(|i| !i.groups.is_empty()).count(),
+        _ => snapshot.instances().len(),
+    }
 }
 
 /// The candidate `text` was most likely meant to be: the same in another case, else the
