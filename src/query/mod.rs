@@ -15,6 +15,8 @@
 //!   `runningTasksCount` and `task:group` live;
 //! - [`list`]: [`list_container_instances`], the `ListContainerInstances` operation;
 //! - `suggest`: "did you mean" for misspelt subjects;
+//! - [`lint`]: [`Expression::lint`], warnings for expressions that parse but probably match
+//!   nothing (unknown attribute names and values, glob-like patterns), with match counts;
 //! - [`error`]: [`QueryError`], the one error type of every stage.
 //!
 //! See `docs/QUERY_LANGUAGE.md` for the grammar and every decision.
@@ -24,6 +26,7 @@ mod compile;
 pub mod error;
 mod eval;
 pub mod lexer;
+pub mod lint;
 pub mod list;
 mod matcher;
 pub mod parser;
@@ -38,6 +41,7 @@ use std::fmt;
 pub use ast::{Argument, Comparison, Node, NodeKind, Operator, Subject, Value};
 pub use compile::CompiledExpression;
 pub use error::{Expected, QueryError, QueryErrorKind};
+pub use lint::{ClauseLint, Count, Lint, Warning};
 pub use list::list_container_instances;
 pub use parser::{MAX_EXPRESSION_CHARS, MAX_NESTING_DEPTH};
 

@@ -5,25 +5,63 @@ use std::path::PathBuf;
 
 use ecs_placement::EcsError;
 use ecs_placement::aws::ContainerInstanceStatus;
-use ecs_placement::query::{Expression, list_container_instances};
+use ecs_placement::query::{Expression, Lint, list_container_instances};
 
 use crate::diagnostic::query_failure;
 use crate::input::{Failure, read_snapshot};
 
-/// Parse a cluster query expression and print its canonical form.
+/// Parse a cluster query expression and print its canonical form; on stderr, warn of mistakes
+/// that make it match nothing (glob-like patterns; with --cluster, attribute names and values
+/// no instance has) and, with --cluster, count the instances each clause matches.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  ecs-place check-expression 'attribute:ecs.instance-type =~ t2.* and not(task:group == database)'"
+    after_help = "Example:\n  ecs-place check-expression 'attribute:ecs.instance-type =~ t2.* and not(task:group == database)'\n  ecs-place check-expression 'attribute:ecs.availability-zone =~ us-east-1*' --cluster examples/cluster.json"
 )]
 pub struct CheckArgs {
     /// The expression, as given to a memberOf constraint or a ListContainerInstances filter.
     pub expression: String,
+    /// A cluster snapshot to check the expression against: attribute names and values no
+    /// instance has are warned of, and the instances each clause matches are counted (stderr).
+    #[arg(long, value_name = "FILE")]
+    pub cluster: Option<PathBuf>,
 }
 
-/// Runs `check-expression`.
+/// Runs `check-expression`: the canonical form on stdout, warnings and counts on stderr
+/// (which never change the exit status).
 pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     let expression = parse(&args.expression)?;
-    crate::output::write_stdout_line(&expression.to_string())
+    let snapshot = args.cluster.as_deref().map(read_snapshot).transpose()?;
+    crate::output::write_stdout_line(&expression.to_string())?;
+    if let Ok(lint) = expression.lint(snapshot.as_ref()) {
+        print_warnings(&lint, "");
+        print_counts(&lint);
+    }
+    Ok(())
+}
+
+/// Each warning of `lint` on stderr: `warning: PREFIXCLAUSE: MESSAGE`.
+pub fn print_warnings(lint: &Lint, prefix: &str) {
+    for (clause, warning) in lint.warnings() {
+        crate::output::stderr_line(&format!("warning: {prefix}{}: {warning}", clause.text));
+    }
+}
+
+/// The instances each clause and the whole expression match, on stderr (nothing when the
+/// expression was not counted against a snapshot).
+fn print_counts(lint: &Lint) {
+    let Some(whole) = lint.matched else {
+        return;
+    };
+    for (number, clause) in lint.clauses.iter().enumerate() {
+        if let Some(count) = clause.matched {
+            crate::output::stderr_line(&format!(
+                "clause {} ({}): {count}",
+                number + 1,
+                clause.text
+            ));
+        }
+    }
+    crate::output::stderr_line(&format!("whole expression: {whole}"));
 }
 
 /// List the container instances of a snapshot that match a filter, as ListContainerInstances does.

@@ -1,6 +1,7 @@
 //! `ecs-place validate`: checks a snapshot (and a RunTask request) and prints a summary line;
 //! warnings (members the API model lacks, instances without CPU or MEMORY) go to stderr, and
-//! `--strict` makes them errors.
+//! `--strict` makes them errors. The request's memberOf expressions are linted against the
+//! snapshot (`Expression::lint`): those warnings go to stderr too, and never fail the command.
 
 use std::path::PathBuf;
 
@@ -8,8 +9,11 @@ use ecs_placement::EcsError;
 use ecs_placement::aws::RunTaskRequest;
 use ecs_placement::aws::shapes;
 use ecs_placement::model::Snapshot;
-use ecs_placement::request::{Capacity, PlacementRequest, ValidationContext, validate_run_task};
+use ecs_placement::request::{
+    Capacity, Constraint, PlacementRequest, ValidationContext, validate_run_task,
+};
 
+use crate::commands::query::print_warnings;
 use crate::input::{Failure, read_json, read_snapshot_noting, shown};
 
 /// Check a cluster snapshot (and optionally a RunTask request) and print a one-line summary.
@@ -69,9 +73,51 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     if let Some(path) = &args.request {
         let request: RunTaskRequest = read_json(path)?;
         let checked = validate_run_task(&request, &ValidationContext::from_snapshot(&snapshot))?;
+        lint_expressions(&checked, &snapshot);
         line.push_str(&format!("; request ok: {}", describe_request(&checked)));
     }
     crate::output::write_stdout_line(&line)
+}
+
+/// Warns on stderr of the request's (and the task definition's) memberOf expressions that
+/// name attributes or values no instance has, or hold glob-like patterns (see
+/// `ecs-place check-expression --cluster`); the summary and the exit status do not change.
+fn lint_expressions(request: &PlacementRequest, snapshot: &Snapshot) {
+    let from_definition = request
+        .constraints
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Constraint::MemberOf {
+                    from_task_definition: true,
+                    ..
+                }
+            )
+        })
+        .count();
+    for (index, constraint) in request.constraints.iter().enumerate() {
+        let Constraint::MemberOf {
+            parsed,
+            from_task_definition,
+            ..
+        } = constraint
+        else {
+            continue;
+        };
+        // The definition's constraints come first, then the call's, each in its own order.
+        let field = if *from_task_definition {
+            format!("taskDefinition placementConstraints[{index}]")
+        } else {
+            format!(
+                "placementConstraints[{}]",
+                index.saturating_sub(from_definition)
+            )
+        };
+        if let Ok(lint) = parsed.lint(Some(snapshot)) {
+            print_warnings(&lint, &format!("{field}.expression: "));
+        }
+    }
 }
 
 /// `cluster NAME: N instances (A ACTIVE, ...), T task definitions, K tasks (R running), P capacity providers`.
