@@ -5,21 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo_file(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(relative)
-}
-
-fn ecs_place(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecs-place"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod support;
+use support::{ecs_place, repo_file};
 
 /// Runs `check-expression` on the example cluster; asserts exit 0 and stdout the canonical
 /// form; gives stderr.
