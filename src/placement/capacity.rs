@@ -55,6 +55,22 @@ impl Route {
         }
     }
 
+    /// Whether a task of this route that no instance can take waits for capacity (returned
+    /// `PROVISIONING`) instead of failing: an Auto Scaling group provider whose managed
+    /// scaling is `ENABLED` (docs/SEMANTICS.md, "Waiting for capacity").
+    pub fn waits_for_capacity(&self, snapshot: &Snapshot) -> bool {
+        let Self::Provider(name) = self else {
+            return false;
+        };
+        snapshot
+            .capacity_providers()
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name.as_str()))
+            .and_then(|p| p.auto_scaling_group_provider.as_ref())
+            .and_then(|group| group.get("managedScaling")?.get("status")?.as_str())
+            == Some("ENABLED")
+    }
+
     /// The capacity provider reported for a task placed by this route.
     pub fn capacity_provider(&self) -> Option<&str> {
         match self {

@@ -21,7 +21,10 @@
 //!       is described (its ARN drawn after its instance) and applied to the working copy.
 //! 4. Within one route, at the first task that cannot be placed the rest of that route's
 //!    tasks are not attempted; its failures are one entry per instance that rejected it, in
-//!    snapshot order (DECISIONS 42), or one naming the route when none did.
+//!    snapshot order (DECISIONS 42), or one naming the route when none did. A route whose
+//!    provider scales itself (managed scaling `ENABLED`) fails nothing instead: that task and
+//!    the route's later ones wait for capacity, returned `PROVISIONING` without an instance,
+//!    up to [`MAX_PROVISIONING_TASKS`] in the cluster.
 //!
 //! The caller's snapshot is never changed: the outcome carries a [`ChangeSet`] to apply.
 
@@ -39,6 +42,11 @@ use super::response::{self, TaskFacts};
 use super::rng::SeededRng;
 use super::scratch::working_copy;
 use super::strategy::{self, Key, KeyTable};
+
+/// The most tasks a cluster may hold waiting for capacity in `PROVISIONING` (the service
+/// quota "Tasks in the PROVISIONING state per cluster"; its documented values went from 100
+/// to 300, and 500 circulates: the highest is taken). A call that would pass it fails whole.
+pub const MAX_PROVISIONING_TASKS: usize = 500;
 
 /// What a RunTask call produced: the response and the changes that give the next state.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,25 +175,72 @@ fn run(
     };
     let mut explanations = Vec::new();
     let mut failed_routes: Vec<Route> = Vec::new();
+    let mut waiting_routes: Vec<Route> = Vec::new();
+    let mut waiting = None;
     for route in routes {
         if failed_routes.contains(&route) {
             continue;
         }
-        let (result, explanation) = call.place_one(&route);
-        match result {
-            Ok(placed) => {
-                call.scratch.apply_placed(&placed);
-                outcome.response.tasks.push(placed.task.clone());
-                outcome.changes.tasks.push(placed);
+        let (result, explanation) = if waiting_routes.contains(&route) {
+            (Err(Vec::new()), None)
+        } else {
+            call.place_one(&route)
+        };
+        let placed = match result {
+            Ok(placed) => placed,
+            Err(_) if route.waits_for_capacity(snapshot) => {
+                let already = *waiting.get_or_insert_with(|| provisioning_tasks(snapshot));
+                let now = already
+                    + outcome
+                        .response
+                        .tasks
+                        .iter()
+                        .filter(|t| is_waiting(t))
+                        .count();
+                if now >= MAX_PROVISIONING_TASKS {
+                    return Err(EcsError::client(format!(
+                        "The number of tasks in the PROVISIONING state for this cluster has reached the limit \
+                         ({MAX_PROVISIONING_TASKS}): {already} were waiting for capacity before this call"
+                    )));
+                }
+                if !waiting_routes.contains(&route) {
+                    waiting_routes.push(route.clone());
+                }
+                call.describe_waiting(&route)
             }
             Err(failures) => {
                 outcome.response.failures.extend(failures);
                 failed_routes.push(route);
+                explanations.extend(explanation);
+                continue;
             }
-        }
+        };
+        call.scratch.apply_placed(&placed);
+        outcome.response.tasks.push(placed.task.clone());
+        outcome.changes.tasks.push(placed);
         explanations.extend(explanation);
     }
     Ok((outcome, explanations))
+}
+
+/// The `lastStatus` of a task waiting for capacity.
+const PROVISIONING: &str = "PROVISIONING";
+
+/// Whether a described task waits for capacity: `PROVISIONING` on no instance, still to run.
+fn is_waiting(task: &crate::aws::Task) -> bool {
+    task.last_status.as_deref() == Some(PROVISIONING)
+        && task.container_instance_arn.is_none()
+        && task.desired_status != Some(crate::aws::DesiredStatus::Stopped)
+}
+
+/// The tasks of the snapshot waiting for capacity.
+fn provisioning_tasks(snapshot: &Snapshot) -> usize {
+    snapshot
+        .tasks()
+        .iter()
+        .filter(|(_, record)| record.running && record.instance.is_none())
+        .filter(|(arn, _)| snapshot.describe_task(arn).is_some_and(|t| is_waiting(&t)))
+        .count()
 }
 
 impl Call<'_> {
@@ -285,6 +340,14 @@ impl Call<'_> {
             &route.failure_arn(&self.scratch),
             shortfall.as_str(),
         )]
+    }
+
+    /// Describes a task of `route` that waits for its provider to scale out: `PROVISIONING`,
+    /// on no instance, holding nothing (addendum C1).
+    fn describe_waiting(&mut self, route: &Route) -> PlacedTask {
+        let mut placed = self.describe(route, None);
+        placed.task.last_status = Some(PROVISIONING.into());
+        placed
     }
 
     /// Describes the task placed on `position` (or on Fargate), drawing its ARN.

@@ -3,8 +3,8 @@
 //! The reference pipeline ([`super::pipeline`]) states what RunTask does; the engine
 //! ([`super::engine`]) computes the same outcome with the work done once per call. The engine
 //! takes every request whose `memberOf` expressions read no live state (`runningTasksCount`,
-//! `task:group`) and whose task takes no ENI (`awsvpc`); the others run through the reference
-//! pipeline. Both give the same outcome
+//! `task:group`), whose task takes no ENI (`awsvpc`) and none of whose capacity providers
+//! scales itself; the others run through the reference pipeline. Both give the same outcome
 //! for the same seed: `tests/placement_incremental.rs` and `tests/placement_properties.rs`
 //! compare them.
 

@@ -37,8 +37,9 @@ pub struct Prepared {
     pub(super) plan: PlacementRequest,
     pub(super) requirements: Requirements,
     /// The instances every `memberOf` admits (all when there is none), or `None` when the
-    /// call must take the reference path: an expression reads live state, or the task takes
-    /// an ENI (an `awsvpc` task: the engine keeps no column of free network interfaces).
+    /// call must take the reference path: an expression reads live state, the task takes an
+    /// ENI (an `awsvpc` task: the engine keeps no column of free network interfaces), or a
+    /// route's provider scales itself (its tasks may wait for capacity).
     pub(super) member_of: Option<FixedBitSet>,
     pub(super) routes: Vec<Route>,
     /// Whether anything reads the group's count per instance (`distinctInstance`,
@@ -75,8 +76,14 @@ impl Prepared {
             &plan.demand,
             &plan.constraints,
         )?;
-        let member_of = static_member_of(snapshot, &requirements);
         let routes = capacity::assign(&plan.capacity, plan.count);
+        // A route that waits for capacity (a provider with managed scaling) returns tasks the
+        // engine does not describe: the reference path takes the call.
+        let member_of = static_member_of(snapshot, &requirements).filter(|_| {
+            !routes
+                .iter()
+                .any(|route| route.waits_for_capacity(snapshot))
+        });
         let spread_names: Vec<Option<AttrNameId>> = plan
             .strategies
             .iter()
