@@ -277,3 +277,35 @@ fn huge_task_amounts_saturate_when_remaining_is_derived() {
     let remaining = &snapshot.instances()[0].remaining;
     assert_eq!((remaining.cpu, remaining.memory), (i64::MIN, 1022));
 }
+
+/// An instance whose running tasks hold more than it registered has negative remaining CPU or
+/// memory (derived, as above); the state written out must load back to the same amounts, as a
+/// `--state-out` file is the next call's `--cluster`. Found by the `snapshot_structured` fuzz
+/// target: the reader refused the negative amount the writer wrote.
+#[test]
+fn an_over_committed_instance_is_written_and_read_back() {
+    let json = r#"{"containerInstances": [{
+            "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+            "registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 512}]}],
+        "tasks": [{"taskArn": "arn:aws:ecs:us-east-1:123456789012:task/prod/t1",
+            "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+            "cpu": "256", "memory": "768"}]}"#;
+    let snapshot = loaded(json);
+    let remaining = &snapshot.instances()[0].remaining;
+    assert_eq!((remaining.cpu, remaining.memory), (768, -256));
+    let written = serde_json::to_string(&snapshot.to_file()).unwrap_or_default();
+    let again = loaded(&written);
+    assert_eq!(
+        again.instances()[0].remaining,
+        snapshot.instances()[0].remaining
+    );
+    // Registered amounts stay non-negative.
+    let negative = json.replace(r#""integerValue": 512"#, r#""integerValue": -1"#);
+    assert!(
+        rejected(&negative)
+            .message
+            .starts_with("containerInstances[0].registeredResources[1].integerValue: ")
+    );
+}
