@@ -309,3 +309,29 @@ fn an_over_committed_instance_is_written_and_read_back() {
             .starts_with("containerInstances[0].registeredResources[1].integerValue: ")
     );
 }
+
+/// An instance with every GPU taken, by tasks the snapshot does not list (the bare output of
+/// `describe-container-instances` is a snapshot): the written state must keep its remaining
+/// GPUs empty, not leave the entry out, which the next read derives as every GPU free. Found
+/// by the `snapshot_load` fuzz target.
+#[test]
+fn an_instance_with_every_gpu_taken_is_written_and_read_back() {
+    let json = r#"{"containerInstances": [{
+            "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/g1",
+            "registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 16384},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": ["GPU-0", "GPU-1"]}],
+            "remainingResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 8192},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": []}]}]}"#;
+    let snapshot = loaded(json);
+    assert!(snapshot.instances()[0].remaining.gpus.is_empty());
+    let written = serde_json::to_string(&snapshot.to_file()).unwrap_or_default();
+    let again = loaded(&written);
+    assert_eq!(
+        again.instances()[0].remaining,
+        snapshot.instances()[0].remaining
+    );
+}

@@ -204,7 +204,7 @@ fn ports(resource: &Resource) -> Result<PortSet, String> {
 
 impl Resources {
     /// The API's `Resource` list for these resources (CPU, MEMORY, PORTS, PORTS_UDP, and GPU
-    /// when the instance has GPUs).
+    /// when there is a GPU id; `Instance::to_wire` also writes an empty remaining GPU list).
     pub fn to_wire(&self) -> Vec<Resource> {
         let mut list = vec![
             integer("CPU", self.cpu),
