@@ -335,3 +335,28 @@ fn an_instance_with_every_gpu_taken_is_written_and_read_back() {
         snapshot.instances()[0].remaining
     );
 }
+
+/// A date-time far ahead (any year to 9999 reads) is written as epoch seconds; those must read
+/// back, as a `--state-out` file is the next call's `--cluster`. Found by the `snapshot_load`
+/// fuzz target: seconds past 10^11 (the year 5138) were refused.
+#[test]
+fn a_far_date_is_written_and_read_back() {
+    let json = r#"{"containerInstances": [{
+            "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+            "registeredAt": "9999-12-30T21:59:59.999Z"}],
+        "tasks": [{"taskArn": "arn:aws:ecs:us-east-1:123456789012:task/prod/t1",
+            "createdAt": "7706-11-21T08:00:00.000000+00:00"}]}"#;
+    let snapshot = loaded(json);
+    let written = serde_json::to_string(&snapshot.to_file()).unwrap_or_default();
+    let again = loaded(&written);
+    assert_eq!(
+        again.instances()[0].registered_at,
+        snapshot.instances()[0].registered_at
+    );
+    let created = |s: &Snapshot| {
+        s.describe_task("arn:aws:ecs:us-east-1:123456789012:task/prod/t1")
+            .and_then(|t| t.created_at)
+    };
+    assert_eq!(created(&again), created(&snapshot));
+    assert!(created(&snapshot).is_some());
+}
