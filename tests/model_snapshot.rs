@@ -277,3 +277,86 @@ fn huge_task_amounts_saturate_when_remaining_is_derived() {
     let remaining = &snapshot.instances()[0].remaining;
     assert_eq!((remaining.cpu, remaining.memory), (i64::MIN, 1022));
 }
+
+/// An instance whose running tasks hold more than it registered has negative remaining CPU or
+/// memory (derived, as above); the state written out must load back to the same amounts, as a
+/// `--state-out` file is the next call's `--cluster`. Found by the `snapshot_structured` fuzz
+/// target: the reader refused the negative amount the writer wrote.
+#[test]
+fn an_over_committed_instance_is_written_and_read_back() {
+    let json = r#"{"containerInstances": [{
+            "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+            "registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 512}]}],
+        "tasks": [{"taskArn": "arn:aws:ecs:us-east-1:123456789012:task/prod/t1",
+            "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+            "cpu": "256", "memory": "768"}]}"#;
+    let snapshot = loaded(json);
+    let remaining = &snapshot.instances()[0].remaining;
+    assert_eq!((remaining.cpu, remaining.memory), (768, -256));
+    let written = serde_json::to_string(&snapshot.to_file()).unwrap_or_default();
+    let again = loaded(&written);
+    assert_eq!(
+        again.instances()[0].remaining,
+        snapshot.instances()[0].remaining
+    );
+    // Registered amounts stay non-negative.
+    let negative = json.replace(r#""integerValue": 512"#, r#""integerValue": -1"#);
+    assert!(
+        rejected(&negative)
+            .message
+            .starts_with("containerInstances[0].registeredResources[1].integerValue: ")
+    );
+}
+
+/// An instance with every GPU taken, by tasks the snapshot does not list (the bare output of
+/// `describe-container-instances` is a snapshot): the written state must keep its remaining
+/// GPUs empty, not leave the entry out, which the next read derives as every GPU free. Found
+/// by the `snapshot_load` fuzz target.
+#[test]
+fn an_instance_with_every_gpu_taken_is_written_and_read_back() {
+    let json = r#"{"containerInstances": [{
+            "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/g1",
+            "registeredResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 16384},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": ["GPU-0", "GPU-1"]}],
+            "remainingResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 8192},
+                {"name": "GPU", "type": "STRINGSET", "stringSetValue": []}]}]}"#;
+    let snapshot = loaded(json);
+    assert!(snapshot.instances()[0].remaining.gpus.is_empty());
+    let written = serde_json::to_string(&snapshot.to_file()).unwrap_or_default();
+    let again = loaded(&written);
+    assert_eq!(
+        again.instances()[0].remaining,
+        snapshot.instances()[0].remaining
+    );
+}
+
+/// A date-time far ahead (any year to 9999 reads) is written as epoch seconds; those must read
+/// back, as a `--state-out` file is the next call's `--cluster`. Found by the `snapshot_load`
+/// fuzz target: seconds past 10^11 (the year 5138) were refused.
+#[test]
+fn a_far_date_is_written_and_read_back() {
+    let json = r#"{"containerInstances": [{
+            "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i1",
+            "registeredAt": "9999-12-30T21:59:59.999Z"}],
+        "tasks": [{"taskArn": "arn:aws:ecs:us-east-1:123456789012:task/prod/t1",
+            "createdAt": "7706-11-21T08:00:00.000000+00:00"}]}"#;
+    let snapshot = loaded(json);
+    let written = serde_json::to_string(&snapshot.to_file()).unwrap_or_default();
+    let again = loaded(&written);
+    assert_eq!(
+        again.instances()[0].registered_at,
+        snapshot.instances()[0].registered_at
+    );
+    let created = |s: &Snapshot| {
+        s.describe_task("arn:aws:ecs:us-east-1:123456789012:task/prod/t1")
+            .and_then(|t| t.created_at)
+    };
+    assert_eq!(created(&again), created(&snapshot));
+    assert!(created(&snapshot).is_some());
+}

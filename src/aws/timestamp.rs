@@ -28,12 +28,17 @@ impl Timestamp {
         self.millis as f64 / 1000.0
     }
 
-    /// Reads epoch seconds; `None` when not finite or outside ±10^11 seconds.
+    /// Reads epoch seconds; `None` when not finite or outside the instants an ISO-8601
+    /// date-time names (years -9999 to 9999, what [`Timestamp::parse_iso`] reads): every
+    /// instant read either way is written as seconds, which must read back.
     pub fn from_epoch_seconds(seconds: f64) -> Option<Self> {
-        if !seconds.is_finite() || seconds.abs() > 1e11 {
+        if !seconds.is_finite() {
             return None;
         }
-        Some(Self::from_millis((seconds * 1000.0).round() as i64))
+        // `as` saturates; the range check refuses what saturated.
+        let millis = (seconds * 1000.0).round() as i64;
+        let range = jiff::Timestamp::MIN.as_millisecond()..=jiff::Timestamp::MAX.as_millisecond();
+        range.contains(&millis).then_some(Self::from_millis(millis))
     }
 
     /// Reads an ISO-8601 / RFC 3339 date-time (`2018-06-18T22:28:28Z`, with an offset, or with no
@@ -137,6 +142,8 @@ mod tests {
     fn rejects_garbage() {
         assert_eq!(read("\"yesterday\""), None);
         assert_eq!(read("1e300"), None);
+        assert_eq!(read("253402207201"), None);
+        assert!(read("253402207200").is_some());
         assert_eq!(read("true"), None);
     }
 

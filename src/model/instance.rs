@@ -7,7 +7,7 @@ use crate::aws::{ContainerInstance, ContainerInstanceStatus, Timestamp};
 
 use super::GroupId;
 use super::attributes::{AttrNameId, AttrValueId};
-use super::resources::Resources;
+use super::resources::{Resources, string_set};
 
 /// A validated container instance.
 #[derive(Debug, Clone)]
@@ -86,7 +86,13 @@ impl Instance {
     pub fn to_wire(&self, document: &ContainerInstance) -> ContainerInstance {
         let mut wire = document.clone();
         wire.container_instance_arn = Some(self.arn.to_string());
-        wire.remaining_resources = Some(self.remaining.to_wire());
+        let mut remaining = self.remaining.to_wire();
+        // With every GPU taken the list still says so: left out, the entry would be read back
+        // as registered minus the running tasks' GPUs, which a snapshot need not list.
+        if self.remaining.gpus.is_empty() && !self.registered.gpus.is_empty() {
+            remaining.push(string_set("GPU", Vec::new()));
+        }
+        wire.remaining_resources = Some(remaining);
         wire.running_tasks_count = Some(i64::from(self.running_tasks_count));
         wire
     }

@@ -144,14 +144,28 @@ pub(crate) struct ResourceEntries {
 }
 
 impl ResourceEntries {
-    /// Reads a `Resource` list; the error names the entry (`[2].integerValue: ...`).
+    /// Reads a `Resource` list of registered amounts; the error names the entry
+    /// (`[2].integerValue: ...`). CPU and memory must not be negative.
     pub(crate) fn read(list: &[Resource]) -> Result<Self, String> {
+        Self::read_amounts(list, false)
+    }
+
+    /// Reads a `remainingResources` list: as [`ResourceEntries::read`], but CPU and memory may
+    /// be negative. An instance whose running tasks hold more than it registered has a
+    /// negative remaining amount (derived when the dump leaves it out), and a written snapshot
+    /// carries it: the next read must take it back as it is.
+    pub(crate) fn read_remaining(list: &[Resource]) -> Result<Self, String> {
+        Self::read_amounts(list, true)
+    }
+
+    fn read_amounts(list: &[Resource], negative_allowed: bool) -> Result<Self, String> {
         let mut entries = Self::default();
         for (index, resource) in list.iter().enumerate() {
             let at = |message: String| format!("[{index}].{message}");
+            let amount = || number(resource, negative_allowed).map_err(at);
             match resource.name.as_deref() {
-                Some("CPU") => entries.cpu = Some(number(resource).map_err(at)?),
-                Some("MEMORY") => entries.memory = Some(number(resource).map_err(at)?),
+                Some("CPU") => entries.cpu = Some(amount()?),
+                Some("MEMORY") => entries.memory = Some(amount()?),
                 Some("PORTS") => entries.ports_tcp = Some(ports(resource).map_err(at)?),
                 Some("PORTS_UDP") => entries.ports_udp = Some(ports(resource).map_err(at)?),
                 Some("GPU") => {
@@ -178,7 +192,7 @@ impl ResourceEntries {
 }
 
 /// The integer a numeric resource holds, whatever its declared type.
-fn number(resource: &Resource) -> Result<i64, String> {
+fn number(resource: &Resource, negative_allowed: bool) -> Result<i64, String> {
     let value = match resource.kind.as_deref() {
         Some("INTEGER") => resource.integer_value,
         Some("LONG") => resource.long_value,
@@ -189,7 +203,7 @@ fn number(resource: &Resource) -> Result<i64, String> {
             .or(resource.double_value.map(|v| v.floor() as i64)),
     };
     match value {
-        Some(v) if v >= 0 => Ok(v),
+        Some(v) if v >= 0 || negative_allowed => Ok(v),
         Some(v) => Err(format!("integerValue: {v} is negative")),
         None => Err("integerValue: missing for a numeric resource".to_owned()),
     }
@@ -212,7 +226,7 @@ fn ports(resource: &Resource) -> Result<PortSet, String> {
 
 impl Resources {
     /// The API's `Resource` list for these resources (CPU, MEMORY, PORTS, PORTS_UDP, and GPU
-    /// when the instance has GPUs).
+    /// when there is a GPU id; `Instance::to_wire` also writes an empty remaining GPU list).
     pub fn to_wire(&self) -> Vec<Resource> {
         let mut list = vec![
             integer("CPU", self.cpu),
@@ -296,8 +310,11 @@ mod tests {
             bad_port.err().as_deref(),
             Some("[0].stringSetValue[1]: `http` is not a port number")
         );
-        let negative = read(r#"[{"name":"CPU","type":"INTEGER","integerValue":-1}]"#);
-        assert!(negative.is_err());
+        let negative = r#"[{"name":"CPU","type":"INTEGER","integerValue":-1}]"#;
+        assert!(read(negative).is_err());
+        let list: Vec<Resource> = serde_json::from_str(negative).unwrap_or_default();
+        let remaining = ResourceEntries::read_remaining(&list);
+        assert_eq!(remaining.ok().and_then(|e| e.cpu), Some(-1));
     }
 
     #[test]

@@ -465,12 +465,14 @@ impl Snapshot {
         let registered = read_resources(
             &path,
             "registeredResources",
-            wire.registered_resources.as_deref(),
+            ResourceEntries::read(wire.registered_resources.as_deref().unwrap_or_default()),
         )?;
         let remaining = read_resources(
             &path,
             "remainingResources",
-            wire.remaining_resources.as_deref(),
+            ResourceEntries::read_remaining(
+                wire.remaining_resources.as_deref().unwrap_or_default(),
+            ),
         )?;
         for (name, registered, remaining) in [
             ("CPU", registered.cpu, remaining.cpu),
@@ -837,12 +839,13 @@ impl HeldPortsAndGpus<'_> {
     }
 }
 
+/// Puts the JSON path of the member in front of a resource list's error.
 fn read_resources(
     path: &str,
     member: &str,
-    list: Option<&[crate::aws::Resource]>,
+    read: Result<ResourceEntries, String>,
 ) -> Result<ResourceEntries, SnapshotError> {
-    ResourceEntries::read(list.unwrap_or_default()).map_err(|message| {
+    read.map_err(|message| {
         let (index, rest) = message.split_once(": ").unwrap_or((&message, ""));
         SnapshotError::new(format!("{path}.{member}{index}"), rest.to_owned())
     })
