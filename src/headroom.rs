@@ -68,6 +68,9 @@ pub struct Headroom {
 pub struct StoppedBy {
     /// The number of the task that did not fit (`fits + 1` for a request with one route).
     pub task: u64,
+    /// How many of the stopping call's tasks wait for their capacity provider to scale out
+    /// (`PROVISIONING`: a provider with managed scaling returns them instead of failing).
+    pub waiting_for_capacity: u64,
     /// The failure reasons of the call that stopped the loop, each with how many failure
     /// entries (one per instance that rejected the task) gave it; most frequent first, then
     /// by reason.
@@ -182,7 +185,7 @@ pub fn headroom(
     let count = u64::from(plan.count);
     let mut placer = Placer::new(snapshot.clone());
     let mut tally = Tally::new(snapshot.instances().len());
-    let (mut fits, mut calls) = (0u64, 0u64);
+    let (mut fits, mut calls, mut waiting) = (0u64, 0u64, 0u64);
     let mut stop = None;
     while fits < limit {
         let left = limit - fits;
@@ -199,10 +202,20 @@ pub fn headroom(
         let seed = call_seed(seed, calls);
         let summary = placer.run_task_summary(call, seed)?;
         calls += 1;
+        let mut placed = 0u64;
         for arn in &summary.task_arns {
-            tally.add(placer.snapshot(), arn);
+            // A task waiting for its provider to scale out did not fit now.
+            let waits = placer
+                .snapshot()
+                .describe_task(arn)
+                .is_some_and(|task| crate::placement::is_waiting(&task));
+            if waits {
+                waiting += 1;
+            } else {
+                tally.add(placer.snapshot(), arn);
+                placed += 1;
+            }
         }
-        let placed = summary.task_arns.len() as u64;
         fits += placed;
         if placed < asked {
             stop = Some((call.clone(), seed, summary.failures_by_reason));
@@ -218,6 +231,7 @@ pub fn headroom(
             &plan,
             fits,
             failures,
+            waiting,
         )?),
         None => None,
     };
@@ -381,6 +395,7 @@ fn stopped_by(
     plan: &PlacementRequest,
     fits: u64,
     failures: Vec<(std::borrow::Cow<'static, str>, u64)>,
+    waiting: u64,
 ) -> Result<StoppedBy, EcsError> {
     let mut reasons: Vec<(String, u64)> = failures
         .into_iter()
@@ -391,6 +406,12 @@ fn stopped_by(
 
     let (_, explanations) = explain_run_task(state, call, seed)?;
     let failed = explanations.iter().find(|e| e.task_arn.is_none());
+    // A task that waits for capacity gives no failure entry: its reasons are the verdicts.
+    let reasons = if reasons.is_empty() && waiting > 0 {
+        verdict_reasons(failed)
+    } else {
+        reasons
+    };
     let single_resource = match failed {
         Some(failed) => single_resources(state, plan, failed)?,
         None => Vec::new(),
@@ -408,6 +429,10 @@ fn stopped_by(
         listed
     };
     let message = match &would_need {
+        _ if waiting > 0 => format!(
+            "task {task} waits for its capacity provider to scale out (PROVISIONING, with {waiting} of the \
+             call's tasks): no instance takes it now ({why})"
+        ),
         Some(need) => format!("task {task} did not fit ({why}); one more fits with {need}",),
         None if failed.is_some_and(has_resource_rejection) => format!(
             "task {task} did not fit ({why}); no instance is short of a single resource only: \
@@ -419,11 +444,25 @@ fn stopped_by(
     };
     Ok(StoppedBy {
         task,
+        waiting_for_capacity: waiting,
         reasons,
         single_resource,
         would_need,
         message,
     })
+}
+
+/// The rejection reasons of a task's verdicts, most frequent first, then by reason.
+fn verdict_reasons(failed: Option<&TaskExplanation>) -> IndexMap<String, u64> {
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for instance in failed.map(|f| f.instances.as_slice()).unwrap_or_default() {
+        if let crate::placement::Verdict::Rejected(rejection) = instance.verdict {
+            *counts.entry(rejection.as_str().to_owned()).or_default() += 1;
+        }
+    }
+    let mut reasons: Vec<(String, u64)> = counts.into_iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    reasons.into_iter().collect()
 }
 
 /// Whether some instance rejected the task for a resource.

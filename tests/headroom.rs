@@ -191,6 +191,7 @@ fn json_shape() {
         value["stoppedBy"],
         json!({
             "task": 60,
+            "waitingForCapacity": 0,
             "reasons": {
                 "MemberOf placement constraint unsatisfied.": 6,
                 "RESOURCE:CPU": 6,
@@ -706,4 +707,51 @@ proptest! {
             prop_assert_eq!(report.fits, limit);
         }
     }
+}
+
+/// Through a provider with managed scaling a task no instance takes waits (PROVISIONING)
+/// instead of failing: headroom stops there, counts it apart and says it waits.
+#[test]
+fn a_task_that_waits_for_scale_out_is_where_headroom_stops() {
+    let snapshot = load(&example_cluster());
+    let request: RunTaskRequest = serde_json::from_value(json!({
+        "cluster": "prod", "taskDefinition": "batch-job", "count": 10,
+        "capacityProviderStrategy": [{"capacityProvider": "cp-spot", "weight": 1}]
+    }))
+    .unwrap();
+    let found = headroom(&snapshot, &request, 42, 10_000).unwrap();
+    let stopped = found
+        .stopped_by
+        .as_ref()
+        .expect("it stops before the limit");
+    assert!(stopped.waiting_for_capacity >= 1);
+    assert!(
+        stopped.message.starts_with(&format!(
+            "task {} waits for its capacity provider to scale out (PROVISIONING",
+            found.fits + 1
+        )),
+        "{}",
+        stopped.message
+    );
+    assert!(!stopped.reasons.is_empty(), "the verdicts give the reasons");
+    // Every counted task is on an instance of cp-spot.
+    assert_eq!(found.by_capacity_provider.get("cp-spot"), Some(&found.fits));
+    // The same count as a loop of run_task + apply until a task waits.
+    let mut state = snapshot.clone();
+    let mut on_instances = 0;
+    for call in 0..1000 {
+        let outcome = run_task(&state, &request, call_seed(42, call)).unwrap();
+        let placed = outcome
+            .response
+            .tasks
+            .iter()
+            .filter(|t| t.container_instance_arn.is_some())
+            .count();
+        on_instances += placed as u64;
+        state.apply(&outcome.changes);
+        if placed < 10 {
+            break;
+        }
+    }
+    assert_eq!(found.fits, on_instances);
 }

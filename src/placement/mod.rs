@@ -47,8 +47,8 @@ pub use changes::{ChangeSet, PlacedTask, stop_task};
 pub use engine::placer::{Placer, RunTaskSummary};
 pub use engine::prepared::Prepared;
 pub use pipeline::{
-    InstanceExplanation, RunTaskOutcome, Skip, TaskExplanation, Verdict, explain_run_task,
-    run_task_reference,
+    InstanceExplanation, MAX_PROVISIONING_TASKS, RunTaskOutcome, Skip, TaskExplanation, Verdict,
+    explain_run_task, is_waiting, run_task_reference,
 };
 pub use run_task::run_task;
 pub use start_task::start_task;

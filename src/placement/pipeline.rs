@@ -226,8 +226,9 @@ fn run(
 /// The `lastStatus` of a task waiting for capacity.
 const PROVISIONING: &str = "PROVISIONING";
 
-/// Whether a described task waits for capacity: `PROVISIONING` on no instance, still to run.
-fn is_waiting(task: &crate::aws::Task) -> bool {
+/// Whether a described task waits for capacity: `PROVISIONING` on no instance, still to run
+/// (a task of a provider with managed scaling that no instance could take).
+pub fn is_waiting(task: &crate::aws::Task) -> bool {
     task.last_status.as_deref() == Some(PROVISIONING)
         && task.container_instance_arn.is_none()
         && task.desired_status != Some(crate::aws::DesiredStatus::Stopped)
