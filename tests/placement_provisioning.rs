@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use ecs_placement::aws::RunTaskRequest;
 use ecs_placement::aws::read::RequestShape;
 use ecs_placement::model::Snapshot;
-use ecs_placement::{ExceptionName, Placer, run_task};
+use ecs_placement::{ExceptionName, Placer, explain_run_task, run_task};
 use serde_json::{Value, json};
 
 fn example_json() -> Value {
@@ -69,6 +69,16 @@ fn tasks_no_instance_can_take_wait_for_a_provider_that_scales() {
             .map(|d| d.to_string())
             .as_deref(),
         Some("RUNNING")
+    );
+    // The explanation says the first task waits (the route's later ones are not judged).
+    let (explained, explanations) =
+        explain_run_task(&snapshot, &request("gpu-trainer", "cp-spot", 4), 3).unwrap();
+    assert_eq!(explained, outcome);
+    assert_eq!(explanations.len(), 1);
+    assert!(explanations[0].waits_for_capacity);
+    assert_eq!(
+        explanations[0].task_arn.as_deref(),
+        waiting.task_arn.as_deref()
     );
 }
 

@@ -32,7 +32,13 @@ pub fn render(explanations: &[TaskExplanation], context: &Context<'_>) -> String
         .unwrap_or_default();
     let mut out = String::new();
     for (index, task) in explanations.iter().enumerate() {
-        let placed = task.task_arn.as_deref().unwrap_or("not placed");
+        let placed = match (&task.task_arn, task.waits_for_capacity) {
+            (Some(arn), true) => format!(
+                "waits for its capacity provider to scale out (PROVISIONING, as do the route's later tasks): {arn}"
+            ),
+            (Some(arn), false) => arn.clone(),
+            (None, _) => "not placed".to_owned(),
+        };
         let _ = writeln!(
             out,
             "task {} via {}: {placed}",

@@ -106,8 +106,11 @@ pub struct TaskExplanation {
     pub route: Route,
     /// Every instance of the snapshot, in order (empty for Fargate).
     pub instances: Vec<InstanceExplanation>,
-    /// The task's ARN when it was placed.
+    /// The task's ARN when it was placed, or when it waits for capacity.
     pub task_arn: Option<String>,
+    /// Whether no instance took it and it waits for its provider to scale out
+    /// (`PROVISIONING`; see [`is_waiting`]).
+    pub waits_for_capacity: bool,
 }
 
 /// [`run_task`](fn@super::run_task) by the reference path: a working copy of the snapshot,
@@ -206,7 +209,16 @@ fn run(
                 if !waiting_routes.contains(&route) {
                     waiting_routes.push(route.clone());
                 }
-                call.describe_waiting(&route)
+                let placed = call.describe_waiting(&route);
+                explanations.extend(explanation.map(|mut waiting| {
+                    waiting.task_arn = placed.task.task_arn.as_deref().map(str::to_owned);
+                    waiting.waits_for_capacity = true;
+                    waiting
+                }));
+                call.scratch.apply_placed(&placed);
+                outcome.response.tasks.push(placed.task.clone());
+                outcome.changes.tasks.push(placed);
+                continue;
             }
             Err(failures) => {
                 outcome.response.failures.extend(failures);
@@ -257,6 +269,7 @@ impl Call<'_> {
                 route: route.clone(),
                 instances: Vec::new(),
                 task_arn: placed.task.task_arn.as_deref().map(str::to_owned),
+                waits_for_capacity: false,
             });
             return (Ok(placed), explanation);
         }
@@ -416,6 +429,7 @@ impl Call<'_> {
                 .as_ref()
                 .ok()
                 .and_then(|p| p.task.task_arn.as_deref().map(str::to_owned)),
+            waits_for_capacity: false,
         }
     }
 }
