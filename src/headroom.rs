@@ -405,7 +405,9 @@ fn stopped_by(
     let reasons: IndexMap<String, u64> = reasons.into_iter().collect();
 
     let (_, explanations) = explain_run_task(state, call, seed)?;
-    let failed = explanations.iter().find(|e| e.task_arn.is_none());
+    let failed = explanations
+        .iter()
+        .find(|e| e.task_arn.is_none() || e.waits_for_capacity);
     // A task that waits for capacity gives no failure entry: its reasons are the verdicts.
     let reasons = if reasons.is_empty() && waiting > 0 {
         verdict_reasons(failed)
