@@ -5,14 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn ecs_place(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecs-place"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod support;
+use support::ecs_place;
 
 fn scratch_dir(test: &str) -> PathBuf {
     let dir = std::env::temp_dir()

@@ -3,22 +3,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-use serde_json::Value;
-
-fn ecs_place(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecs-place"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod support;
+use support::ecs_place;
 
 fn scratch_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecs-place-simulate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch_dir("simulate")
 }
+
+/// Runs `simulate` with `stdin` on standard input.
+fn ecs_place_with_stdin(args: &[&str], stdin: &str) -> Output {
+    support::ecs_place_with_stdin(args, stdin.as_bytes())
+}
+
+use serde_json::Value;
 
 /// A generated cluster file named after the test: tests run in parallel in one process, and
 /// one writing a shared file while another reads it made them flaky.
@@ -394,27 +393,6 @@ fn refused_calls_are_listed_with_their_messages() {
         let exception = message["exception"].as_str().unwrap();
         assert!(by_exception.contains_key(exception), "{summary}");
     }
-}
-
-/// Runs `simulate` with `stdin` on standard input.
-fn ecs_place_with_stdin(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    use std::process::Stdio;
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecs-place"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // A command that refuses its arguments may exit before reading: a closed pipe then.
-    if let Err(error) = input.write_all(stdin.as_bytes()) {
-        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
 }
 
 /// `--workload -` reads the events from standard input: the same summary as from a file; a
