@@ -168,10 +168,11 @@ class Placer:
         """The StartTask response; the started tasks join the state."""
         return self._native.start_task(_request(request), _seed(seed))
 
-    def stop_task(self, task_arn: str) -> None:
-        """Stops a running task (its CPU, memory, ports and GPUs are released). An ARN the
-        state does not hold is an InvalidParameterException."""
-        self._native.stop_task(task_arn)
+    def stop_task(self, task_arn: str) -> dict[str, Any]:
+        """Stops a running task (its CPU, memory, ports and GPUs are released) and gives the
+        StopTask response, `{"task": ...}` with `desiredStatus` STOPPED. Stopping a stopped
+        task changes nothing; an ARN the state does not hold is an InvalidParameterException."""
+        return self._native.stop_task(task_arn)
 
     def list_container_instances(
         self, filter: str | None = None, status: str | None = None

@@ -133,6 +133,12 @@ struct Explained {
     explanations: Vec<ecs_placement::placement::TaskExplanation>,
 }
 
+/// The StopTask response.
+#[derive(Serialize)]
+struct StopTaskResponse {
+    task: Option<ecs_placement::aws::Task>,
+}
+
 /// `run_task(snapshot_source, is_path, request_json, seed)`: the RunTask response.
 #[pyfunction]
 fn run_task<'py>(
@@ -317,13 +323,21 @@ impl NativePlacer {
         }
     }
 
-    /// `stop_task(task_arn)`: the task stops and what it held is released.
-    fn stop_task(&self, py: Python<'_>, task_arn: &str) -> PyResult<()> {
-        py.detach(|| -> Outcome<()> {
+    /// `stop_task(task_arn)`: the task stops and what it held is released; the StopTask
+    /// response `{"task": ...}` (the task as described after the call, desired status STOPPED).
+    fn stop_task<'py>(&self, py: Python<'py>, task_arn: &str) -> PyResult<Bound<'py, PyAny>> {
+        let result = py.detach(|| -> Outcome<_> {
             let mut slot = self.lock();
-            Ok(placer(&mut slot)?.stop_task(task_arn)?)
-        })
-        .map_err(|failure| failure.into_py(py))
+            let placer = placer(&mut slot)?;
+            placer.stop_task(task_arn)?;
+            Ok(StopTaskResponse {
+                task: placer.snapshot().describe_task(task_arn),
+            })
+        });
+        match result {
+            Ok(response) => to_python(py, &response),
+            Err(failure) => Err(failure.into_py(py)),
+        }
     }
 
     /// `list_container_instances(filter=None, status=None)` on the current state.

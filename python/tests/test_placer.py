@@ -42,7 +42,9 @@ def test_stop_task_releases_and_unknown_arn_is_refused(
     before = placer.snapshot()
     response = placer.run_task(run_request, seed=1)
     for task in response["tasks"]:
-        placer.stop_task(task["taskArn"])
+        stopped = placer.stop_task(task["taskArn"])
+        assert stopped["task"]["taskArn"] == task["taskArn"]
+        assert stopped["task"]["desiredStatus"] == "STOPPED"
     after = placer.snapshot()
     remaining = {
         i["containerInstanceArn"]: i.get("remainingResources") for i in after["containerInstances"]
