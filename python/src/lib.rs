@@ -294,7 +294,7 @@ impl NativePlacer {
     /// `start_task(request_json, seed)`: the StartTask response; the started tasks join the
     /// state.
     ///
-    /// `Placer` has no StartTask of its own: the call runs [`ecs_placement::start_task`] on
+    /// `Placer` has no StartTask of its own: the call runs [`ecs_placement::start_task()`] on
     /// the placer's snapshot and applies its changes, and the placer starts over on the new
     /// state (its cache of compiled requests is rebuilt by the next calls; results are the
     /// same, only those calls are slower).

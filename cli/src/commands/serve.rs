@@ -225,7 +225,7 @@ impl Server {
     }
 
     /// StartTask on the current state. `Placer` has no StartTask of its own: the call runs
-    /// [`ecs_placement::start_task`] on the placer's snapshot and applies its changes, and the
+    /// [`ecs_placement::start_task()`] on the placer's snapshot and applies its changes, and the
     /// placer starts over on the new state (the next calls compile their requests again; the
     /// answers are the same).
     fn start_task(
