@@ -3,8 +3,8 @@
 //! It stays thin: snapshots and requests arrive as JSON text (the pure-Python wrapper turns
 //! dicts into text with `json.dumps`) and are read by the library's own readers, so a request
 //! member the API does not have is refused exactly as `ecs-place` refuses it; responses leave as
-//! Python objects built straight from the library's serde shapes (`pythonize`), without a JSON
-//! round trip. Every call does its Rust work with the interpreter released (`Python::detach`),
+//! Python objects built straight from the library's serde shapes (`to_python.rs`), without a
+//! JSON round trip. Every call does its Rust work with the interpreter released (`Python::detach`),
 //! so other Python threads run while a placement does.
 //!
 //! Errors leave as `ecs_placement.EcsError` subclasses, one per ECS exception name; the classes
@@ -68,9 +68,11 @@ impl Failure {
 
 type Outcome<T> = Result<T, Failure>;
 
+mod to_python;
+
 /// A serde value as Python objects (dicts, lists, str, int, float, bool, None).
-fn to_python<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
-    pythonize::pythonize(py, value).map_err(|e| {
+fn python_value<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
+    to_python::to_python(py, value).map_err(|e| {
         pyo3::exceptions::PyRuntimeError::new_err(format!(
             "ecs_placement: cannot convert the result to Python objects: {e}"
         ))
@@ -154,7 +156,7 @@ fn run_task<'py>(
         Ok(ecs_placement::run_task(&snapshot, &request, seed)?.response)
     });
     match result {
-        Ok(response) => to_python(py, &response),
+        Ok(response) => python_value(py, &response),
         Err(failure) => Err(failure.into_py(py)),
     }
 }
@@ -174,7 +176,7 @@ fn start_task<'py>(
         Ok(ecs_placement::start_task(&snapshot, &request, seed)?.response)
     });
     match result {
-        Ok(response) => to_python(py, &response),
+        Ok(response) => python_value(py, &response),
         Err(failure) => Err(failure.into_py(py)),
     }
 }
@@ -199,7 +201,7 @@ fn explain_run_task<'py>(
         })
     });
     match result {
-        Ok(explained) => to_python(py, &explained),
+        Ok(explained) => python_value(py, &explained),
         Err(failure) => Err(failure.into_py(py)),
     }
 }
@@ -286,7 +288,7 @@ impl NativePlacer {
             Ok(placer(&mut slot)?.run_task(&request, seed)?)
         });
         match result {
-            Ok(response) => to_python(py, &response),
+            Ok(response) => python_value(py, &response),
             Err(failure) => Err(failure.into_py(py)),
         }
     }
@@ -318,7 +320,7 @@ impl NativePlacer {
             Ok(outcome.response)
         });
         match result {
-            Ok(response) => to_python(py, &response),
+            Ok(response) => python_value(py, &response),
             Err(failure) => Err(failure.into_py(py)),
         }
     }
@@ -335,7 +337,7 @@ impl NativePlacer {
             })
         });
         match result {
-            Ok(response) => to_python(py, &response),
+            Ok(response) => python_value(py, &response),
             Err(failure) => Err(failure.into_py(py)),
         }
     }
@@ -362,7 +364,7 @@ impl NativePlacer {
             Ok(placer(&mut slot)?.snapshot().to_file())
         });
         match file {
-            Ok(file) => to_python(py, &file),
+            Ok(file) => python_value(py, &file),
             Err(failure) => Err(failure.into_py(py)),
         }
     }
