@@ -11,6 +11,8 @@
 //! are defined in Python (`ecs_placement/_errors.py`) so they can be subclassed, pickled and
 //! documented like any Python class, and this module builds them through `_errors._make`.
 
+mod to_python;
+
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
@@ -67,8 +69,6 @@ impl Failure {
 }
 
 type Outcome<T> = Result<T, Failure>;
-
-mod to_python;
 
 /// A serde value as Python objects (dicts, lists, str, int, float, bool, None).
 fn python_value<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
