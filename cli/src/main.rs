@@ -41,6 +41,7 @@ enum Command {
     Import(commands::whatif::ImportArgs),
     Edit(commands::whatif::EditArgs),
     Headroom(commands::headroom::Args),
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::whatif::import_files(&args),
         Command::Edit(args) => commands::whatif::edit_snapshot(&args),
         Command::Headroom(args) => commands::headroom::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@ pub mod generate;
 pub mod headroom;
 pub mod place;
 pub mod query;
+pub mod serve;
 pub mod simulate;
 pub mod validate;
 pub mod whatif;

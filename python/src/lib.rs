@@ -1,0 +1,383 @@
+//! `ecs_placement._native`: the compiled half of the Python package `ecs-placement`.
+//!
+//! It stays thin: snapshots and requests arrive as JSON text (the pure-Python wrapper turns
+//! dicts into text with `json.dumps`) and are read by the library's own readers, so a request
+//! member the API does not have is refused exactly as `ecs-place` refuses it; responses leave as
+//! Python objects built straight from the library's serde shapes (`to_python.rs`), without a
+//! JSON round trip. Every call does its Rust work with the interpreter released (`Python::detach`),
+//! so other Python threads run while a placement does.
+//!
+//! Errors leave as `ecs_placement.EcsError` subclasses, one per ECS exception name; the classes
+//! are defined in Python (`ecs_placement/_errors.py`) so they can be subclassed, pickled and
+//! documented like any Python class, and this module builds them through `_errors._make`.
+
+mod to_python;
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use ecs_placement::aws::read::{RequestShape, text_from_bytes};
+use ecs_placement::aws::{ContainerInstanceStatus, RunTaskRequest, StartTaskRequest};
+use ecs_placement::model::{Snapshot, SnapshotFile};
+use ecs_placement::query::{Expression, QueryError};
+use ecs_placement::{EcsError, ExceptionName, Placer};
+use pyo3::prelude::*;
+use serde::Serialize;
+
+/// A failure on its way to Python: an ECS error and, for query text, the byte span it points at.
+struct Failure {
+    error: EcsError,
+    span: Option<(usize, usize)>,
+}
+
+impl From<EcsError> for Failure {
+    fn from(error: EcsError) -> Self {
+        Self { error, span: None }
+    }
+}
+
+impl From<QueryError> for Failure {
+    fn from(error: QueryError) -> Self {
+        let span = Some((error.span.start, error.span.end));
+        Self {
+            error: error.into(),
+            span,
+        }
+    }
+}
+
+impl Failure {
+    /// The Python exception: `ecs_placement.<ExceptionName>(message)` with `.code`, `.message`
+    /// and `.span`.
+    fn into_py(self, py: Python<'_>) -> PyErr {
+        let made = py
+            .import("ecs_placement._errors")
+            .and_then(|module| module.getattr("_make"))
+            .and_then(|make| {
+                make.call1((
+                    self.error.exception.as_str(),
+                    self.error.message.as_str(),
+                    self.span,
+                ))
+            });
+        match made {
+            Ok(exception) => PyErr::from_value(exception),
+            // The package is broken (its Python half missing): say so rather than lose the error.
+            Err(import_error) => import_error,
+        }
+    }
+}
+
+type Outcome<T> = Result<T, Failure>;
+
+/// A serde value as Python objects (dicts, lists, str, int, float, bool, None).
+fn python_value<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<'py, PyAny>> {
+    to_python::to_python(py, value).map_err(|e| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!(
+            "ecs_placement: cannot convert the result to Python objects: {e}"
+        ))
+    })
+}
+
+/// Reads a snapshot given as JSON text or as the path of a file (UTF-8, with or without a
+/// byte-order mark, or UTF-16 with one, as `ecs-place --cluster` reads it). Messages start
+/// with the file's path, or with `snapshot` for text.
+fn load_snapshot(source: &str, is_path: bool) -> Outcome<Snapshot> {
+    let bytes;
+    let (name, text) = if is_path {
+        let path = PathBuf::from(source);
+        bytes = std::fs::read(&path)
+            .map_err(|e| EcsError::client(format!("{source}: cannot read the file: {e}")))?;
+        let text = text_from_bytes(&bytes).map_err(|e| e.in_source(source))?;
+        (source, text)
+    } else {
+        ("snapshot", std::borrow::Cow::Borrowed(source))
+    };
+    let (file, _unknown) = SnapshotFile::from_json(&text).map_err(|e| e.in_source(name))?;
+    let snapshot = Snapshot::try_from(file)
+        .map_err(|e| EcsError::new(ExceptionName::ClientException, format!("{name}: {e}")))?;
+    Ok(snapshot)
+}
+
+/// Reads a request with the strict reader: unknown members are refused, type errors name the
+/// member's path. The text came from `json.dumps` of the caller's dict, so positions in it
+/// mean nothing to the caller and are left out of the message.
+fn read_request<T: RequestShape>(text: &str) -> Outcome<T> {
+    ecs_placement::aws::read::request(text, T::SHAPE).map_err(|e| {
+        Failure::from(EcsError::new(
+            e.exception,
+            e.message.trim_start().to_owned(),
+        ))
+    })
+}
+
+/// The ListContainerInstances `status` filter as the API spells it.
+fn status_filter(status: Option<&str>) -> Option<ContainerInstanceStatus> {
+    status.map(ContainerInstanceStatus::parse)
+}
+
+/// ListContainerInstances on a snapshot. The filter is parsed and compiled here first so that
+/// an error in it carries its span.
+fn list(snapshot: &Snapshot, filter: Option<&str>, status: Option<&str>) -> Outcome<Vec<String>> {
+    if let Some(text) = filter {
+        Expression::parse(text)?.compile(snapshot)?;
+    }
+    let status = status_filter(status);
+    let response =
+        ecs_placement::query::list_container_instances(snapshot, filter, status.as_ref())?;
+    Ok(response.container_instance_arns)
+}
+
+/// The response and the explanations of [`ecs_placement::explain_run_task`], as one dict.
+#[derive(Serialize)]
+struct Explained {
+    response: ecs_placement::aws::RunTaskResponse,
+    explanations: Vec<ecs_placement::placement::TaskExplanation>,
+}
+
+/// The StopTask response.
+#[derive(Serialize)]
+struct StopTaskResponse {
+    task: Option<ecs_placement::aws::Task>,
+}
+
+/// `run_task(snapshot_source, is_path, request_json, seed)`: the RunTask response.
+#[pyfunction]
+fn run_task<'py>(
+    py: Python<'py>,
+    snapshot: &str,
+    is_path: bool,
+    request: &str,
+    seed: u64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let result = py.detach(|| -> Outcome<_> {
+        let snapshot = load_snapshot(snapshot, is_path)?;
+        let request: RunTaskRequest = read_request(request)?;
+        Ok(ecs_placement::run_task(&snapshot, &request, seed)?.response)
+    });
+    match result {
+        Ok(response) => python_value(py, &response),
+        Err(failure) => Err(failure.into_py(py)),
+    }
+}
+
+/// `start_task(snapshot_source, is_path, request_json, seed)`: the StartTask response.
+#[pyfunction]
+fn start_task<'py>(
+    py: Python<'py>,
+    snapshot: &str,
+    is_path: bool,
+    request: &str,
+    seed: u64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let result = py.detach(|| -> Outcome<_> {
+        let snapshot = load_snapshot(snapshot, is_path)?;
+        let request: StartTaskRequest = read_request(request)?;
+        Ok(ecs_placement::start_task(&snapshot, &request, seed)?.response)
+    });
+    match result {
+        Ok(response) => python_value(py, &response),
+        Err(failure) => Err(failure.into_py(py)),
+    }
+}
+
+/// `explain_run_task(snapshot_source, is_path, request_json, seed)`:
+/// `{"response": ..., "explanations": [...]}`.
+#[pyfunction]
+fn explain_run_task<'py>(
+    py: Python<'py>,
+    snapshot: &str,
+    is_path: bool,
+    request: &str,
+    seed: u64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let result = py.detach(|| -> Outcome<_> {
+        let snapshot = load_snapshot(snapshot, is_path)?;
+        let request: RunTaskRequest = read_request(request)?;
+        let (outcome, explanations) = ecs_placement::explain_run_task(&snapshot, &request, seed)?;
+        Ok(Explained {
+            response: outcome.response,
+            explanations,
+        })
+    });
+    match result {
+        Ok(explained) => python_value(py, &explained),
+        Err(failure) => Err(failure.into_py(py)),
+    }
+}
+
+/// `list_container_instances(snapshot_source, is_path, filter, status)`: the matching ARNs.
+#[pyfunction]
+#[pyo3(signature = (snapshot, is_path, filter=None, status=None))]
+fn list_container_instances(
+    py: Python<'_>,
+    snapshot: &str,
+    is_path: bool,
+    filter: Option<&str>,
+    status: Option<&str>,
+) -> PyResult<Vec<String>> {
+    py.detach(|| -> Outcome<_> {
+        let snapshot = load_snapshot(snapshot, is_path)?;
+        list(&snapshot, filter, status)
+    })
+    .map_err(|failure| failure.into_py(py))
+}
+
+/// `check_expression(text)`: the expression's canonical form.
+#[pyfunction]
+fn check_expression(py: Python<'_>, text: &str) -> PyResult<String> {
+    Expression::parse(text)
+        .map(|expression| expression.to_string())
+        .map_err(|error| Failure::from(error).into_py(py))
+}
+
+/// A snapshot that RunTask, StartTask and StopTask calls change in place
+/// ([`ecs_placement::Placer`]).
+///
+/// The placer sits behind a mutex taken with the interpreter released: calls from several
+/// Python threads run one at a time, in the order they get the lock, and never hold the
+/// interpreter while they wait. `None` only while a StartTask call has it apart (see
+/// [`NativePlacer::start_task`]).
+#[pyclass(frozen, name = "Placer", module = "ecs_placement._native")]
+struct NativePlacer {
+    inner: Mutex<Option<Placer>>,
+}
+
+impl NativePlacer {
+    /// The placer, even after a panic in another call (the state is whole: a call changes it
+    /// only when it completes).
+    fn lock(&self) -> MutexGuard<'_, Option<Placer>> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The placer, or the error a call on a placer lost to an earlier panic gets.
+fn placer(slot: &mut Option<Placer>) -> Outcome<&mut Placer> {
+    slot.as_mut().ok_or_else(|| {
+        Failure::from(EcsError::client(
+            "this Placer lost its state when an earlier call panicked; make a new one",
+        ))
+    })
+}
+
+#[pymethods]
+impl NativePlacer {
+    /// `Placer(snapshot_source, is_path)`.
+    #[new]
+    fn new(py: Python<'_>, snapshot: &str, is_path: bool) -> PyResult<Self> {
+        let snapshot = py
+            .detach(|| load_snapshot(snapshot, is_path))
+            .map_err(|failure| failure.into_py(py))?;
+        Ok(Self {
+            inner: Mutex::new(Some(Placer::new(snapshot))),
+        })
+    }
+
+    /// `run_task(request_json, seed)`: the RunTask response; the placed tasks join the state.
+    fn run_task<'py>(
+        &self,
+        py: Python<'py>,
+        request: &str,
+        seed: u64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let result = py.detach(|| -> Outcome<_> {
+            let request: RunTaskRequest = read_request(request)?;
+            let mut slot = self.lock();
+            Ok(placer(&mut slot)?.run_task(&request, seed)?)
+        });
+        match result {
+            Ok(response) => python_value(py, &response),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// `start_task(request_json, seed)`: the StartTask response; the started tasks join the
+    /// state.
+    ///
+    /// `Placer` has no StartTask of its own: the call runs [`ecs_placement::start_task()`] on
+    /// the placer's snapshot and applies its changes, and the placer starts over on the new
+    /// state (its cache of compiled requests is rebuilt by the next calls; results are the
+    /// same, only those calls are slower).
+    fn start_task<'py>(
+        &self,
+        py: Python<'py>,
+        request: &str,
+        seed: u64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let result = py.detach(|| -> Outcome<_> {
+            let request: StartTaskRequest = read_request(request)?;
+            let mut slot = self.lock();
+            let snapshot = placer(&mut slot)?.snapshot();
+            let outcome = ecs_placement::start_task(snapshot, &request, seed)?;
+            // `placer` found it above, so `take` gives it.
+            if let Some(current) = slot.take() {
+                let mut snapshot = current.into_snapshot();
+                snapshot.apply(&outcome.changes);
+                *slot = Some(Placer::new(snapshot));
+            }
+            Ok(outcome.response)
+        });
+        match result {
+            Ok(response) => python_value(py, &response),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// `stop_task(task_arn)`: the task stops and what it held is released; the StopTask
+    /// response `{"task": ...}` (the task as described after the call, desired status STOPPED).
+    fn stop_task<'py>(&self, py: Python<'py>, task_arn: &str) -> PyResult<Bound<'py, PyAny>> {
+        let result = py.detach(|| -> Outcome<_> {
+            let mut slot = self.lock();
+            let placer = placer(&mut slot)?;
+            placer.stop_task(task_arn)?;
+            Ok(StopTaskResponse {
+                task: placer.snapshot().describe_task(task_arn),
+            })
+        });
+        match result {
+            Ok(response) => python_value(py, &response),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// `list_container_instances(filter=None, status=None)` on the current state.
+    #[pyo3(signature = (filter=None, status=None))]
+    fn list_container_instances(
+        &self,
+        py: Python<'_>,
+        filter: Option<&str>,
+        status: Option<&str>,
+    ) -> PyResult<Vec<String>> {
+        py.detach(|| -> Outcome<_> {
+            let mut slot = self.lock();
+            list(placer(&mut slot)?.snapshot(), filter, status)
+        })
+        .map_err(|failure| failure.into_py(py))
+    }
+
+    /// `snapshot()`: the current state as a snapshot document (what `--state-out` writes).
+    fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let file = py.detach(|| -> Outcome<SnapshotFile> {
+            let mut slot = self.lock();
+            Ok(placer(&mut slot)?.snapshot().to_file())
+        });
+        match file {
+            Ok(file) => python_value(py, &file),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+}
+
+/// The module `ecs_placement._native`.
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_function(wrap_pyfunction!(run_task, module)?)?;
+    module.add_function(wrap_pyfunction!(start_task, module)?)?;
+    module.add_function(wrap_pyfunction!(explain_run_task, module)?)?;
+    module.add_function(wrap_pyfunction!(list_container_instances, module)?)?;
+    module.add_function(wrap_pyfunction!(check_expression, module)?)?;
+    module.add_class::<NativePlacer>()?;
+    Ok(())
+}
