@@ -7,6 +7,7 @@
 
 mod attributes;
 mod cluster;
+mod cluster_calls;
 pub mod demand;
 pub mod eni;
 pub(crate) mod free;
@@ -24,6 +25,7 @@ pub use attributes::{
     check_attribute_name, check_attribute_value,
 };
 pub use cluster::{ArnParts, ClusterInfo, ClusterNameSource, instance_arn_cluster};
+pub use cluster_calls::{MAX_INSTANCES_PER_STATE_UPDATE, StateUpdate};
 pub use instance::Instance;
 pub use lint::Warning;
 pub use resources::{PortSet, Resources};

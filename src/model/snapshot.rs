@@ -852,7 +852,7 @@ fn read_resources(
 }
 
 /// Checks what loading a task definition checks: a family, and only `memberOf` constraints.
-fn check_task_definitions(definitions: &[TaskDefinition]) -> Result<(), SnapshotError> {
+pub(super) fn check_task_definitions(definitions: &[TaskDefinition]) -> Result<(), SnapshotError> {
     let mut arns: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (index, definition) in definitions.iter().enumerate() {
         let path = format!("taskDefinitions[{index}]");

@@ -1,0 +1,185 @@
+//! The ECS calls that change a cluster between RunTask calls, applied to a snapshot in place:
+//! `UpdateContainerInstancesState`, an agent that connects or disconnects,
+//! `RegisterTaskDefinition` and `DeregisterTaskDefinition`.
+//!
+//! Each keeps what placement reads exact (the instance, its document for the written state,
+//! the usable and active sets) without reading the snapshot again; a [`crate::Placer`] that
+//! applies one also drops its compiled requests. `tests/cluster_calls.rs` holds each call to
+//! the same change made to the JSON and read afresh.
+
+use crate::aws::{ContainerInstanceStatus, Failure, TaskDefinition, TaskDefinitionStatus};
+use crate::error::EcsError;
+
+use super::Snapshot;
+
+/// The most instances one `UpdateContainerInstancesState` call names (the API's limit).
+pub const MAX_INSTANCES_PER_STATE_UPDATE: usize = 10;
+
+/// What `UpdateContainerInstancesState` changed: the positions of the instances it updated, in
+/// the order named, and a failure (`MISSING`) for each name no instance has.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StateUpdate {
+    /// The updated instances' positions.
+    pub updated: Vec<u32>,
+    /// One `MISSING` failure per unknown instance, as the API answers.
+    pub failures: Vec<Failure>,
+}
+
+impl Snapshot {
+    /// The position of the instance `name` names: its container instance ARN, the id at the
+    /// ARN's end, or its EC2 instance id.
+    pub fn find_instance(&self, name: &str) -> Option<u32> {
+        self.instance_position(name).or_else(|| {
+            self.instances
+                .iter()
+                .position(|i| i.ec2_instance_id.as_deref() == Some(name))
+                .and_then(|p| u32::try_from(p).ok())
+        })
+    }
+
+    /// `UpdateContainerInstancesState`: sets each named instance `ACTIVE` or `DRAINING`.
+    /// Other statuses are the API's to set, not a caller's (`InvalidParameterException`); so
+    /// are more than [`MAX_INSTANCES_PER_STATE_UPDATE`] names. A deregistered (`INACTIVE`)
+    /// instance cannot come back: a failure with reason `INACTIVE`. Draining stops no task.
+    pub fn update_container_instances_state(
+        &mut self,
+        instances: &[&str],
+        status: ContainerInstanceStatus,
+    ) -> Result<StateUpdate, EcsError> {
+        if !matches!(
+            status,
+            ContainerInstanceStatus::Active | ContainerInstanceStatus::Draining
+        ) {
+            return Err(EcsError::invalid_parameter(format!(
+                "status {status} cannot be set with UpdateContainerInstancesState; it takes ACTIVE or DRAINING"
+            )));
+        }
+        if instances.is_empty() || instances.len() > MAX_INSTANCES_PER_STATE_UPDATE {
+            return Err(EcsError::invalid_parameter(format!(
+                "containerInstances must name 1 to {MAX_INSTANCES_PER_STATE_UPDATE} container instances, got {}",
+                instances.len()
+            )));
+        }
+        let mut outcome = StateUpdate::default();
+        for name in instances {
+            let Some(position) = self.find_instance(name) else {
+                outcome.failures.push(failure(name, "MISSING"));
+                continue;
+            };
+            if self.instances[position as usize].status == ContainerInstanceStatus::Inactive {
+                outcome.failures.push(failure(name, "INACTIVE"));
+                continue;
+            }
+            self.set_status(position, status.clone());
+            outcome.updated.push(position);
+        }
+        Ok(outcome)
+    }
+
+    /// Marks an instance's agent connected or disconnected (an emulator's view of the agent
+    /// going away and coming back).
+    pub fn set_agent_connected(
+        &mut self,
+        instance: &str,
+        connected: bool,
+    ) -> Result<u32, EcsError> {
+        let position = self
+            .find_instance(instance)
+            .ok_or_else(|| missing(instance))?;
+        let index = position as usize;
+        self.instances[index].agent_connected = connected;
+        if let Some(document) = self.instance_documents.get_mut(index) {
+            document.agent_connected = Some(connected);
+        }
+        self.refresh_usable(index);
+        Ok(position)
+    }
+
+    /// `RegisterTaskDefinition`: adds a revision of the definition's family, numbered one past
+    /// the family's highest (from 1), with its ARN and status `ACTIVE`; returns the ARN. The
+    /// definition is checked as a snapshot's are (a family; only `memberOf` constraints whose
+    /// expressions parse), a `ClientException` otherwise, as registration answers.
+    pub fn register_task_definition(
+        &mut self,
+        mut definition: TaskDefinition,
+    ) -> Result<String, EcsError> {
+        let family = definition
+            .family
+            .clone()
+            .filter(|f| !f.is_empty())
+            .ok_or_else(|| EcsError::client("family is required to register a task definition"))?;
+        let revision = self
+            .task_definitions
+            .iter()
+            .filter(|d| d.family.as_deref() == Some(family.as_str()))
+            .filter_map(|d| d.revision)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let cluster = &self.cluster;
+        let arn = format!(
+            "arn:{}:ecs:{}:{}:task-definition/{family}:{revision}",
+            cluster.partition, cluster.region, cluster.account
+        );
+        definition.revision = Some(revision);
+        definition.task_definition_arn = Some(arn.clone());
+        definition.status = Some(TaskDefinitionStatus::Active);
+        super::snapshot::check_task_definitions(std::slice::from_ref(&definition))
+            .map_err(|e| EcsError::client(e.message))?;
+        self.task_definitions.push(definition);
+        Ok(arn)
+    }
+
+    /// `DeregisterTaskDefinition`: the revision named by its ARN or `family:revision` becomes
+    /// `INACTIVE` (it stays describable; its running tasks go on, new ones cannot use it).
+    pub fn deregister_task_definition(&mut self, name: &str) -> Result<(), EcsError> {
+        let definition = self
+            .task_definitions
+            .iter_mut()
+            .find(|d| {
+                d.task_definition_arn.as_deref() == Some(name)
+                    || match (d.family.as_deref(), d.revision) {
+                        (Some(family), Some(revision)) => name == format!("{family}:{revision}"),
+                        _ => false,
+                    }
+            })
+            .ok_or_else(|| {
+                EcsError::client(format!(
+                    "task definition {name:?} not found; name it by ARN or family:revision"
+                ))
+            })?;
+        definition.status = Some(TaskDefinitionStatus::Inactive);
+        Ok(())
+    }
+
+    fn set_status(&mut self, position: u32, status: ContainerInstanceStatus) {
+        let index = position as usize;
+        if let Some(document) = self.instance_documents.get_mut(index) {
+            document.status = Some(status.clone());
+        }
+        self.instances[index].status = status;
+        self.refresh_usable(index);
+    }
+
+    /// The usable and active sets at `index`, from its instance.
+    fn refresh_usable(&mut self, index: usize) {
+        let instance = &self.instances[index];
+        let active = instance.is_active();
+        self.active.set(index, active);
+        self.usable.set(index, active && instance.agent_connected);
+    }
+}
+
+fn failure(name: &str, reason: &str) -> Failure {
+    Failure {
+        arn: Some(name.to_owned()),
+        reason: Some(reason.to_owned()),
+        detail: None,
+    }
+}
+
+fn missing(name: &str) -> EcsError {
+    EcsError::invalid_parameter(format!(
+        "container instance {name:?} not found; name it by its ARN, its id or its EC2 instance id"
+    ))
+}

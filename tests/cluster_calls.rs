@@ -1,0 +1,250 @@
+//! The calls that change a cluster between RunTask calls (`model::cluster_calls`): each equals
+//! the same change made to the snapshot's JSON and read afresh, and a `Placer` changed by any
+//! sequence of them, runs and stops answers every request as a `Placer` built from its state.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use ecs_placement::aws::read::RequestShape;
+use ecs_placement::aws::{ContainerInstanceStatus, RunTaskRequest, TaskDefinition};
+use ecs_placement::model::Snapshot;
+use ecs_placement::{ExceptionName, Placer};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn example_json() -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/cluster.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn example() -> Snapshot {
+    Snapshot::from_json(&example_json().to_string()).unwrap()
+}
+
+/// The snapshot written out and read again: what a rebuild from JSON gives.
+fn reread(snapshot: &Snapshot) -> Snapshot {
+    Snapshot::from_json(&serde_json::to_string(&snapshot.to_file()).unwrap()).unwrap()
+}
+
+fn requests() -> Vec<RunTaskRequest> {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/run-task.json"),
+    )
+    .unwrap();
+    vec![
+        RunTaskRequest::from_json(&text).unwrap(),
+        RunTaskRequest::from_json(
+            r#"{"cluster": "prod", "taskDefinition": "batch-job", "count": 3, "launchType": "EC2",
+                "placementStrategy": [{"type": "spread", "field": "instanceId"}]}"#,
+        )
+        .unwrap(),
+        RunTaskRequest::from_json(
+            r#"{"cluster": "prod", "taskDefinition": "api", "count": 2, "launchType": "EC2",
+                "placementConstraints": [{"type": "distinctInstance"}],
+                "placementStrategy": [{"type": "binpack", "field": "cpu"}]}"#,
+        )
+        .unwrap(),
+    ]
+}
+
+const WEB_A: &str = "6513270e269e0d37f2a74de452e6b438";
+
+#[test]
+fn draining_through_the_call_equals_draining_in_the_json() {
+    let mut placer = Placer::new(example());
+    // By EC2 instance id, with one unknown name answered MISSING.
+    let update = placer
+        .update_container_instances_state(
+            &["i-01a61dbe2e44158b", "i-nope"],
+            ContainerInstanceStatus::Draining,
+        )
+        .unwrap();
+    assert_eq!(update.updated, [0]);
+    assert_eq!(update.failures[0].reason.as_deref(), Some("MISSING"));
+
+    let mut file = example_json();
+    file["containerInstances"][0]["status"] = json!("DRAINING");
+    let by_hand = Snapshot::from_json(&file.to_string()).unwrap();
+    assert_eq!(
+        serde_json::to_value(placer.snapshot().to_file()).unwrap(),
+        serde_json::to_value(by_hand.to_file()).unwrap()
+    );
+    for request in requests() {
+        // Each call against a placer built from the same state, read afresh.
+        let mut fresh = Placer::new(reread(placer.snapshot()));
+        assert_eq!(
+            placer.run_task(&request, 5).unwrap(),
+            fresh.run_task(&request, 5).unwrap()
+        );
+    }
+    let placed = placer.run_task(&requests()[0], 9).unwrap();
+    assert!(placed.tasks.iter().all(|t| {
+        !t.container_instance_arn
+            .as_deref()
+            .unwrap()
+            .ends_with(WEB_A)
+    }));
+    // And back.
+    placer
+        .update_container_instances_state(&[WEB_A], ContainerInstanceStatus::Active)
+        .unwrap();
+    assert_eq!(
+        placer.snapshot().instances()[0].status,
+        ContainerInstanceStatus::Active
+    );
+}
+
+#[test]
+fn what_the_api_does_not_allow_is_refused() {
+    let mut snapshot = example();
+    let error = snapshot
+        .update_container_instances_state(&[WEB_A], ContainerInstanceStatus::Registering)
+        .unwrap_err();
+    assert_eq!(error.exception, ExceptionName::InvalidParameterException);
+    assert!(
+        error
+            .message
+            .starts_with("status REGISTERING cannot be set"),
+        "{}",
+        error.message
+    );
+    let eleven = vec![WEB_A; 11];
+    assert!(
+        snapshot
+            .update_container_instances_state(&eleven, ContainerInstanceStatus::Draining)
+            .is_err()
+    );
+    assert!(snapshot.set_agent_connected("i-nope", false).is_err());
+    let nameless = snapshot
+        .register_task_definition(TaskDefinition::default())
+        .unwrap_err();
+    assert_eq!(nameless.exception, ExceptionName::ClientException);
+    assert!(snapshot.deregister_task_definition("nothing:1").is_err());
+}
+
+#[test]
+fn a_registered_revision_is_the_latest_and_a_deregistered_one_runs_no_task() {
+    let mut placer = Placer::new(example());
+    let mut web = placer
+        .snapshot()
+        .task_definitions()
+        .iter()
+        .find(|d| {
+            d.task_definition_arn
+                .as_deref()
+                .is_some_and(|a| a.ends_with("web:12"))
+        })
+        .unwrap()
+        .clone();
+    web.revision = None;
+    web.task_definition_arn = None;
+    let arn = placer.register_task_definition(web).unwrap();
+    assert_eq!(
+        arn,
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/web:13"
+    );
+    let placed = placer.run_task(&requests()[0], 1).unwrap();
+    assert_eq!(
+        placed.tasks[0].task_definition_arn.as_deref(),
+        Some(arn.as_str())
+    );
+    placer.deregister_task_definition("web:13").unwrap();
+    let placed = placer.run_task(&requests()[0], 2).unwrap();
+    assert!(
+        placed.tasks[0]
+            .task_definition_arn
+            .as_deref()
+            .unwrap()
+            .ends_with("web:12")
+    );
+    let error = placer
+        .run_task(
+            &RunTaskRequest::from_json(r#"{"cluster": "prod", "taskDefinition": "web:13"}"#)
+                .unwrap(),
+            3,
+        )
+        .unwrap_err();
+    assert_eq!(error.exception, ExceptionName::ClientException);
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Drain(usize),
+    Activate(usize),
+    Agent(usize, bool),
+    Run(usize, u64),
+    StopFirstRunning,
+    RegisterWeb,
+    DeregisterLatestWeb,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        1 => (0usize..14).prop_map(Op::Drain),
+        1 => (0usize..14).prop_map(Op::Activate),
+        1 => ((0usize..14), any::<bool>()).prop_map(|(i, c)| Op::Agent(i, c)),
+        3 => ((0usize..3), any::<u64>()).prop_map(|(r, s)| Op::Run(r, s)),
+        1 => Just(Op::StopFirstRunning),
+        1 => Just(Op::RegisterWeb),
+        1 => Just(Op::DeregisterLatestWeb),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "proptest-regressions/cluster_calls.txt",
+            ),
+        )),
+        ..ProptestConfig::default()
+    })]
+
+    /// After any sequence of changes, runs and stops, the placer answers every request (every
+    /// seed tried) exactly as a placer built afresh from its state written out and read back.
+    #[test]
+    fn a_changed_placer_answers_as_one_rebuilt_from_its_state(ops in proptest::collection::vec(op(), 1..24)) {
+        let mut placer = Placer::new(example());
+        let requests = requests();
+        let arns: Vec<String> = placer.snapshot().instances().iter().map(|i| i.arn.to_string()).collect();
+        for op in ops {
+            match op {
+                Op::Drain(i) => { placer.update_container_instances_state(&[&arns[i]], ContainerInstanceStatus::Draining).unwrap(); }
+                Op::Activate(i) => { placer.update_container_instances_state(&[&arns[i]], ContainerInstanceStatus::Active).unwrap(); }
+                Op::Agent(i, connected) => { placer.set_agent_connected(&arns[i], connected).unwrap(); }
+                Op::Run(r, seed) => {
+                    // Equal to a fresh placer's answer before it changes the state.
+                    let mut fresh = Placer::new(reread(placer.snapshot()));
+                    let expected = fresh.run_task(&requests[r], seed);
+                    let actual = placer.run_task(&requests[r], seed);
+                    prop_assert_eq!(actual, expected);
+                }
+                Op::StopFirstRunning => {
+                    let running = placer.snapshot().tasks().iter().find(|(_, t)| t.running).map(|(arn, _)| arn.to_string());
+                    if let Some(arn) = running { placer.stop_task(&arn).unwrap(); }
+                }
+                Op::RegisterWeb => {
+                    let mut web = placer.snapshot().task_definitions().iter()
+                        .find(|d| d.family.as_deref() == Some("web")).unwrap().clone();
+                    web.revision = None;
+                    web.task_definition_arn = None;
+                    placer.register_task_definition(web).unwrap();
+                }
+                Op::DeregisterLatestWeb => {
+                    let latest = placer.snapshot().task_definitions().iter()
+                        .filter(|d| d.family.as_deref() == Some("web"))
+                        .filter_map(|d| d.revision).max().unwrap();
+                    placer.deregister_task_definition(&format!("web:{latest}")).unwrap();
+                }
+            }
+        }
+        for (r, request) in requests.iter().enumerate() {
+            let mut fresh = Placer::new(reread(placer.snapshot()));
+            let mut copy = Placer::new(placer.snapshot().clone());
+            let expected = fresh.run_task(request, r as u64);
+            prop_assert_eq!(copy.run_task(request, r as u64), expected.clone());
+            prop_assert_eq!(placer.run_task(request, r as u64), expected);
+        }
+    }
+}
