@@ -21,6 +21,10 @@ pub enum ExceptionName {
     ConflictException,
     /// The call asks for something ECS does not support here.
     UnsupportedFeatureException,
+    /// `PutAttributes` names an instance the cluster does not have.
+    TargetNotFoundException,
+    /// `PutAttributes` would give an instance more custom attributes than ECS allows.
+    AttributeLimitExceededException,
 }
 
 impl ExceptionName {
@@ -31,6 +35,8 @@ impl ExceptionName {
             Self::ClientException => "ClientException",
             Self::ClusterNotFoundException => "ClusterNotFoundException",
             Self::ConflictException => "ConflictException",
+            Self::TargetNotFoundException => "TargetNotFoundException",
+            Self::AttributeLimitExceededException => "AttributeLimitExceededException",
             Self::UnsupportedFeatureException => "UnsupportedFeatureException",
         }
     }

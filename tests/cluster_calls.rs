@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use ecs_placement::aws::read::RequestShape;
-use ecs_placement::aws::{ContainerInstanceStatus, RunTaskRequest, TaskDefinition};
+use ecs_placement::aws::{Attribute, ContainerInstanceStatus, RunTaskRequest, TaskDefinition};
 use ecs_placement::model::Snapshot;
 use ecs_placement::{ExceptionName, Placer};
 use proptest::prelude::*;
@@ -36,6 +36,12 @@ fn requests() -> Vec<RunTaskRequest> {
         RunTaskRequest::from_json(
             r#"{"cluster": "prod", "taskDefinition": "batch-job", "count": 3, "launchType": "EC2",
                 "placementStrategy": [{"type": "spread", "field": "instanceId"}]}"#,
+        )
+        .unwrap(),
+        RunTaskRequest::from_json(
+            r#"{"cluster": "prod", "taskDefinition": "batch-job", "count": 4, "launchType": "EC2",
+                "placementConstraints": [{"type": "memberOf", "expression": "attribute:team != payments and not(attribute:canary exists)"}],
+                "placementStrategy": [{"type": "spread", "field": "attribute:team"}, {"type": "binpack", "field": "memory"}]}"#,
         )
         .unwrap(),
         RunTaskRequest::from_json(
@@ -167,6 +173,91 @@ fn a_registered_revision_is_the_latest_and_a_deregistered_one_runs_no_task() {
     assert_eq!(error.exception, ExceptionName::ClientException);
 }
 
+#[test]
+fn attributes_are_put_and_deleted_as_the_api_allows() {
+    let mut placer = Placer::new(example());
+    // By EC2 instance id; a name-only attribute; equal to the JSON edit.
+    placer
+        .put_attributes(&[
+            attribute("team", Some("ml"), "i-01a61dbe2e44158b"),
+            attribute("canary", None, WEB_A),
+        ])
+        .unwrap();
+    let mut file = example_json();
+    let listed = file["containerInstances"][0]["attributes"]
+        .as_array_mut()
+        .unwrap();
+    listed.retain(|a| a["name"] != "team");
+    listed.push(json!({"name": "team", "value": "ml"}));
+    listed.push(json!({"name": "canary"}));
+    let by_hand = Snapshot::from_json(&file.to_string()).unwrap();
+    for (seed, request) in requests().iter().enumerate() {
+        let mut fresh = Placer::new(by_hand.clone());
+        let mut copy = Placer::new(placer.snapshot().clone());
+        assert_eq!(
+            copy.run_task(request, seed as u64).unwrap(),
+            fresh.run_task(request, seed as u64).unwrap()
+        );
+    }
+    placer
+        .delete_attributes(&[attribute("canary", None, WEB_A)])
+        .unwrap();
+    // Deleting what is not there is no error.
+    placer
+        .delete_attributes(&[attribute("canary", None, WEB_A)])
+        .unwrap();
+
+    let refused = |attributes: &[Attribute]| placer.clone_snapshot_put(attributes);
+    let built_in = refused(&[attribute("ecs.instance-type", Some("x"), WEB_A)]);
+    assert_eq!(built_in.exception, ExceptionName::InvalidParameterException);
+    assert!(
+        built_in
+            .message
+            .contains("are the agent's and cannot be changed"),
+        "{}",
+        built_in.message
+    );
+    let unknown = refused(&[attribute("team", Some("x"), "i-nope")]);
+    assert_eq!(unknown.exception, ExceptionName::TargetNotFoundException);
+    let bad_value = refused(&[attribute("team", Some(" padded "), WEB_A)]);
+    assert_eq!(
+        bad_value.exception,
+        ExceptionName::InvalidParameterException
+    );
+    let many: Vec<Attribute> = (0..9)
+        .map(|i| attribute(&format!("custom-{i}"), Some("x"), WEB_A))
+        .collect();
+    // stack and team are there already: nine more make eleven.
+    let limit = refused(&many);
+    assert_eq!(
+        limit.exception,
+        ExceptionName::AttributeLimitExceededException
+    );
+    let eleven: Vec<Attribute> = (0..11)
+        .map(|i| attribute(&format!("c{i}"), None, WEB_A))
+        .collect();
+    assert_eq!(
+        refused(&eleven).exception,
+        ExceptionName::InvalidParameterException
+    );
+}
+
+/// `put_attributes` on a copy, for the error it gives.
+trait PutOnCopy {
+    fn clone_snapshot_put(&self, attributes: &[Attribute]) -> ecs_placement::EcsError;
+}
+
+impl PutOnCopy for Placer {
+    fn clone_snapshot_put(&self, attributes: &[Attribute]) -> ecs_placement::EcsError {
+        let mut copy = self.snapshot().clone();
+        let before = serde_json::to_value(copy.to_file()).unwrap();
+        let error = copy.put_attributes(attributes).unwrap_err();
+        // A refused call changes nothing.
+        assert_eq!(serde_json::to_value(copy.to_file()).unwrap(), before);
+        error
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Drain(usize),
@@ -176,6 +267,20 @@ enum Op {
     StopFirstRunning,
     RegisterWeb,
     DeregisterLatestWeb,
+    PutTeam(usize, usize),
+    DeleteTeam(usize),
+    PutCanary(usize),
+}
+
+const TEAMS: [&str; 4] = ["web", "api", "payments", "ml"];
+
+fn attribute(name: &str, value: Option<&str>, target: &str) -> Attribute {
+    Attribute {
+        name: name.to_owned(),
+        value: value.map(str::to_owned),
+        target_type: None,
+        target_id: Some(target.to_owned()),
+    }
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -183,16 +288,18 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..14).prop_map(Op::Drain),
         1 => (0usize..14).prop_map(Op::Activate),
         1 => ((0usize..14), any::<bool>()).prop_map(|(i, c)| Op::Agent(i, c)),
-        3 => ((0usize..3), any::<u64>()).prop_map(|(r, s)| Op::Run(r, s)),
+        3 => ((0usize..4), any::<u64>()).prop_map(|(r, s)| Op::Run(r, s)),
         1 => Just(Op::StopFirstRunning),
         1 => Just(Op::RegisterWeb),
         1 => Just(Op::DeregisterLatestWeb),
+        2 => ((0usize..14), (0usize..4)).prop_map(|(i, t)| Op::PutTeam(i, t)),
+        1 => (0usize..14).prop_map(Op::DeleteTeam),
+        1 => (0usize..14).prop_map(Op::PutCanary),
     ]
 }
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 24,
         failure_persistence: Some(Box::new(
             proptest::test_runner::FileFailurePersistence::Direct(
                 "proptest-regressions/cluster_calls.txt",
@@ -230,6 +337,15 @@ proptest! {
                     web.revision = None;
                     web.task_definition_arn = None;
                     placer.register_task_definition(web).unwrap();
+                }
+                Op::PutTeam(i, t) => {
+                    placer.put_attributes(&[attribute("team", Some(TEAMS[t]), &arns[i])]).unwrap();
+                }
+                Op::DeleteTeam(i) => {
+                    placer.delete_attributes(&[attribute("team", None, &arns[i])]).unwrap();
+                }
+                Op::PutCanary(i) => {
+                    placer.put_attributes(&[attribute("canary", None, &arns[i])]).unwrap();
                 }
                 Op::DeregisterLatestWeb => {
                     let latest = placer.snapshot().task_definitions().iter()

@@ -48,11 +48,16 @@ impl FreeColumns {
     pub(crate) fn new(free: impl IntoIterator<Item = [i64; 2]>) -> Self {
         let mut columns = Self::default();
         for value in free {
-            columns.exact.push(value);
-            columns.narrow_cpu.push(clamp(value[0]));
-            columns.narrow_memory.push(clamp(value[1]));
+            columns.push(value);
         }
         columns
+    }
+
+    /// Adds the instance after the last (a registration).
+    pub(crate) fn push(&mut self, value: [i64; 2]) {
+        self.exact.push(value);
+        self.narrow_cpu.push(clamp(value[0]));
+        self.narrow_memory.push(clamp(value[1]));
     }
 
     /// The remaining CPU and memory of the instance at `position`.

@@ -191,6 +191,23 @@ impl Placer {
         Ok(position)
     }
 
+    /// `PutAttributes` (see [`Snapshot::put_attributes`]).
+    pub fn put_attributes(&mut self, attributes: &[crate::aws::Attribute]) -> Result<(), EcsError> {
+        self.snapshot.put_attributes(attributes)?;
+        self.forget_requests();
+        Ok(())
+    }
+
+    /// `DeleteAttributes` (see [`Snapshot::delete_attributes`]).
+    pub fn delete_attributes(
+        &mut self,
+        attributes: &[crate::aws::Attribute],
+    ) -> Result<(), EcsError> {
+        self.snapshot.delete_attributes(attributes)?;
+        self.forget_requests();
+        Ok(())
+    }
+
     /// `RegisterTaskDefinition` (see [`Snapshot::register_task_definition`]); returns its ARN.
     pub fn register_task_definition(
         &mut self,
