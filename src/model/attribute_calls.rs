@@ -167,10 +167,12 @@ impl Snapshot {
         let (_, old) = attributes.remove(at);
         unpost(self.postings_mut(name_id), old, position);
         self.refresh_posting_sets(name_id);
-        if let Some(document) = self.instance_documents.get_mut(index) {
-            if let Some(listed) = document.attributes.as_mut() {
-                listed.retain(|a| a.name != name);
-            }
+        if let Some(listed) = self
+            .instance_documents
+            .get_mut(index)
+            .and_then(|document| document.attributes.as_mut())
+        {
+            listed.retain(|a| a.name != name);
         }
     }
 
