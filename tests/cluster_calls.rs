@@ -661,9 +661,8 @@ proptest! {
 #[test]
 fn a_registered_instance_is_found_by_the_values_kept_as_bitsets() {
     let mut placer = Placer::new(generated());
-    let mut wire = serde_json::to_value(placer.snapshot().to_file()).unwrap()["containerInstances"]
-        [0]
-    .clone();
+    let mut wire =
+        serde_json::to_value(placer.snapshot().to_file()).unwrap()["containerInstances"][0].clone();
     let object = wire.as_object_mut().unwrap();
     for member in [
         "containerInstanceArn",
