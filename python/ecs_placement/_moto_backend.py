@@ -116,7 +116,8 @@ def _task(task: Task) -> Json | None:
         "taskDefinitionArn": task.task_definition_arn,
         "containerInstanceArn": task.container_instance_arn,
         "group": task.group,
-        "lastStatus": task.last_status,
+        # No lastStatus: reading moto's moves its task lifecycle along (ManagedState), and
+        # placement reads desiredStatus only.
         "desiredStatus": task.desired_status,
         "cpu": str(held.get("CPU", 0)),
         "memory": str(held.get("MEMORY", 0)),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import urllib.request
@@ -114,7 +113,7 @@ def ecs_place() -> str | None:
         return given
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPOSITORY / "target"))
     built = target / "debug" / "ecs-place"
-    return str(built) if built.is_file() else shutil.which("ecs-place")
+    return str(built) if built.is_file() else None
 
 
 def run_capture(url: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:

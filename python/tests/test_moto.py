@@ -498,3 +498,21 @@ def test_the_installed_moto_is_in_the_supported_range() -> None:
     from importlib import metadata
 
     assert (5, 2, 6) <= ecs_moto._release(metadata.version("moto")) < (6,)
+
+
+def test_calls_from_several_threads_never_overbook() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cluster = Cluster()
+    cluster.add("us-east-1a")
+    cluster.add("us-east-1b")
+    cluster.define("quarter", container={"cpu": 1024})  # four fit on an instance's 4096
+
+    def run(_: int) -> int:
+        return len(cluster.run(taskDefinition="quarter")["tasks"])
+
+    with ecs_moto.enabled(), ThreadPoolExecutor(max_workers=4) as pool:
+        placed = sum(pool.map(run, range(12)))
+    assert placed == 8
+    assert [row[0] for row in cluster.state()[:2]] == [0, 0]
+    assert cluster.state()[-1] == (8,)
