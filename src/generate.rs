@@ -117,6 +117,7 @@ pub fn cluster(spec: &ClusterSpec) -> SnapshotFile {
         tasks,
         capacity_providers: Vec::new(),
         failures: Vec::new(),
+        captured_at: None,
     }
 }
 

@@ -14,9 +14,7 @@ Listing then describing is not atomic: a resource gone in between comes back und
 (reason MISSING). Such resources are dropped, counted, and named on stderr. Throttled calls are
 retried by botocore's adaptive mode (a client-side rate limit that slows down on throttling).
 
-The snapshot file's top-level members are the engine's own and it refuses others, so the
-capture time goes in a cluster tag, `ecs-placement:capturedAt` (ISO-8601, UTC), which the
-loader reads as any tag.
+The capture time is the snapshot's top-level `capturedAt` member (ISO-8601, UTC).
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 __all__ = [
-    "CAPTURED_AT_TAG",
     "CaptureError",
     "Report",
     "capture",
@@ -40,9 +37,6 @@ __all__ = [
     "make_client",
     "write_atomically",
 ]
-
-CAPTURED_AT_TAG = "ecs-placement:capturedAt"
-"""The cluster tag that holds when the snapshot was taken."""
 
 CLUSTER_INCLUDE = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"]
 BATCH = 100  # ARNs per Describe* call (the API's limit)
@@ -224,15 +218,13 @@ def capture(
     progress(f"describe_capacity_providers: {len(providers)}")
 
     taken = (now or (lambda: datetime.datetime.now(datetime.timezone.utc)))()
-    tags = [t for t in described_cluster.get("tags", []) if t.get("key") != CAPTURED_AT_TAG]
-    tags.append({"key": CAPTURED_AT_TAG, "value": taken.isoformat()})
-    described_cluster["tags"] = tags
     snapshot: Json = {
         "cluster": described_cluster,
         "containerInstances": instances,
         "tasks": tasks,
         "taskDefinitions": definitions,
         "capacityProviders": providers,
+        "capturedAt": taken.isoformat(),
     }
     return snapshot, report
 

@@ -161,8 +161,7 @@ def test_capture_end_to_end_writes_a_snapshot_that_places(endpoint: str, tmp_pat
         f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/web:1"
     ]
     assert [p["name"] for p in snapshot["capacityProviders"]] == ["cp-ondemand"]
-    tags = {t["key"]: t["value"] for t in snapshot["cluster"]["tags"]}
-    assert tags[capture.CAPTURED_AT_TAG].endswith("+00:00")
+    assert snapshot["capturedAt"].endswith("+00:00")
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left
 
     # It places: one task of each spread instance is there, so memberOf us-east-1b with
@@ -413,10 +412,8 @@ def test_stubbed_pages_batches_and_missing_answers() -> None:
     assert len(snapshot["containerInstances"]) == 149
     assert [t["taskArn"] for t in snapshot["tasks"]] == [_task_arn(n) for n in range(3)]
     assert [p["name"] for p in snapshot["capacityProviders"]] == ["cp-a", "cp-b"]
-    assert snapshot["cluster"]["tags"] == [
-        {"key": "team", "value": "web"},
-        {"key": capture.CAPTURED_AT_TAG, "value": "2026-11-27T10:00:00+00:00"},
-    ]
+    assert snapshot["cluster"]["tags"] == [{"key": "team", "value": "web"}]
+    assert snapshot["capturedAt"] == "2026-11-27T10:00:00+00:00"
     assert report.calls == 12
     assert report.dropped == {
         "containerInstances": [gone],

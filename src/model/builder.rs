@@ -150,6 +150,7 @@ impl SnapshotBuilder {
             tasks,
             capacity_providers: self.capacity_providers,
             failures: Vec::new(),
+            captured_at: None,
         })
     }
 

@@ -260,6 +260,7 @@ impl Snapshot {
                 .collect(),
             task_definitions: self.task_definitions.clone(),
             failures: Vec::new(),
+            captured_at: None,
             tasks: self
                 .tasks
                 .iter()
