@@ -128,6 +128,24 @@ pub fn run_task_reference(
 /// [`run_task_reference`], also returning, per attempted task, each instance's rejection reason
 /// or its strategy keys and rank. The outcome is identical to
 /// [`run_task`](fn@super::run_task)'s for the same seed.
+///
+/// ```
+/// use ecs_placement::aws::RunTaskRequest;
+/// use ecs_placement::aws::read::RequestShape;
+/// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+///
+/// let snapshot = SnapshotBuilder::new("prod")
+///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+///     .build()?;
+/// let request = RunTaskRequest::from_json(r#"{"cluster": "prod", "taskDefinition": "web",
+///     "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.availability-zone == us-east-1b"}]}"#)?;
+/// let (outcome, explanations) = ecs_placement::explain_run_task(&snapshot, &request, 7)?;
+/// assert_eq!(outcome.response.tasks.len(), 1);
+/// assert_eq!(explanations.len(), 1); // one per task attempted, each instance's verdict inside
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn explain_run_task(
     snapshot: &Snapshot,
     request: &RunTaskRequest,

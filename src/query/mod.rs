@@ -53,6 +53,16 @@ pub struct Expression {
 
 impl Expression {
     /// Parses `text`, checking everything that does not depend on a cluster.
+    ///
+    /// ```
+    /// use ecs_placement::query::Expression;
+    ///
+    /// let expression = Expression::parse("attribute:ecs.instance-type =~ m5.* and not(task:group == db)")?;
+    /// assert!(expression.to_string().starts_with("attribute:ecs.instance-type =~ m5.*"));
+    /// let error = Expression::parse("attribute:team ==").unwrap_err();
+    /// assert!(!error.message.is_empty()); // says what is missing, with the span
+    /// # Ok::<(), ecs_placement::query::QueryError>(())
+    /// ```
     pub fn parse(text: &str) -> Result<Expression, QueryError> {
         parser::parse(text).map(|root| Expression { root })
     }

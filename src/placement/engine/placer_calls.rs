@@ -37,7 +37,7 @@ impl Placer {
     }
 
     /// `UpdateContainerInstancesState` on the placer's state (see
-    /// [`Snapshot::update_container_instances_state`]); compiled requests are dropped.
+    /// [`crate::model::Snapshot::update_container_instances_state`]); compiled requests are dropped.
     pub fn update_container_instances_state(
         &mut self,
         instances: &[&str],
@@ -50,7 +50,7 @@ impl Placer {
         Ok(outcome)
     }
 
-    /// An instance's agent connects or disconnects (see [`Snapshot::set_agent_connected`]).
+    /// An instance's agent connects or disconnects (see [`crate::model::Snapshot::set_agent_connected`]).
     pub fn set_agent_connected(
         &mut self,
         instance: &str,
@@ -61,21 +61,21 @@ impl Placer {
         Ok(position)
     }
 
-    /// `PutAttributes` (see [`Snapshot::put_attributes`]).
+    /// `PutAttributes` (see [`crate::model::Snapshot::put_attributes`]).
     pub fn put_attributes(&mut self, attributes: &[Attribute]) -> Result<(), EcsError> {
         self.snapshot.put_attributes(attributes)?;
         self.forget_requests();
         Ok(())
     }
 
-    /// `DeleteAttributes` (see [`Snapshot::delete_attributes`]).
+    /// `DeleteAttributes` (see [`crate::model::Snapshot::delete_attributes`]).
     pub fn delete_attributes(&mut self, attributes: &[Attribute]) -> Result<(), EcsError> {
         self.snapshot.delete_attributes(attributes)?;
         self.forget_requests();
         Ok(())
     }
 
-    /// `RegisterTaskDefinition` (see [`Snapshot::register_task_definition`]); returns its ARN.
+    /// `RegisterTaskDefinition` (see [`crate::model::Snapshot::register_task_definition`]); returns its ARN.
     pub fn register_task_definition(
         &mut self,
         definition: TaskDefinition,
@@ -85,7 +85,7 @@ impl Placer {
         Ok(arn)
     }
 
-    /// `DeregisterTaskDefinition` (see [`Snapshot::deregister_task_definition`]).
+    /// `DeregisterTaskDefinition` (see [`crate::model::Snapshot::deregister_task_definition`]).
     pub fn deregister_task_definition(&mut self, name: &str) -> Result<(), EcsError> {
         self.snapshot.deregister_task_definition(name)?;
         self.forget_requests();
