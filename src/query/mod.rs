@@ -3,8 +3,8 @@
 //! not(task:group == database)`.
 //!
 //! The pipeline, one file per stage:
-//! - [`lexer`]: text to tokens with byte spans, switching to a value mode after an operator;
-//! - [`parser`]: tokens to an [`ast`] tree, enforcing the length and nesting limits, the
+//! - `lexer`: text to tokens with byte spans, switching to a value mode after an operator;
+//! - `parser`: tokens to an [`ast`] tree, enforcing the length and nesting limits, the
 //!   operator list of each subject and the types of values (dates, versions, counts, regexes);
 //! - `printer`: a tree back to canonical text (`Display`);
 //! - `typed` and `regex`: the typed values and the anchored, size-limited patterns;
@@ -25,11 +25,11 @@ pub mod ast;
 mod compile;
 pub mod error;
 mod eval;
-pub mod lexer;
+pub(crate) mod lexer;
 pub mod lint;
 pub mod list;
 mod matcher;
-pub mod parser;
+pub(crate) mod parser;
 mod pattern_cost;
 mod printer;
 mod regex;
