@@ -409,12 +409,7 @@ impl NativePlacer {
     }
 
     /// `start_task(request_json, seed)`: the StartTask response; the started tasks join the
-    /// state.
-    ///
-    /// `Placer` has no StartTask of its own: the call runs [`ecs_placement::start_task()`] on
-    /// the placer's snapshot and applies its changes, and the placer starts over on the new
-    /// state (its cache of compiled requests is rebuilt by the next calls; results are the
-    /// same, only those calls are slower).
+    /// state ([`Placer::start_task`]).
     fn start_task<'py>(
         &self,
         py: Python<'py>,
@@ -424,15 +419,7 @@ impl NativePlacer {
         let result = py.detach(|| -> Outcome<_> {
             let request: StartTaskRequest = read_request(request)?;
             let mut slot = self.lock();
-            let snapshot = placer(&mut slot)?.snapshot();
-            let outcome = ecs_placement::start_task(snapshot, &request, seed)?;
-            // `placer` found it above, so `take` gives it.
-            if let Some(current) = slot.take() {
-                let mut snapshot = current.into_snapshot();
-                snapshot.apply(&outcome.changes);
-                *slot = Some(Placer::new(snapshot));
-            }
-            Ok(outcome.response)
+            Ok(placer(&mut slot)?.start_task(&request, seed)?)
         });
         match result {
             Ok(response) => python_value(py, &response),
@@ -515,12 +502,10 @@ impl NativePlacer {
             let container_instances = if update.updated.is_empty() {
                 Vec::new()
             } else {
-                // The library describes instances only as a whole snapshot file.
-                let mut all = placer.snapshot().to_file().container_instances;
                 update
                     .updated
                     .iter()
-                    .filter_map(|&p| all.get_mut(p as usize).map(std::mem::take))
+                    .filter_map(|&p| placer.snapshot().describe_instance(p))
                     .collect()
             };
             Ok(StateUpdateResponse {

@@ -148,6 +148,7 @@ def test_capture_end_to_end_writes_a_snapshot_that_places(endpoint: str, tmp_pat
     snapshot = json.loads(out.read_text(encoding="utf-8"))
     assert sorted(snapshot) == [
         "capacityProviders",
+        "capturedAt",
         "cluster",
         "containerInstances",
         "taskDefinitions",

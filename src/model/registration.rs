@@ -69,6 +69,12 @@ impl Snapshot {
             )));
         }
         instance.container_instance_arn = Some(arn.clone());
+        // Described from now on as ECS describes a new instance.
+        instance
+            .status
+            .get_or_insert(ContainerInstanceStatus::Active);
+        instance.agent_connected.get_or_insert(true);
+        instance.pending_tasks_count.get_or_insert(0);
         let (mut read, given) = self
             .read_instance("containerInstance", &instance)
             .map_err(|e| EcsError::invalid_parameter(e.to_string()))?;

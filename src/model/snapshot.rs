@@ -260,6 +260,14 @@ impl Snapshot {
         &self.capacity_providers
     }
 
+    /// The instance at `position` as DescribeContainerInstances describes it: its document
+    /// with the live remaining resources and task count (`None` past the last instance).
+    pub fn describe_instance(&self, position: u32) -> Option<ContainerInstance> {
+        let instance = self.instances.get(position as usize)?;
+        let document = self.instance_documents.get(position as usize);
+        Some(instance.to_wire(document.unwrap_or(&ContainerInstance::default())))
+    }
+
     /// The snapshot as a file again, with the live resources, counts and tasks.
     pub fn to_file(&self) -> SnapshotFile {
         SnapshotFile {

@@ -251,30 +251,16 @@ impl Server {
         }
     }
 
-    /// StartTask on the current state. `Placer` has no StartTask of its own: the call runs
-    /// [`ecs_placement::start_task()`] on the placer's snapshot and applies its changes, and the
-    /// placer starts over on the new state (the next calls compile their requests again; the
-    /// answers are the same).
+    /// StartTask on the current state ([`Placer::start_task`]).
     fn start_task(
         &mut self,
         request: &StartTaskRequest,
         seed: u64,
     ) -> Result<ecs_placement::aws::RunTaskResponse, EcsError> {
-        let Some(placer) = self.placer.take() else {
+        let Some(placer) = self.placer.as_mut() else {
             return Err(EcsError::client("the server lost its state"));
         };
-        let outcome = ecs_placement::start_task(placer.snapshot(), request, seed);
-        let outcome = match outcome {
-            Ok(outcome) => outcome,
-            Err(error) => {
-                self.placer = Some(placer);
-                return Err(error);
-            }
-        };
-        let mut snapshot = placer.into_snapshot();
-        snapshot.apply(&outcome.changes);
-        self.placer = Some(Placer::new(snapshot));
-        Ok(outcome.response)
+        placer.start_task(request, seed)
     }
 }
 

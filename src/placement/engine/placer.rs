@@ -177,7 +177,7 @@ impl Placer {
     }
 
     /// Applies the change set of a call that took the reference path.
-    fn apply_changes(&mut self, changes: ChangeSet) {
+    pub(super) fn apply_changes(&mut self, changes: ChangeSet) {
         for placed in changes.tasks {
             let position = placed
                 .task

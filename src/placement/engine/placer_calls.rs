@@ -3,13 +3,29 @@
 //! requests, which may have read what changed. `tests/cluster_calls.rs` holds a placer changed
 //! by any sequence of them to one built afresh from its state.
 
-use crate::aws::{Attribute, ContainerInstance, ContainerInstanceStatus, TaskDefinition};
+use crate::aws::{
+    Attribute, ContainerInstance, ContainerInstanceStatus, RunTaskResponse, StartTaskRequest,
+    TaskDefinition,
+};
 use crate::error::EcsError;
 use crate::model::StateUpdate;
 
 use super::placer::Placer;
 
 impl Placer {
+    /// StartTask on the current state, as [`start_task`](fn@crate::placement::start_task)
+    /// would, then applies the started tasks to it. Compiled requests are kept: starting a
+    /// task changes what placing one does, and their rows judge the instances it touched again.
+    pub fn start_task(
+        &mut self,
+        request: &StartTaskRequest,
+        seed: u64,
+    ) -> Result<RunTaskResponse, EcsError> {
+        let outcome = crate::placement::start_task(&self.snapshot, request, seed)?;
+        self.apply_changes(outcome.changes);
+        Ok(outcome.response)
+    }
+
     /// `RegisterContainerInstance` (see [`crate::model::Snapshot::register_container_instance`]);
     /// returns the instance's ARN.
     pub fn register_container_instance(

@@ -208,11 +208,9 @@ fn required<T>(value: Option<T>, what: &str) -> Result<T, EcsError> {
 /// The instances at `positions` as the snapshot document describes them (what the `snapshot`
 /// operation writes).
 fn describe(snapshot: &Snapshot, positions: &[u32]) -> Vec<ContainerInstance> {
-    // The library describes instances only as a whole snapshot file.
-    let mut all = snapshot.to_file().container_instances;
     positions
         .iter()
-        .filter_map(|&p| all.get_mut(p as usize).map(std::mem::take))
+        .filter_map(|&p| snapshot.describe_instance(p))
         .collect()
 }
 
