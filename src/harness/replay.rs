@@ -1,0 +1,457 @@
+//! The replay: a trace's events, in order, through one [`Placer`], with the metrics collected
+//! as it goes (or only the totals, with metrics off).
+//!
+//! Owns the running tasks (by index in the task map, so a stop by `pick` or at the end of a
+//! `duration` hashes no ARN), the tasks to stop at a time, the tasks waiting for capacity, and
+//! forgetting stopped tasks (which keeps memory bounded; see [`Replay::apply`]). Time is
+//! given by the caller: the library reads no clock, and a test passes one that counts.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
+
+use crate::aws::{ContainerInstanceStatus, RunTaskRequest};
+use crate::model::{MapHasher, Snapshot};
+use crate::placement::Placer;
+
+use super::gauges::{self, Demand, Sample};
+use super::metrics::{Collector, micros, per_second};
+use super::summary::{Latency, MetricsSummary, Summary, Totals, mean_and_peak, most_skewed};
+use super::trace::{Action, TraceEvent};
+use super::variant::Variant;
+
+/// The fewest stops between two passes that forget stopped tasks.
+pub const FORGET_AFTER_STOPS: usize = 4096;
+
+/// No running position (`pos_of`).
+const NONE: u32 = u32::MAX;
+
+/// How a replay runs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Collect the metrics over time (latency per call, intervals, gauges).
+    pub metrics: bool,
+    /// The first width of the intervals, seconds (0: 1 second).
+    pub interval: f64,
+    /// The reference task of the stranded capacity.
+    pub reference: Option<Demand>,
+    /// What the variant changes in every request.
+    pub variant: Variant,
+}
+
+/// A replay in progress.
+#[derive(Debug)]
+pub struct Replay {
+    placer: Placer,
+    /// Running tasks by index in the task map, in the order `pick` chooses from.
+    running: Vec<usize>,
+    /// For each task index, its position in `running` ([`NONE`]: not running).
+    pos_of: Vec<u32>,
+    /// Tasks to stop: (time's bits, order, task index), earliest first.
+    expiries: BinaryHeap<Reverse<(u64, u64, usize)>>,
+    expiry_order: u64,
+    /// Tasks placed waiting for capacity (some may have stopped since).
+    waiting: Vec<usize>,
+    may_forget: bool,
+    seeds: HashSet<u64, MapHasher>,
+    stopped_at_last_forget: u64,
+    totals: Totals,
+    collector: Option<Collector>,
+    options: Options,
+    now: f64,
+}
+
+impl Replay {
+    /// A replay on `snapshot`.
+    pub fn new(snapshot: Snapshot, options: Options) -> Self {
+        let tasks = snapshot.tasks();
+        let running: Vec<usize> = (0..tasks.len())
+            .filter(|&i| tasks.get_index(i).is_some_and(|(_, r)| r.running))
+            .collect();
+        let mut pos_of = vec![NONE; tasks.len()];
+        for (position, &index) in running.iter().enumerate() {
+            pos_of[index] = position as u32;
+        }
+        // A stopped task in the snapshot may have its ARN drawn again: keep every stopped task.
+        let may_forget = tasks.values().all(|record| record.running);
+        let width = if options.interval > 0.0 {
+            options.interval
+        } else {
+            1.0
+        };
+        Self {
+            placer: Placer::new(snapshot),
+            running,
+            pos_of,
+            expiries: BinaryHeap::new(),
+            expiry_order: 0,
+            waiting: Vec::new(),
+            may_forget,
+            seeds: HashSet::default(),
+            stopped_at_last_forget: 0,
+            totals: Totals::default(),
+            collector: options.metrics.then(|| Collector::new(width)),
+            options,
+            now: 0.0,
+        }
+    }
+
+    /// The state now.
+    pub fn snapshot(&self) -> &Snapshot {
+        self.placer.snapshot()
+    }
+
+    /// RunTask calls so far.
+    pub fn run_task_calls(&self) -> u64 {
+        self.totals.summary.run_task_calls
+    }
+
+    /// Replays one event. `clock` gives nanoseconds from any fixed start; it is read around
+    /// each RunTask call when metrics are on, and never otherwise.
+    ///
+    /// Stopped tasks are forgotten once they outnumber the running ones, while no stop has
+    /// named a task by ARN, no run-task seed has repeated and the snapshot held no stopped
+    /// task: a stop by ARN of a forgotten task would fail where a kept one counts, and a seed
+    /// drawn again may draw a forgotten task's ARN.
+    pub fn apply(&mut self, event: &TraceEvent, clock: &mut impl FnMut() -> u64) {
+        self.advance(event.at);
+        match &event.action {
+            Action::RunTask {
+                request,
+                seed,
+                duration,
+            } => {
+                if self.may_forget && !self.seeds.insert(*seed) {
+                    self.keep_stopped_tasks();
+                }
+                self.run_task(request, *seed, *duration, clock);
+            }
+            Action::StopTask { task_arn, pick } => {
+                if task_arn.is_some() {
+                    self.keep_stopped_tasks();
+                }
+                self.totals.summary.stop_task_calls += 1;
+                self.stop(task_arn.as_deref(), *pick);
+            }
+            Action::DrainInstance { instance } => {
+                self.totals.summary.instance_events.drain += 1;
+                let drained = self.placer.update_container_instances_state(
+                    &[instance],
+                    ContainerInstanceStatus::Draining,
+                );
+                if !drained.is_ok_and(|outcome| outcome.failures.is_empty()) {
+                    self.totals.summary.instance_events.failed += 1;
+                }
+            }
+            Action::RegisterInstance { .. } => {
+                self.totals.summary.instance_events.register += 1;
+                self.totals.summary.instance_events.failed += 1;
+            }
+            Action::DeregisterInstance { .. } => {
+                self.totals.summary.instance_events.deregister += 1;
+                self.totals.summary.instance_events.failed += 1;
+            }
+        }
+    }
+
+    fn keep_stopped_tasks(&mut self) {
+        self.may_forget = false;
+        self.seeds = HashSet::default();
+    }
+
+    /// Stops the tasks whose time has come and closes the intervals that end, up to `to`.
+    fn advance(&mut self, to: f64) {
+        self.now = to;
+        loop {
+            let next = self
+                .expiries
+                .peek()
+                .map(|Reverse((bits, _, _))| f64::from_bits(*bits))
+                .filter(|at| *at <= to);
+            let until = next.unwrap_or(to);
+            if self.collector.as_ref().is_some_and(|c| c.is_past(until)) {
+                let sample = self.sample();
+                if let Some(collector) = &mut self.collector {
+                    collector.close_until(until, &sample);
+                }
+            }
+            if next.is_none() {
+                break;
+            }
+            if let Some(Reverse((_, _, index))) = self.expiries.pop()
+                && self.pos_of.get(index).is_some_and(|&p| p != NONE)
+                && self.stop_index(index)
+            {
+                self.totals.summary.stopped_by_duration += 1;
+            }
+        }
+    }
+
+    fn sample(&mut self) -> Sample {
+        let tasks = self.placer.snapshot().tasks();
+        self.waiting.retain(|&index| {
+            tasks
+                .get_index(index)
+                .is_some_and(|(_, r)| r.running && r.instance.is_none())
+        });
+        gauges::sample(
+            self.placer.snapshot(),
+            self.options.reference,
+            self.waiting.len() as u64,
+        )
+    }
+
+    fn run_task(
+        &mut self,
+        request: &RunTaskRequest,
+        seed: u64,
+        duration: Option<f64>,
+        clock: &mut impl FnMut() -> u64,
+    ) {
+        let request = self.options.variant.apply(request);
+        self.totals.summary.run_task_calls += 1;
+        let requested = request.count.unwrap_or(1).max(0) as u64;
+        let tasks_before = self.placer.snapshot().tasks().len();
+        let (call, nanos) = if self.collector.is_some() {
+            let started = clock();
+            let call = self.placer.run_task_summary(&request, seed);
+            (call, clock().saturating_sub(started))
+        } else {
+            (self.placer.run_task_summary(&request, seed), 0)
+        };
+        let open = self.collector.as_mut().map(|c| {
+            c.record_latency(nanos);
+            &mut c.open.counts
+        });
+        let call = match call {
+            Ok(call) => call,
+            Err(error) => {
+                if let Some(open) = open {
+                    open.run_task_calls += 1;
+                    open.rejected_calls += 1;
+                }
+                self.totals.count_rejection(&error);
+                return;
+            }
+        };
+        let placed = call.task_arns.len() as u64;
+        let unplaced = requested.saturating_sub(placed);
+        if let Some(open) = open {
+            open.run_task_calls += 1;
+            open.tasks_requested += requested;
+            open.placed += placed;
+            open.unplaced += unplaced;
+        }
+        let summary = &mut self.totals.summary;
+        summary.tasks_requested += requested;
+        summary.placed += placed;
+        summary.tasks_unplaced += unplaced;
+        if unplaced > 0 {
+            let reason = call.failures_by_reason.first().map_or("NONE", |(r, _)| r);
+            Totals::add_reason(&mut summary.unplaced_by_reason, reason, unplaced);
+        }
+        for (reason, count) in &call.failures_by_reason {
+            Totals::add_reason(&mut summary.instance_rejections_by_reason, reason, *count);
+        }
+        let tasks = self.placer.snapshot().tasks();
+        let first_new = self.running.len();
+        if tasks.len() - tasks_before == call.task_arns.len() {
+            // Every placed task was new, so each was added at the end of the map, in order.
+            self.running.extend(tasks_before..tasks.len());
+        } else {
+            // Some ARN was already there (and that task skipped): look each one up.
+            self.running.extend(
+                call.task_arns
+                    .iter()
+                    .filter_map(|arn| tasks.get_index_of(arn)),
+            );
+        }
+        if self.pos_of.len() < tasks.len() {
+            self.pos_of.resize(tasks.len(), NONE);
+        }
+        let expires = duration.map(|d| (self.now + d).to_bits());
+        for position in first_new..self.running.len() {
+            let index = self.running[position];
+            if let Some(slot) = self.pos_of.get_mut(index) {
+                *slot = position as u32;
+            }
+            if let Some(bits) = expires {
+                self.expiries
+                    .push(Reverse((bits, self.expiry_order, index)));
+                self.expiry_order += 1;
+            }
+            if tasks
+                .get_index(index)
+                .is_some_and(|(_, r)| r.instance.is_none())
+                && tasks.get_index(index).is_some_and(|(arn, _)| {
+                    self.placer
+                        .snapshot()
+                        .describe_task(arn)
+                        .is_some_and(|t| crate::placement::pipeline::is_waiting(&t))
+                })
+            {
+                self.waiting.push(index);
+            }
+        }
+    }
+
+    /// Stops the running task at `index` of the task map; whether it stopped.
+    fn stop_index(&mut self, index: usize) -> bool {
+        let Some(&position) = self.pos_of.get(index) else {
+            return false;
+        };
+        if position != NONE {
+            self.remove_running(position as usize);
+        }
+        let stopped = self.placer.stop_task_at_index(index).is_ok();
+        if stopped {
+            self.count_stop();
+        }
+        stopped
+    }
+
+    fn remove_running(&mut self, position: usize) {
+        let index = self.running.swap_remove(position);
+        self.pos_of[index] = NONE;
+        if let Some(&moved) = self.running.get(position) {
+            self.pos_of[moved] = position as u32;
+        }
+    }
+
+    fn count_stop(&mut self) {
+        self.totals.summary.stopped += 1;
+        if let Some(collector) = &mut self.collector {
+            collector.open.counts.stopped += 1;
+        }
+        let stopped = (self.totals.summary.stopped - self.stopped_at_last_forget) as usize;
+        if self.may_forget && stopped >= self.running.len().max(FORGET_AFTER_STOPS) {
+            self.forget_stopped_tasks();
+            self.stopped_at_last_forget = self.totals.summary.stopped;
+        }
+    }
+
+    fn stop(&mut self, task_arn: Option<&str>, pick: Option<u64>) {
+        match (task_arn, pick) {
+            (Some(arn), _) => {
+                let index = self.placer.snapshot().tasks().get_index_of(arn);
+                if let Some(position) = index
+                    .and_then(|i| self.pos_of.get(i).copied())
+                    .filter(|&p| p != NONE)
+                {
+                    self.remove_running(position as usize);
+                }
+                if self.placer.stop_task(arn).is_ok() {
+                    self.count_stop();
+                }
+            }
+            (None, Some(pick)) if !self.running.is_empty() => {
+                let position = (pick % self.running.len() as u64) as usize;
+                let index = self.running[position];
+                self.remove_running(position);
+                if self.placer.stop_task_at_index(index).is_ok() {
+                    self.count_stop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Forgets the stopped tasks and moves every kept index down with them.
+    fn forget_stopped_tasks(&mut self) {
+        let mut kept = 0;
+        let new_index: Vec<usize> = self
+            .placer
+            .snapshot()
+            .tasks()
+            .values()
+            .map(|record| {
+                if record.running {
+                    kept += 1;
+                    kept - 1
+                } else {
+                    usize::MAX
+                }
+            })
+            .collect();
+        self.placer.forget_stopped_tasks();
+        let moved = |index: usize| new_index.get(index).copied().unwrap_or(usize::MAX);
+        self.pos_of = vec![NONE; kept];
+        self.running.retain_mut(|index| {
+            *index = moved(*index);
+            *index != usize::MAX
+        });
+        for (position, &index) in self.running.iter().enumerate() {
+            self.pos_of[index] = position as u32;
+        }
+        self.waiting.retain_mut(|index| {
+            *index = moved(*index);
+            *index != usize::MAX
+        });
+        let expiries = std::mem::take(&mut self.expiries).into_vec();
+        self.expiries = expiries
+            .into_iter()
+            .filter_map(|Reverse((bits, order, index))| {
+                let index = moved(index);
+                (index != usize::MAX).then_some(Reverse((bits, order, index)))
+            })
+            .collect();
+    }
+
+    /// Ends the replay: its summary (`seconds` measured by the caller) and its intervals.
+    pub fn finish(mut self, seconds: f64) -> Finished {
+        let end = self.sample();
+        let mut summary = std::mem::take(&mut self.totals).into_summary();
+        summary.trace_seconds = self.now;
+        summary.seconds = seconds;
+        summary.placements_per_second = if seconds > 0.0 {
+            summary.placed as f64 / seconds
+        } else {
+            0.0
+        };
+        summary.cpu_utilization = end.cpu_utilization;
+        summary.memory_utilization = end.memory_utilization;
+        let rows = match &self.collector {
+            Some(collector) => collector.rows(&end),
+            None => Vec::new(),
+        };
+        if let Some(collector) = &self.collector {
+            let (mean, peak) = mean_and_peak(rows.iter().map(|r| &r.sample));
+            let overall = &collector.overall;
+            summary.metrics = Some(MetricsSummary {
+                interval_seconds: collector.width(),
+                intervals: rows.len(),
+                reference_demand: self.options.reference,
+                latency_us: Latency {
+                    p50: micros(overall.quantile(0.5)),
+                    p90: micros(overall.quantile(0.9)),
+                    p99: micros(overall.quantile(0.99)),
+                    max: micros(overall.max()),
+                },
+                mean,
+                peak,
+                end,
+                spread_skew_by_group: most_skewed(gauges::skews(self.placer.snapshot())),
+            });
+            let placing: u64 = rows.iter().map(|r| r.counts.placing_nanos).sum();
+            // With metrics on, calls are timed one by one: their sum is the time placing.
+            if seconds == 0.0 {
+                summary.placements_per_second = per_second(summary.placed, placing);
+            }
+        }
+        Finished {
+            summary,
+            rows,
+            snapshot: self.placer.into_snapshot(),
+        }
+    }
+}
+
+/// What a finished replay gives.
+#[derive(Debug)]
+pub struct Finished {
+    /// The summary.
+    pub summary: Summary,
+    /// One row per interval (empty with metrics off).
+    pub rows: Vec<super::metrics::IntervalRow>,
+    /// The state at the end.
+    pub snapshot: Snapshot,
+}
