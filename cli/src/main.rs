@@ -12,8 +12,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod commands;
 mod diagnostic;
 mod explain;
+mod harness_run;
 mod input;
 mod output;
+mod report;
 
 use std::process::ExitCode;
 
