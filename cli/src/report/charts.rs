@@ -12,6 +12,8 @@ pub struct Chart {
     pub title: &'static str,
     /// The y axis.
     pub unit: &'static str,
+    /// Whether the y axis is logarithmic.
+    pub log: bool,
     /// Each series: its name and how a row gives its value.
     pub series: &'static [(&'static str, fn(&IntervalRow) -> f64)],
 }
@@ -22,6 +24,7 @@ pub const CHARTS: [Chart; 6] = [
         id: "utilization",
         title: "CPU and memory allocated over registered (ACTIVE instances)",
         unit: "share",
+        log: false,
         series: &[
             ("cpu", |r| r.sample.cpu_utilization),
             ("memory", |r| r.sample.memory_utilization),
@@ -31,12 +34,14 @@ pub const CHARTS: [Chart; 6] = [
         id: "unplaced",
         title: "Tasks not placed, per interval",
         unit: "tasks",
+        log: false,
         series: &[("unplaced", |r| r.counts.unplaced as f64)],
     },
     Chart {
         id: "stranded",
         title: "Stranded capacity: free on instances that cannot fit the reference task",
         unit: "share of registered",
+        log: false,
         series: &[
             ("cpu", |r| r.sample.stranded_cpu),
             ("memory", |r| r.sample.stranded_memory),
@@ -45,7 +50,8 @@ pub const CHARTS: [Chart; 6] = [
     Chart {
         id: "latency",
         title: "RunTask latency percentiles (measured)",
-        unit: "microseconds",
+        unit: "microseconds (log scale)",
+        log: true,
         series: &[
             ("p50", |r| r.latency_p50_us),
             ("p90", |r| r.latency_p90_us),
@@ -56,6 +62,7 @@ pub const CHARTS: [Chart; 6] = [
         id: "skew",
         title: "Spread skew across Availability Zones, (max - min) / mean per group",
         unit: "skew",
+        log: false,
         series: &[
             ("mean", |r| r.sample.spread_skew_mean),
             ("max", |r| r.sample.spread_skew_max),
@@ -65,6 +72,7 @@ pub const CHARTS: [Chart; 6] = [
         id: "instances",
         title: "Instances in use and tasks waiting for capacity",
         unit: "count",
+        log: false,
         series: &[
             ("in use", |r| r.sample.instances_in_use as f64),
             ("waiting", |r| r.sample.waiting_tasks as f64),
@@ -104,25 +112,82 @@ fn draw(
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
     let y_end = if y_top > 0.0 { y_top * 1.1 } else { 1.0 };
-    let root = SVGBackend::with_string(text, (1000, 320)).into_drawing_area();
+    let root = SVGBackend::with_string(text, (1100, 330)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut plot = ChartBuilder::on(&root)
+    let mut builder = ChartBuilder::on(&root);
+    builder
         .caption(chart.title, ("sans-serif", 18))
-        .margin(12)
+        .margin(14)
         .x_label_area_size(36)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0f64..x_end, 0f64..y_end)?;
+        .y_label_area_size(70);
+    if chart.log {
+        let y_low = runs
+            .iter()
+            .flat_map(|(_, rows)| rows.iter())
+            .flat_map(|r| chart.series.iter().map(move |(_, value)| value(r)))
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let y_low = if y_low.is_finite() { y_low * 0.8 } else { 0.1 };
+        let mut plot = builder
+            .build_cartesian_2d(0f64..x_end, (y_low..y_end.max(y_low * 10.0)).log_scale())?;
+        mesh(&mut plot, chart)?;
+        series(&mut plot, chart, runs)?;
+    } else {
+        let mut plot = builder.build_cartesian_2d(0f64..x_end, 0f64..y_end)?;
+        mesh(&mut plot, chart)?;
+        series(&mut plot, chart, runs)?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// The colour of each variant; its series are this colour, lighter for each further one.
+const COLOURS: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+type Plot<'a, 'b, Y> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>;
+
+fn mesh<Y: Ranged<ValueType = f64>>(
+    plot: &mut Plot<'_, '_, Y>,
+    chart: &Chart,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    Y: plotters::coord::ranged1d::ValueFormatter<f64>,
+{
     plot.configure_mesh()
         .x_desc("trace time, seconds")
         .y_desc(chart.unit)
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
-    let mut colour = 0;
-    for (variant, rows) in runs {
-        for (name, value) in chart.series {
-            let style = Palette99::pick(colour).stroke_width(2);
-            colour += 1;
-            let points = rows.iter().map(|r| (r.end, value(r)));
+    Ok(())
+}
+
+fn series<'a, 'b: 'a, Y: Ranged<ValueType = f64>>(
+    plot: &mut Plot<'a, 'b, Y>,
+    chart: &Chart,
+    runs: &[(&str, &[IntervalRow])],
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    Y: plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    for (at, (variant, rows)) in runs.iter().enumerate() {
+        let colour = COLOURS[at % COLOURS.len()];
+        for (k, (name, value)) in chart.series.iter().enumerate() {
+            let style = colour.mix(1.0 - 0.35 * k as f64).stroke_width(2);
+            let points = rows
+                .iter()
+                .map(|r| (r.end, value(r)))
+                .filter(|(_, v)| !chart.log || *v > 0.0);
             plot.draw_series(LineSeries::new(points, style))?
                 .label(label(variant, name, runs.len()))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
@@ -133,6 +198,5 @@ fn draw(
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()?;
-    root.present()?;
     Ok(())
 }

@@ -25,6 +25,8 @@ fn number(value: f64) -> String {
         format!("{value:.0}")
     } else if value.abs() >= 100.0 {
         format!("{value:.1}")
+    } else if value.abs() >= 1.0 {
+        format!("{value:.3}")
     } else {
         format!("{value:.4}")
     }

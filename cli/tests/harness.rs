@@ -1,0 +1,276 @@
+//! `ecs-place simulate` as the benchmark harness: a timed trace, variants side by side, the
+//! CSV time series and the HTML report (well-formed, every series of every chart present),
+//! and the input-error contract for a bad trace line.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+mod support;
+use support::{ecs_place, input_error, success};
+
+use serde_json::Value;
+
+fn dir() -> PathBuf {
+    support::scratch_dir("harness")
+}
+
+/// A generated cluster of 60 instances, and a timed trace of 150 calls with durations and a
+/// drain, written under `name`.
+fn inputs(name: &str) -> (PathBuf, PathBuf) {
+    let cluster = dir().join(format!("{name}-cluster.json"));
+    success(&ecs_place(&[
+        "generate",
+        "--instances",
+        "60",
+        "--tasks",
+        "240",
+        "--seed",
+        "3",
+        "--out",
+        cluster.to_str().unwrap(),
+    ]));
+    let text = std::fs::read_to_string(&cluster).unwrap();
+    let snapshot = ecs_placement::model::Snapshot::from_json(&text).unwrap();
+    let mut trace = String::from("{\"traceFormat\":1,\"description\":\"test\"}\n");
+    let events = ecs_placement::generate::workload(&snapshot, 150, 5);
+    let mut at = 0.0;
+    for event in events {
+        let mut value = serde_json::to_value(&event).unwrap();
+        if value["event"] == "run-task" {
+            at += 0.5;
+            value["duration"] = Value::from(30.0);
+        }
+        value["at"] = Value::from(at);
+        trace.push_str(&value.to_string());
+        trace.push('\n');
+        if at == 40.0 {
+            let drain = format!(
+                "{{\"at\":{at},\"event\":\"drain-instance\",\"instance\":\"{}\"}}\n",
+                snapshot.instances()[0].id
+            );
+            trace.push_str(&drain);
+        }
+    }
+    let path = dir().join(format!("{name}.jsonl"));
+    std::fs::write(&path, trace).unwrap();
+    (cluster, path)
+}
+
+/// The summary without what is measured.
+fn unmeasured(mut summary: Value) -> Value {
+    let object = summary.as_object_mut().unwrap();
+    object.remove("seconds");
+    object.remove("placementsPerSecond");
+    object["metrics"]
+        .as_object_mut()
+        .unwrap()
+        .remove("latencyUs");
+    summary
+}
+
+#[test]
+fn variants_are_replayed_side_by_side_with_a_report_and_a_time_series() {
+    let (cluster, trace) = inputs("variants");
+    let report = dir().join("variants.html");
+    let series = dir().join("variants.csv");
+    let args = [
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--workload",
+        trace.to_str().unwrap(),
+        "--interval",
+        "5",
+        "--variant",
+        "base=",
+        "--variant",
+        "packed=strategy=binpack(memory)",
+        "--report",
+        report.to_str().unwrap(),
+        "--timeseries",
+        series.to_str().unwrap(),
+    ];
+    let first: Value = serde_json::from_str(&success(&ecs_place(&args))).unwrap();
+    assert_eq!(first["schemaVersion"], 1);
+    let variants = first["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 2);
+    assert_eq!(variants[1]["spec"], "strategy=binpack(memory)");
+    let base = &variants[0]["summary"];
+    assert_eq!(base["runTaskCalls"], 150);
+    assert_eq!(base["instanceEvents"]["drain"], 1);
+    assert!(base["stoppedByDuration"].as_u64().unwrap() > 0, "{base}");
+    assert_eq!(base["metrics"]["intervalSeconds"], 5.0);
+    let comparison = first["comparison"].as_array().unwrap();
+    let placed = comparison.iter().find(|r| r["metric"] == "placed").unwrap();
+    assert_eq!(placed["differences"][0], 0.0);
+
+    // The same trace and variants again: the same numbers but the measured ones.
+    let again: Value = serde_json::from_str(&success(&ecs_place(&args))).unwrap();
+    for at in 0..2 {
+        assert_eq!(
+            unmeasured(first["variants"][at]["summary"].clone()),
+            unmeasured(again["variants"][at]["summary"].clone())
+        );
+    }
+
+    // The time series: a header, then one row per interval and variant.
+    let csv = std::fs::read_to_string(&series).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[0], "variant");
+    assert!(header.contains(&"latencyP99Us") && header.contains(&"strandedCpu"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let intervals = base["metrics"]["intervals"].as_u64().unwrap() as usize;
+    assert_eq!(rows.len(), 2 * intervals);
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    assert_eq!(rows[0][0], "base");
+    assert_eq!(rows[intervals][0], "packed");
+    let calls: u64 = rows[..intervals]
+        .iter()
+        .map(|r| r[3].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(calls, 150);
+
+    // The report: well-formed, one SVG per chart, each with every variant's series.
+    let page = std::fs::read_to_string(&report).unwrap();
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let document = roxmltree::Document::parse_with_options(&page, options)
+        .expect("the report is well-formed XML");
+    let figures: Vec<_> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("figure"))
+        .collect();
+    let expected: [(&str, &[&str]); 6] = [
+        ("chart-utilization", &["cpu", "memory"]),
+        ("chart-unplaced", &["unplaced"]),
+        ("chart-stranded", &["cpu", "memory"]),
+        ("chart-latency", &["p50", "p90", "p99"]),
+        ("chart-skew", &["mean", "max"]),
+        ("chart-instances", &["in use", "waiting"]),
+    ];
+    assert_eq!(figures.len(), expected.len());
+    for (figure, (id, series)) in figures.iter().zip(expected) {
+        assert_eq!(figure.attribute("id"), Some(id));
+        let svg = figure
+            .children()
+            .find(|n| n.tag_name().name() == "svg")
+            .unwrap_or_else(|| panic!("{id} has no svg"));
+        let texts: Vec<&str> = svg
+            .descendants()
+            .filter(|n| n.tag_name().name() == "text")
+            .filter_map(|n| n.text().map(str::trim))
+            .collect();
+        let lines = svg
+            .descendants()
+            .filter(|n| n.tag_name().name() == "polyline")
+            .count();
+        for variant in ["base", "packed"] {
+            for name in series {
+                let label = format!("{variant} {name}");
+                assert!(
+                    texts.contains(&label.as_str()),
+                    "{id}: no {label:?} in {texts:?}"
+                );
+            }
+        }
+        // A line per series, plus the legend's samples.
+        assert!(lines >= 2 * series.len(), "{id}: {lines} lines");
+    }
+    let table = document
+        .descendants()
+        .find(|n| n.attribute("id") == Some("summary"))
+        .unwrap();
+    assert!(
+        table
+            .descendants()
+            .any(|n| n.text() == Some("packed − base"))
+    );
+}
+
+#[test]
+fn a_bad_trace_line_is_an_input_error_and_writes_nothing() {
+    let (cluster, _) = inputs("bad-line");
+    let trace = dir().join("bad-line.jsonl");
+    std::fs::write(
+        &trace,
+        "{\"at\":1,\"event\":\"stop-task\",\"pick\":0}\n{\"at\":0,\"event\":\"stop-task\",\"pick\":0}\n",
+    )
+    .unwrap();
+    let report = dir().join("bad-line.html");
+    let out = ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--workload",
+        trace.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    let stderr = input_error(&out);
+    assert!(
+        stderr.starts_with(
+            "InvalidParameterException: trace line 2: at 0 is before the previous event's 1"
+        ),
+        "{stderr}"
+    );
+    assert!(!report.exists());
+    for (args, message) in [
+        (
+            &["--variant", "a=colour=red"][..],
+            "InvalidParameterException: --variant a=colour=red: unknown part",
+        ),
+        (
+            &["--variant", "a=", "--variant", "a=strategy="][..],
+            "InvalidParameterException: --variant \"a\" is named twice",
+        ),
+        (
+            &["--reference-task", "256"][..],
+            "InvalidParameterException: --reference-task",
+        ),
+        (
+            &["--no-metrics", "--report", "x.html"][..],
+            "InvalidParameterException: --no-metrics",
+        ),
+    ] {
+        let mut all = vec![
+            "simulate",
+            "--cluster",
+            cluster.to_str().unwrap(),
+            "--generate-workload",
+            "5",
+        ];
+        all.extend_from_slice(args);
+        let stderr = input_error(&ecs_place(&all));
+        assert!(stderr.starts_with(message), "{stderr}");
+    }
+}
+
+#[test]
+fn without_metrics_the_totals_are_the_same() {
+    let (cluster, trace) = inputs("no-metrics");
+    let run = |extra: &[&str]| -> Value {
+        let mut args = vec![
+            "simulate",
+            "--cluster",
+            cluster.to_str().unwrap(),
+            "--workload",
+            trace.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&success(&ecs_place(&args))).unwrap()
+    };
+    let mut with = run(&[]);
+    let without = run(&["--no-metrics"]);
+    assert!(without.get("metrics").is_none());
+    with.as_object_mut().unwrap().remove("metrics");
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("seconds");
+        v.as_object_mut().unwrap().remove("placementsPerSecond");
+        v
+    };
+    assert_eq!(strip(with), strip(without));
+}
