@@ -33,7 +33,8 @@ fn cluster() -> Snapshot {
     Snapshot::from_json(&text).unwrap()
 }
 
-const SPREAD: &str = r#""placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}]"#;
+const SPREAD: &str =
+    r#""placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}]"#;
 
 /// The trace: 16 tasks fit (4 per instance).
 fn trace() -> String {
@@ -87,7 +88,10 @@ fn a_small_trace_gives_the_numbers_worked_out_by_hand() {
     assert_eq!((s.placed, s.tasks_unplaced), (20, 6));
     assert_eq!(s.unplaced_by_reason.get("RESOURCE:CPU"), Some(&6));
     // One failure entry per instance that rejected: 4 on the third call, 3 ACTIVE on the last.
-    assert_eq!(s.instance_rejections_by_reason.get("RESOURCE:CPU"), Some(&7));
+    assert_eq!(
+        s.instance_rejections_by_reason.get("RESOURCE:CPU"),
+        Some(&7)
+    );
     // 15 running at the end, 7 in zone a and 8 in b: (8 - 7) / 7.5.
     let end = &s.metrics.as_ref().unwrap().end;
     assert_eq!(end.spread_skew_max, 1.0 / 7.5);
@@ -126,7 +130,13 @@ fn a_small_trace_gives_the_numbers_worked_out_by_hand() {
     write_csv(&mut csv, &[("base", &finished.rows)]).unwrap();
     let csv = String::from_utf8(csv).unwrap();
     assert_eq!(csv.lines().count(), 1 + finished.rows.len());
-    assert!(csv.lines().nth(2).unwrap().starts_with("base,2,4,1,0,8,4,4,0,1000,"), "{csv}");
+    assert!(
+        csv.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("base,2,4,1,0,8,4,4,0,1000,"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -158,7 +168,10 @@ fn the_same_trace_seed_and_variant_give_the_same_numbers_and_variants_differ() {
     // instance holds one, 3 once the first call's tasks have stopped (i1 drains).
     assert_eq!(distinct.summary.placed, 7);
     assert_eq!(
-        distinct.summary.unplaced_by_reason.get("DistinctInstance placement constraint unsatisfied."),
+        distinct
+            .summary
+            .unplaced_by_reason
+            .get("DistinctInstance placement constraint unsatisfied."),
         Some(&19)
     );
 }
