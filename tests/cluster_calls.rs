@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 
 use ecs_placement::aws::read::RequestShape;
-use ecs_placement::aws::{Attribute, ContainerInstanceStatus, RunTaskRequest, TaskDefinition};
+use ecs_placement::aws::{
+    Attribute, ContainerInstance, ContainerInstanceStatus, RunTaskRequest, TaskDefinition,
+};
 use ecs_placement::model::Snapshot;
 use ecs_placement::{ExceptionName, Placer};
 use proptest::prelude::*;
@@ -242,6 +244,163 @@ fn attributes_are_put_and_deleted_as_the_api_allows() {
     );
 }
 
+/// A new instance made from the example's instance `template`: no ARN (one is made), its own
+/// EC2 instance id, no remaining resources or counts (a new instance has no task), and `team`.
+fn new_instance(template: usize, ec2_id: &str, team: &str) -> ContainerInstance {
+    let mut wire = example_json()["containerInstances"][template].clone();
+    let object = wire.as_object_mut().unwrap();
+    for member in [
+        "containerInstanceArn",
+        "remainingResources",
+        "runningTasksCount",
+        "pendingTasksCount",
+        "status",
+    ] {
+        object.remove(member);
+    }
+    object.insert("ec2InstanceId".into(), json!(ec2_id));
+    let attributes = object["attributes"].as_array_mut().unwrap();
+    attributes.retain(|a| a["name"] != "team");
+    attributes.push(json!({"name": "team", "value": team}));
+    serde_json::from_value(wire).unwrap()
+}
+
+#[test]
+fn a_registered_instance_equals_one_added_to_the_json_and_takes_tasks() {
+    let mut placer = Placer::new(example());
+    // An m5.xlarge in team `data`: the only instance the memberOf below allows.
+    let arn = placer
+        .register_container_instance(new_instance(3, "i-0new", "data"))
+        .unwrap();
+    assert!(
+        arn.starts_with("arn:aws:ecs:us-east-1:123456789012:container-instance/prod/"),
+        "{arn}"
+    );
+    assert_eq!(arn.len() - arn.rfind('/').unwrap() - 1, 32);
+    // The same snapshot makes the same ARN.
+    let mut again = example();
+    assert_eq!(
+        again
+            .register_container_instance(new_instance(3, "i-0new", "data"))
+            .unwrap(),
+        arn
+    );
+    assert_eq!(placer.snapshot().find_instance("i-0new"), Some(14));
+
+    let mut file = example_json();
+    let mut added = serde_json::to_value(new_instance(3, "i-0new", "data")).unwrap();
+    added["containerInstanceArn"] = json!(arn);
+    file["containerInstances"]
+        .as_array_mut()
+        .unwrap()
+        .push(added);
+    let by_hand = Snapshot::from_json(&file.to_string()).unwrap();
+    assert_eq!(
+        serde_json::to_value(placer.snapshot().to_file()).unwrap(),
+        serde_json::to_value(by_hand.to_file()).unwrap()
+    );
+
+    let to_ml = RunTaskRequest::from_json(
+        r#"{"cluster": "prod", "taskDefinition": "batch-job", "count": 2, "launchType": "EC2",
+            "placementConstraints": [{"type": "memberOf", "expression": "attribute:team == data"}]}"#,
+    )
+    .unwrap();
+    let placed = placer.run_task(&to_ml, 4).unwrap();
+    assert_eq!(placed.failures, []);
+    assert!(
+        placed
+            .tasks
+            .iter()
+            .all(|t| t.container_instance_arn.as_deref() == Some(arn.as_str())),
+        "{placed:?}"
+    );
+    for (seed, request) in requests().iter().enumerate() {
+        let mut fresh = Placer::new(reread(placer.snapshot()));
+        assert_eq!(
+            placer.run_task(request, seed as u64).unwrap(),
+            fresh.run_task(request, seed as u64).unwrap()
+        );
+    }
+
+    // An ARN registers once.
+    let mut twice = new_instance(3, "i-0other", "ml");
+    twice.container_instance_arn = Some(arn.clone());
+    let error = placer.register_container_instance(twice).unwrap_err();
+    assert_eq!(error.exception, ExceptionName::InvalidParameterException);
+    assert!(
+        error.message.contains("already registered"),
+        "{}",
+        error.message
+    );
+    // An ARN of another cluster is refused as in a snapshot file.
+    let mut elsewhere = new_instance(3, "i-0x", "ml");
+    elsewhere.container_instance_arn =
+        Some("arn:aws:ecs:us-east-1:123456789012:container-instance/staging/abc".into());
+    let error = placer.register_container_instance(elsewhere).unwrap_err();
+    assert!(
+        error.message.contains("cluster `staging`"),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn deregistering_refuses_running_tasks_unless_forced_and_force_stops_them() {
+    let mut placer = Placer::new(example());
+    let error = placer
+        .deregister_container_instance("i-01a61dbe2e44158b", false)
+        .unwrap_err();
+    assert_eq!(error.exception, ExceptionName::InvalidParameterException);
+    assert!(
+        error
+            .message
+            .starts_with("Found running tasks on the instance."),
+        "{}",
+        error.message
+    );
+    // t3.medium i-012bd4acfaecbd38 runs nothing: it goes without force.
+    assert_eq!(
+        placer
+            .deregister_container_instance("i-012bd4acfaecbd38", false)
+            .unwrap(),
+        Vec::<String>::new()
+    );
+    let stopped = placer.deregister_container_instance(WEB_A, true).unwrap();
+    assert_eq!(stopped.len(), 2, "{stopped:?}");
+    let snapshot = placer.snapshot();
+    let web_a = &snapshot.instances()[0];
+    assert_eq!(web_a.status, ContainerInstanceStatus::Inactive);
+    assert_eq!(web_a.running_tasks_count, 0);
+    assert_eq!(web_a.remaining.cpu, web_a.registered.cpu);
+    for arn in &stopped {
+        assert!(!snapshot.tasks()[arn.as_str()].running);
+    }
+    // Nothing goes on an INACTIVE instance; it cannot come back or go twice.
+    let again = placer
+        .deregister_container_instance(WEB_A, true)
+        .unwrap_err();
+    assert!(
+        again.message.contains("already deregistered"),
+        "{}",
+        again.message
+    );
+    let update = placer
+        .update_container_instances_state(&[WEB_A], ContainerInstanceStatus::Active)
+        .unwrap();
+    assert_eq!(update.failures[0].reason.as_deref(), Some("INACTIVE"));
+    for (seed, request) in requests().iter().enumerate() {
+        let mut fresh = Placer::new(reread(placer.snapshot()));
+        let placed = placer.run_task(request, seed as u64).unwrap();
+        assert!(placed.tasks.iter().all(|t| {
+            !t.container_instance_arn
+                .as_deref()
+                .unwrap()
+                .ends_with(WEB_A)
+        }));
+        assert_eq!(placed, fresh.run_task(request, seed as u64).unwrap());
+    }
+}
+
 /// `put_attributes` on a copy, for the error it gives.
 trait PutOnCopy {
     fn clone_snapshot_put(&self, attributes: &[Attribute]) -> ecs_placement::EcsError;
@@ -270,6 +429,8 @@ enum Op {
     PutTeam(usize, usize),
     DeleteTeam(usize),
     PutCanary(usize),
+    Register(usize, usize),
+    Deregister(usize, bool),
 }
 
 const TEAMS: [&str; 4] = ["web", "api", "payments", "ml"];
@@ -295,6 +456,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => ((0usize..14), (0usize..4)).prop_map(|(i, t)| Op::PutTeam(i, t)),
         1 => (0usize..14).prop_map(Op::DeleteTeam),
         1 => (0usize..14).prop_map(Op::PutCanary),
+        1 => ((0usize..14), (0usize..4)).prop_map(|(i, t)| Op::Register(i, t)),
+        1 => ((0usize..20), any::<bool>()).prop_map(|(i, f)| Op::Deregister(i, f)),
     ]
 }
 
@@ -314,7 +477,7 @@ proptest! {
     fn a_changed_placer_answers_as_one_rebuilt_from_its_state(ops in proptest::collection::vec(op(), 1..24)) {
         let mut placer = Placer::new(example());
         let requests = requests();
-        let arns: Vec<String> = placer.snapshot().instances().iter().map(|i| i.arn.to_string()).collect();
+        let mut arns: Vec<String> = placer.snapshot().instances().iter().map(|i| i.arn.to_string()).collect();
         for op in ops {
             match op {
                 Op::Drain(i) => { placer.update_container_instances_state(&[&arns[i]], ContainerInstanceStatus::Draining).unwrap(); }
@@ -347,6 +510,18 @@ proptest! {
                 Op::PutCanary(i) => {
                     placer.put_attributes(&[attribute("canary", None, &arns[i])]).unwrap();
                 }
+                Op::Register(template, t) => {
+                    let ec2_id = format!("i-0reg{}", arns.len());
+                    arns.push(placer.register_container_instance(new_instance(template, &ec2_id, TEAMS[t])).unwrap());
+                }
+                Op::Deregister(i, force) => {
+                    let name = &arns[i % arns.len()];
+                    let before = serde_json::to_value(placer.snapshot().to_file()).unwrap();
+                    if let Err(error) = placer.deregister_container_instance(name, force) {
+                        prop_assert_eq!(error.exception, ExceptionName::InvalidParameterException);
+                        prop_assert_eq!(serde_json::to_value(placer.snapshot().to_file()).unwrap(), before);
+                    }
+                }
                 Op::DeregisterLatestWeb => {
                     let latest = placer.snapshot().task_definitions().iter()
                         .filter(|d| d.family.as_deref() == Some("web"))
@@ -363,4 +538,160 @@ proptest! {
             prop_assert_eq!(placer.run_task(request, r as u64), expected);
         }
     }
+}
+
+/// A generated cluster large enough that common attribute values are kept as bitsets too
+/// (64 instances or more hold them), so registering and attribute calls must keep those exact.
+fn generated() -> Snapshot {
+    let spec = ecs_placement::generate::ClusterSpec {
+        instances: 320,
+        tasks: 640,
+        groups: 20,
+        seed: 3,
+    };
+    let file = ecs_placement::generate::cluster(&spec);
+    Snapshot::from_json(&serde_json::to_string(&file).unwrap()).unwrap()
+}
+
+fn generated_requests() -> Vec<RunTaskRequest> {
+    vec![
+        ecs_placement::generate::reference_request(),
+        RunTaskRequest::from_json(
+            r#"{"cluster": "bench", "taskDefinition": "web", "count": 6, "launchType": "EC2",
+                "placementConstraints": [{"type": "memberOf", "expression": "attribute:team in [team-1, team-2, big] and attribute:ecs.availability-zone != us-east-1c"}],
+                "placementStrategy": [{"type": "spread", "field": "attribute:team"}, {"type": "binpack", "field": "cpu"}]}"#,
+        )
+        .unwrap(),
+        // Only registered instances are in team `fresh`; the zones' `!=` reads the zones'
+        // bitsets (over 100 instances each), which must hold the registered instances.
+        RunTaskRequest::from_json(
+            r#"{"cluster": "bench", "taskDefinition": "web", "count": 2, "launchType": "EC2",
+                "placementConstraints": [{"type": "memberOf", "expression": "attribute:team == fresh and attribute:ecs.availability-zone != us-east-1c"}]}"#,
+        )
+        .unwrap(),
+    ]
+}
+
+#[derive(Debug, Clone)]
+enum BigOp {
+    /// A copy of instance `.0`'s document under a new EC2 id, in team `.1`.
+    Register(usize, u8),
+    /// `team` set on many instances at once (ten calls of one attribute).
+    PutTeamOnRange(usize, u8),
+    DeleteTeam(usize),
+    Deregister(usize),
+    Run(usize, u64),
+}
+
+fn big_op() -> impl Strategy<Value = BigOp> {
+    prop_oneof![
+        3 => ((0usize..320), (0u8..5)).prop_map(|(i, t)| BigOp::Register(i, t)),
+        2 => ((0usize..300), (0u8..4)).prop_map(|(i, t)| BigOp::PutTeamOnRange(i, t)),
+        1 => (0usize..320).prop_map(BigOp::DeleteTeam),
+        1 => (0usize..320).prop_map(BigOp::Deregister),
+        2 => ((0usize..3), any::<u64>()).prop_map(|(r, s)| BigOp::Run(r, s)),
+    ]
+}
+
+fn big_team(t: u8) -> &'static str {
+    ["team-1", "team-2", "big", "team-7", "fresh"][usize::from(t)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 12,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "proptest-regressions/cluster_calls.txt",
+            ),
+        )),
+        ..ProptestConfig::default()
+    })]
+
+    /// As above, on 320 instances where values cross the bitset threshold as calls go.
+    #[test]
+    fn a_changed_placer_of_many_instances_answers_as_one_rebuilt(ops in proptest::collection::vec(big_op(), 1..16)) {
+        let mut placer = Placer::new(generated());
+        let requests = generated_requests();
+        let documents = serde_json::to_value(placer.snapshot().to_file()).unwrap()["containerInstances"].clone();
+        for op in ops {
+            let arns: Vec<String> = placer.snapshot().instances().iter().map(|i| i.arn.to_string()).collect();
+            match op {
+                BigOp::Register(i, t) => {
+                    let mut wire = documents[i].clone();
+                    let object = wire.as_object_mut().unwrap();
+                    for member in ["containerInstanceArn", "remainingResources", "runningTasksCount", "pendingTasksCount"] {
+                        object.remove(member);
+                    }
+                    object.insert("ec2InstanceId".into(), json!(format!("i-0reg{}", arns.len())));
+                    let attributes = object["attributes"].as_array_mut().unwrap();
+                    attributes.retain(|a| a["name"] != "team");
+                    attributes.push(json!({"name": "team", "value": big_team(t)}));
+                    placer.register_container_instance(serde_json::from_value(wire).unwrap()).unwrap();
+                }
+                BigOp::PutTeamOnRange(start, t) => {
+                    for chunk in arns[start % arns.len()..].chunks(10).take(8) {
+                        let attributes: Vec<Attribute> = chunk.iter().map(|arn| attribute("team", Some(big_team(t)), arn)).collect();
+                        placer.put_attributes(&attributes).unwrap();
+                    }
+                }
+                BigOp::DeleteTeam(i) => {
+                    placer.delete_attributes(&[attribute("team", None, &arns[i % arns.len()])]).unwrap();
+                }
+                BigOp::Deregister(i) => {
+                    let _ = placer.deregister_container_instance(&arns[i % arns.len()], true);
+                }
+                BigOp::Run(r, seed) => {
+                    let mut fresh = Placer::new(reread(placer.snapshot()));
+                    let expected = fresh.run_task(&requests[r], seed);
+                    prop_assert_eq!(placer.run_task(&requests[r], seed), expected);
+                }
+            }
+        }
+        for (r, request) in requests.iter().enumerate() {
+            let mut fresh = Placer::new(reread(placer.snapshot()));
+            let expected = fresh.run_task(request, r as u64);
+            prop_assert_eq!(placer.run_task(request, r as u64), expected);
+        }
+    }
+}
+
+/// A registered instance joins the bitsets of the values it holds (a zone's, here, held by
+/// over a hundred instances): a constraint only it meets places on it.
+#[test]
+fn a_registered_instance_is_found_by_the_values_kept_as_bitsets() {
+    let mut placer = Placer::new(generated());
+    let mut wire = serde_json::to_value(placer.snapshot().to_file()).unwrap()["containerInstances"]
+        [0]
+    .clone();
+    let object = wire.as_object_mut().unwrap();
+    for member in [
+        "containerInstanceArn",
+        "remainingResources",
+        "runningTasksCount",
+    ] {
+        object.remove(member);
+    }
+    object.insert("ec2InstanceId".into(), json!("i-0fresh"));
+    let attributes = object["attributes"].as_array_mut().unwrap();
+    attributes.retain(|a| a["name"] != "team");
+    attributes.push(json!({"name": "team", "value": "fresh"}));
+    let zone = attributes
+        .iter()
+        .find(|a| a["name"] == "ecs.availability-zone")
+        .unwrap()["value"]
+        .clone();
+    assert_ne!(zone, json!("us-east-1c"));
+    let arn = placer
+        .register_container_instance(serde_json::from_value(wire).unwrap())
+        .unwrap();
+    let placed = placer.run_task(&generated_requests()[2], 1).unwrap();
+    assert_eq!(placed.failures, []);
+    assert_eq!(placed.tasks.len(), 2);
+    assert!(
+        placed
+            .tasks
+            .iter()
+            .all(|t| t.container_instance_arn.as_deref() == Some(arn.as_str()))
+    );
 }

@@ -5,6 +5,7 @@
 //! attribute names, values and task groups are interned to small ids; each attribute has posting
 //! lists (instances per value) so the query language evaluates once per distinct value.
 
+mod attribute_calls;
 mod attributes;
 mod cluster;
 mod cluster_calls;
@@ -14,13 +15,16 @@ pub(crate) mod free;
 mod instance;
 mod lint;
 pub(crate) mod positions;
+mod registration;
 pub(crate) mod resources;
 mod snapshot;
-mod snapshot_load;
 mod snapshot_file;
+mod snapshot_load;
+mod stop;
 mod task;
 pub mod units;
 
+pub use attribute_calls::{MAX_ATTRIBUTES_PER_CALL, MAX_CUSTOM_ATTRIBUTES};
 pub use attributes::{
     AVAILABILITY_ZONE_ATTRIBUTE, AttrNameId, AttrValueId, MAX_ATTRIBUTE_LENGTH,
     check_attribute_name, check_attribute_value,
@@ -30,9 +34,9 @@ pub use cluster_calls::{MAX_INSTANCES_PER_STATE_UPDATE, StateUpdate};
 pub use instance::Instance;
 pub use lint::Warning;
 pub use resources::{PortSet, Resources};
-pub(crate) use snapshot_load::take_usage;
 pub use snapshot::{AttributePostings, GroupInstances, Snapshot, SnapshotError};
 pub use snapshot_file::SnapshotFile;
+pub(crate) use snapshot_load::take_usage;
 pub(crate) use task::HeldUsage;
 pub(crate) use task::{Description, SharedDescription};
 pub use task::{TaskRecord, TaskUsage};

@@ -15,6 +15,7 @@ use crate::aws::{CapacityProvider, ContainerInstance, DesiredStatus, Task, TaskD
 use crate::error::EcsError;
 
 use super::GroupId;
+use super::MapHasher;
 use super::attributes::{AttrNameId, AttrValueId, Interner};
 use super::cluster::ClusterInfo;
 use super::free::FreeColumns;
@@ -22,7 +23,6 @@ use super::instance::Instance;
 use super::positions::add_positions;
 use super::snapshot_file::SnapshotFile;
 use super::task::{Description, TaskRecord};
-use super::MapHasher;
 
 /// Why a snapshot is not valid: the JSON path of the offending member and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -77,8 +77,8 @@ pub struct Snapshot {
     pub(crate) postings: Vec<AttributePostings>,
     /// Per attribute name, per value in [`Snapshot::attribute_postings`] order: the value's
     /// instances as a bitset when it has many (see [`Snapshot::add_posting`]). Built once
-    /// from the postings when the snapshot is read; the postings do not change after that
-    /// (placing and stopping tasks change no attribute).
+    /// from the postings when the snapshot is read, and kept in step by the calls that change
+    /// attributes or register instances (placing and stopping tasks change no attribute).
     pub(crate) posting_sets: Vec<Vec<Option<FixedBitSet>>>,
     pub(crate) instances: Vec<Instance>,
     /// Each instance's document as read, by position, for writing the next state back out;
@@ -98,6 +98,9 @@ pub struct Snapshot {
     pub(crate) usable: FixedBitSet,
     /// The ACTIVE instances (placement judges no other; their agent may be disconnected).
     pub(crate) active: FixedBitSet,
+    /// How many tasks, when the snapshot was read, named a container instance it does not
+    /// hold (a registration under that ARN must not take them: see `registration.rs`).
+    pub(crate) detached_tasks: usize,
 }
 
 impl Snapshot {

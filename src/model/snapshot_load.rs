@@ -22,7 +22,7 @@ use super::free::FreeColumns;
 use super::instance::{Instance, arn_short_id};
 use super::positions::add_positions;
 use super::resources::{ResourceEntries, Resources};
-use super::snapshot::{AttributePostings, SCANNED_ATTRIBUTES, POSTING_SET_MIN, SnapshotError};
+use super::snapshot::{AttributePostings, POSTING_SET_MIN, SCANNED_ATTRIBUTES, SnapshotError};
 use super::snapshot_file::SnapshotFile;
 use super::task::{Description, HeldUsage, TaskRecord, TaskUsage, group_of, is_running};
 use super::{AVAILABILITY_ZONE_ATTRIBUTE, GroupId, MapHasher, Snapshot};
@@ -79,10 +79,12 @@ impl TryFrom<SnapshotFile> for Snapshot {
             free: FreeColumns::default(),
             usable: FixedBitSet::new(),
             active: FixedBitSet::new(),
+            detached_tasks: 0,
         };
         let mut given_remaining = Vec::with_capacity(container_instances.len());
         for (position, wire) in container_instances.into_iter().enumerate() {
-            let (instance, remaining) = snapshot.read_instance(position, &wire)?;
+            let path = format!("containerInstances[{position}]");
+            let (instance, remaining) = snapshot.read_instance(&path, &wire)?;
             snapshot.add_instance(instance);
             snapshot.instance_documents.push(wire);
             given_remaining.push(remaining);
@@ -97,12 +99,11 @@ impl TryFrom<SnapshotFile> for Snapshot {
 
 impl Snapshot {
     /// Validates one instance; returns it with its given `remainingResources` entries.
-    fn read_instance(
+    pub(super) fn read_instance(
         &mut self,
-        position: usize,
+        path: &str,
         wire: &ContainerInstance,
     ) -> Result<(Instance, ResourceEntries), SnapshotError> {
-        let path = format!("containerInstances[{position}]");
         let arn = wire
             .container_instance_arn
             .clone()
@@ -145,14 +146,14 @@ impl Snapshot {
                 ),
             ));
         }
-        let attributes = self.read_attributes(&path, wire)?;
+        let attributes = self.read_attributes(path, wire)?;
         let registered = read_resources(
-            &path,
+            path,
             "registeredResources",
             ResourceEntries::read(wire.registered_resources.as_deref().unwrap_or_default()),
         )?;
         let remaining = read_resources(
-            &path,
+            path,
             "remainingResources",
             ResourceEntries::read_remaining(
                 wire.remaining_resources.as_deref().unwrap_or_default(),
@@ -262,7 +263,7 @@ impl Snapshot {
         Ok(attributes)
     }
 
-    fn add_instance(&mut self, instance: Instance) {
+    pub(super) fn add_instance(&mut self, instance: Instance) {
         let position = self.instances.len() as u32;
         for &(name, value) in &instance.attributes {
             let index = name.0 as usize;
@@ -320,6 +321,9 @@ impl Snapshot {
                 .container_instance_arn
                 .as_deref()
                 .and_then(|a| self.instance_position(a));
+            if instance.is_none() && wire.container_instance_arn.is_some() {
+                self.detached_tasks += 1;
+            }
             let definition = wire
                 .task_definition_arn
                 .as_deref()
@@ -425,19 +429,30 @@ impl Snapshot {
         }
         for (position, (instance, entries)) in self.instances.iter_mut().zip(given).enumerate() {
             let fallback = std::mem::take(&mut derived[position]);
-            instance.remaining = Resources {
-                cpu: entries.cpu.unwrap_or(fallback.cpu),
-                memory: entries.memory.unwrap_or(fallback.memory),
-                ports_tcp: entries.ports_tcp.unwrap_or(fallback.ports_tcp),
-                ports_udp: entries.ports_udp.unwrap_or(fallback.ports_udp),
-                gpus: entries.gpus.unwrap_or(fallback.gpus),
-                // No API resource lists ENIs: always registered less the tasks' (see take_eni).
-                eni_slots: fallback.eni_slots,
-            };
-            if instance.running_tasks_count == u32::MAX {
-                instance.running_tasks_count = running_counts[position];
-            }
+            settle_instance(instance, entries, fallback, running_counts[position]);
         }
+    }
+}
+
+/// Sets one instance's remaining resources: the given entries, else `fallback` (registered less
+/// what its running tasks hold), and its running count when the dump gave none.
+pub(super) fn settle_instance(
+    instance: &mut Instance,
+    entries: ResourceEntries,
+    fallback: Resources,
+    running_count: u32,
+) {
+    instance.remaining = Resources {
+        cpu: entries.cpu.unwrap_or(fallback.cpu),
+        memory: entries.memory.unwrap_or(fallback.memory),
+        ports_tcp: entries.ports_tcp.unwrap_or(fallback.ports_tcp),
+        ports_udp: entries.ports_udp.unwrap_or(fallback.ports_udp),
+        gpus: entries.gpus.unwrap_or(fallback.gpus),
+        // No API resource lists ENIs: always registered less the tasks' (see take_eni).
+        eni_slots: fallback.eni_slots,
+    };
+    if instance.running_tasks_count == u32::MAX {
+        instance.running_tasks_count = running_count;
     }
 }
 

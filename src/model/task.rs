@@ -195,6 +195,15 @@ impl TaskRecord {
     pub fn usage(&self) -> TaskUsage {
         self.usage.clone().into_usage()
     }
+
+    /// The container instance ARN its description names (a task the snapshot read may name
+    /// one the snapshot does not hold; a placed task's is its instance's).
+    pub(crate) fn description_instance_arn(&self) -> Option<&str> {
+        match &self.description {
+            Description::Full(task) => task.container_instance_arn.as_deref(),
+            Description::Shared(_) => None,
+        }
+    }
 }
 
 /// How a task of the snapshot is described.

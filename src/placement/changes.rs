@@ -8,10 +8,9 @@
 
 use std::sync::Arc;
 
-use crate::aws::{DesiredStatus, Task};
+use crate::aws::Task;
 use crate::error::EcsError;
 use crate::model::{Description, GroupId, HeldUsage, Snapshot, TaskRecord, TaskUsage, take_usage};
-use crate::model::{Instance, Resources};
 
 /// One task a call placed.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,91 +183,13 @@ pub(crate) fn stop_task_at(
     stop_task_at_index(snapshot, index)
 }
 
-/// [`stop_task_at`] for the task at `index` of the task map (see `Placer::stop_task_at_index`).
+/// [`stop_task_at`] for the task at `index` of the task map (see `Placer::stop_task_at_index`
+/// and `Snapshot::stop_task_at_index`).
 pub(crate) fn stop_task_at_index(
     snapshot: &mut Snapshot,
     index: usize,
 ) -> Result<Option<u32>, EcsError> {
-    let task_count = snapshot.tasks.len();
-    // The task map and the instances are borrowed apart, so the usage is read in place.
-    let Snapshot {
-        tasks, instances, ..
-    } = snapshot;
-    let Some((_, record)) = tasks.get_index_mut(index) else {
-        return Err(EcsError::invalid_parameter(format!(
-            "The referenced task was not found: no task at index {index} (the state holds \
-             {task_count} tasks)"
-        )));
-    };
-    if !record.running {
-        return Ok(None);
-    }
-    record.running = false;
-    // A shared description reads `running` when it is completed.
-    if let Description::Full(task) = &mut record.description {
-        task.desired_status = Some(DesiredStatus::Stopped);
-    }
-    let (group, position) = (record.group, record.instance);
-    if let Some(position) = position {
-        if let Some(instance) = instances.get_mut(position as usize) {
-            release_usage(instance, &record.usage);
-            instance.running_tasks_count = instance.running_tasks_count.saturating_sub(1);
-        }
-        snapshot.sync_free(position);
-        snapshot.count_group(group, position, -1);
-    }
-    Ok(position)
-}
-
-/// Gives one task's usage back to its instance. Ports the agent registered stay reserved; GPU
-/// ids return in the instance's registered order, so "lowest free id" stays well defined.
-fn release_usage(instance: &mut Instance, usage: &HeldUsage) {
-    let Instance {
-        remaining,
-        registered,
-        ..
-    } = instance;
-    remaining.cpu = remaining.cpu.saturating_add(usage.cpu);
-    remaining.memory = remaining.memory.saturating_add(usage.memory);
-    for &port in usage.ports_tcp() {
-        if !registered.ports_tcp.contains(port) {
-            remaining.ports_tcp.remove(port);
-        }
-    }
-    for &port in usage.ports_udp() {
-        if !registered.ports_udp.contains(port) {
-            remaining.ports_udp.remove(port);
-        }
-    }
-    restore_gpus(remaining, registered, usage.gpu_ids());
-    if usage.eni()
-        && let (Some(free), Some(limit)) = (&mut remaining.eni_slots, registered.eni_slots)
-    {
-        *free = (*free + 1).min(limit);
-    }
-}
-
-fn restore_gpus(remaining: &mut Resources, registered: &Resources, returned: &[String]) {
-    let free: Vec<String> = registered
-        .gpus
-        .iter()
-        .filter(|id| remaining.gpus.contains(id) || returned.contains(id))
-        .cloned()
-        .collect();
-    // Ids the snapshot listed as free without registering them are kept after the others.
-    let unregistered: Vec<String> = remaining
-        .gpus
-        .iter()
-        .chain(returned)
-        .filter(|id| !registered.gpus.contains(id))
-        .cloned()
-        .collect();
-    remaining.gpus = free;
-    for id in unregistered {
-        if !remaining.gpus.contains(&id) {
-            remaining.gpus.push(id);
-        }
-    }
+    snapshot.stop_task_at_index(index)
 }
 
 #[cfg(test)]
@@ -276,6 +197,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::aws::DesiredStatus;
     use crate::placement::run_task;
     use crate::placement::test_support::{instance, run_request, snapshot};
 
@@ -343,19 +265,5 @@ mod tests {
             original.instances()[0].remaining
         );
         assert!(stop_task(&mut next, "arn:aws:ecs:us-east-1:1:task/prod/nope").is_err());
-    }
-
-    #[test]
-    fn released_gpus_return_in_registered_order() {
-        let mut remaining = Resources {
-            gpus: vec!["g2".into()],
-            ..Resources::default()
-        };
-        let registered = Resources {
-            gpus: vec!["g0".into(), "g1".into(), "g2".into()],
-            ..Resources::default()
-        };
-        restore_gpus(&mut remaining, &registered, &["g1".into(), "g0".into()]);
-        assert_eq!(remaining.gpus, vec!["g0", "g1", "g2"]);
     }
 }

@@ -34,5 +34,6 @@ pub fn working_copy(snapshot: &Snapshot) -> Snapshot {
         free: snapshot.free.clone(),
         usable: snapshot.usable.clone(),
         active: snapshot.active.clone(),
+        detached_tasks: snapshot.detached_tasks,
     }
 }

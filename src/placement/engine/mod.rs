@@ -38,6 +38,7 @@ mod judge;
 mod leaders;
 mod overlay;
 pub mod placer;
+mod placer_calls;
 pub mod prepared;
 mod ranked;
 mod routes;

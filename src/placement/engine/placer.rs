@@ -54,7 +54,7 @@ struct Cached {
 /// A snapshot that RunTask and StopTask calls change in place (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct Placer {
-    snapshot: Snapshot,
+    pub(super) snapshot: Snapshot,
     prepared: HashMap<RunTaskRequest, Cached, MapHasher>,
     /// The hashes of the requests seen once and not kept (see [`Placer::place`]).
     seen_once: HashSet<u64, MapHasher>,
@@ -166,69 +166,10 @@ impl Placer {
         }
     }
 
-    /// `UpdateContainerInstancesState` on the placer's state (see
-    /// [`Snapshot::update_container_instances_state`]); compiled requests are dropped.
-    pub fn update_container_instances_state(
-        &mut self,
-        instances: &[&str],
-        status: crate::aws::ContainerInstanceStatus,
-    ) -> Result<crate::model::StateUpdate, EcsError> {
-        let outcome = self
-            .snapshot
-            .update_container_instances_state(instances, status)?;
-        self.forget_requests();
-        Ok(outcome)
-    }
-
-    /// An instance's agent connects or disconnects (see [`Snapshot::set_agent_connected`]).
-    pub fn set_agent_connected(
-        &mut self,
-        instance: &str,
-        connected: bool,
-    ) -> Result<u32, EcsError> {
-        let position = self.snapshot.set_agent_connected(instance, connected)?;
-        self.forget_requests();
-        Ok(position)
-    }
-
-    /// `PutAttributes` (see [`Snapshot::put_attributes`]).
-    pub fn put_attributes(&mut self, attributes: &[crate::aws::Attribute]) -> Result<(), EcsError> {
-        self.snapshot.put_attributes(attributes)?;
-        self.forget_requests();
-        Ok(())
-    }
-
-    /// `DeleteAttributes` (see [`Snapshot::delete_attributes`]).
-    pub fn delete_attributes(
-        &mut self,
-        attributes: &[crate::aws::Attribute],
-    ) -> Result<(), EcsError> {
-        self.snapshot.delete_attributes(attributes)?;
-        self.forget_requests();
-        Ok(())
-    }
-
-    /// `RegisterTaskDefinition` (see [`Snapshot::register_task_definition`]); returns its ARN.
-    pub fn register_task_definition(
-        &mut self,
-        definition: crate::aws::TaskDefinition,
-    ) -> Result<String, EcsError> {
-        let arn = self.snapshot.register_task_definition(definition)?;
-        self.forget_requests();
-        Ok(arn)
-    }
-
-    /// `DeregisterTaskDefinition` (see [`Snapshot::deregister_task_definition`]).
-    pub fn deregister_task_definition(&mut self, name: &str) -> Result<(), EcsError> {
-        self.snapshot.deregister_task_definition(name)?;
-        self.forget_requests();
-        Ok(())
-    }
-
     /// Drops every compiled request and what it kept: a change to the cluster itself (not a
     /// placement or a stop) can change what any of them resolved, so each compiles afresh on
     /// its next call. Exact at the price of one compilation per request after a change.
-    fn forget_requests(&mut self) {
+    pub(super) fn forget_requests(&mut self) {
         self.prepared.clear();
         self.seen_once.clear();
         self.columns = SlotColumns::default();
