@@ -175,3 +175,38 @@ fn the_same_trace_seed_and_variant_give_the_same_numbers_and_variants_differ() {
         Some(&19)
     );
 }
+
+/// Instances come and go: a registered instance takes tasks, a forced deregistration stops
+/// its instance's tasks (counted as stopped, taken out of the running ones), an unforced one of
+/// an instance with tasks is refused.
+#[test]
+fn registered_and_deregistered_instances_change_the_cluster_during_the_trace() {
+    let run = |at: f64, count: u32, seed: u64| {
+        format!(
+            "{{\"at\":{at},\"event\":\"run-task\",\"request\":{{\"cluster\":\"prod\",\"taskDefinition\":\"app\",\"count\":{count},{SPREAD}}},\"seed\":{seed}}}\n"
+        )
+    };
+    // RunTask places at most 10 tasks a call.
+    let mut text = run(0.0, 8, 1) + &run(0.5, 8, 3);
+    text += r#"{"at":1,"event":"register-instance","instance":{"containerInstanceArn":"arn:aws:ecs:us-east-1:123456789012:container-instance/prod/i5","attributes":[{"name":"ecs.availability-zone","value":"a"}],"registeredResources":[{"name":"CPU","type":"INTEGER","integerValue":1024},{"name":"MEMORY","type":"INTEGER","integerValue":4096}]}}"#;
+    text += "\n";
+    text += &run(2.0, 5, 2);
+    text += "{\"at\":3,\"event\":\"deregister-instance\",\"instance\":\"i3\",\"force\":true}\n";
+    text += "{\"at\":4,\"event\":\"deregister-instance\",\"instance\":\"i4\"}\n";
+    text += "{\"at\":5,\"event\":\"stop-task\",\"pick\":0}\n";
+    let finished = replay(Variant::default(), &text);
+    let s = &finished.summary;
+    // 16 fill the four instances; the fifth takes 4 of the next 5.
+    assert_eq!((s.placed, s.tasks_unplaced), (20, 1));
+    assert_eq!(s.instance_events.register, 1);
+    assert_eq!(s.instance_events.deregister, 2);
+    // i4 runs tasks and the call is not forced: refused.
+    assert_eq!(s.instance_events.failed, 1);
+    // i3's 4 tasks, then one by pick among the 16 still running.
+    assert_eq!(s.stopped, 5);
+    assert_eq!(s.run_task_calls, 3);
+    let end = &s.metrics.as_ref().unwrap().end;
+    assert_eq!(end.active_instances, 4);
+    assert_eq!(end.instances_in_use, 4);
+    assert_eq!(end.cpu_utilization, 15.0 / 16.0);
+}

@@ -9,7 +9,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashSet};
 
-use crate::aws::{ContainerInstanceStatus, RunTaskRequest};
+use crate::aws::{ContainerInstance, ContainerInstanceStatus, RunTaskRequest};
 use crate::model::{MapHasher, Snapshot};
 use crate::placement::Placer;
 
@@ -142,14 +142,39 @@ impl Replay {
                     self.totals.summary.instance_events.failed += 1;
                 }
             }
-            Action::RegisterInstance { .. } => {
+            Action::RegisterInstance { instance } => {
                 self.totals.summary.instance_events.register += 1;
-                self.totals.summary.instance_events.failed += 1;
+                let registered = self
+                    .placer
+                    .register_container_instance(ContainerInstance::clone(instance));
+                if registered.is_err() {
+                    self.totals.summary.instance_events.failed += 1;
+                }
             }
-            Action::DeregisterInstance { .. } => {
+            Action::DeregisterInstance { instance, force } => {
                 self.totals.summary.instance_events.deregister += 1;
-                self.totals.summary.instance_events.failed += 1;
+                match self.placer.deregister_container_instance(instance, *force) {
+                    Ok(stopped) => self.count_stopped_arns(&stopped),
+                    Err(_) => self.totals.summary.instance_events.failed += 1,
+                }
             }
+        }
+    }
+
+    /// Takes the tasks a forced deregistration stopped out of the running ones, and counts
+    /// them.
+    fn count_stopped_arns(&mut self, arns: &[String]) {
+        for arn in arns {
+            let index = self.placer.snapshot().tasks().get_index_of(arn.as_str());
+            if let Some(position) = index
+                .and_then(|i| self.pos_of.get(i).copied())
+                .filter(|&p| p != NONE)
+            {
+                self.remove_running(position as usize);
+            }
+        }
+        for _ in arns {
+            self.count_stop();
         }
     }
 
