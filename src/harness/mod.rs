@@ -9,6 +9,7 @@
 //! histogram.rs  latency percentiles in fixed memory
 //! gauges.rs     the cluster at an interval's end: utilisation, stranded capacity, spread skew
 //! summary.rs    the JSON summary (versioned schema) and the totals it is made from
+//! synthetic.rs  generated timed traces: requests arriving at a rate, random durations
 //! variant.rs    NAME=SPEC variants of every request, and their side-by-side comparison
 //! csv.rs        the time series as CSV
 //! ```
@@ -40,6 +41,7 @@ pub mod histogram;
 pub mod metrics;
 mod replay;
 pub mod summary;
+pub mod synthetic;
 pub mod trace;
 pub mod variant;
 

@@ -342,6 +342,58 @@ impl<R: BufRead> Iterator for TraceReader<R> {
     }
 }
 
+impl TraceEvent {
+    /// The event as one trace line (without the line break), as [`parse_line`] reads it.
+    pub fn to_json_line(&self) -> String {
+        let mut line = Map::new();
+        line.insert("at".into(), Value::from(self.at));
+        let mut put = |name: &str, value: Value| {
+            line.insert(name.to_owned(), value);
+        };
+        // The wire shapes are plain structs of strings and numbers: they always serialize.
+        fn json<T: serde::Serialize>(value: &T) -> Value {
+            serde_json::to_value(value).unwrap_or(Value::Null)
+        }
+        match &self.action {
+            Action::RunTask {
+                request,
+                seed,
+                duration,
+            } => {
+                put("event", Value::from("run-task"));
+                put("request", json(&**request));
+                put("seed", Value::from(*seed));
+                if let Some(duration) = duration {
+                    put("duration", Value::from(*duration));
+                }
+            }
+            Action::StopTask { task_arn, pick } => {
+                put("event", Value::from("stop-task"));
+                if let Some(arn) = task_arn {
+                    put("taskArn", Value::from(arn.as_str()));
+                }
+                if let Some(pick) = pick {
+                    put("pick", Value::from(*pick));
+                }
+            }
+            Action::RegisterInstance { instance } => {
+                put("event", Value::from("register-instance"));
+                put("instance", json(&**instance));
+            }
+            Action::DeregisterInstance { instance, force } => {
+                put("event", Value::from("deregister-instance"));
+                put("instance", Value::from(instance.as_str()));
+                put("force", Value::from(*force));
+            }
+            Action::DrainInstance { instance } => {
+                put("event", Value::from("drain-instance"));
+                put("instance", Value::from(instance.as_str()));
+            }
+        }
+        Value::Object(line).to_string()
+    }
+}
+
 /// The events of an untimed workload (`generate::workload_events`) with the times a trace
 /// reader gives untimed lines: one run-task per second, the first at 0.
 pub fn timed(events: impl Iterator<Item = WorkloadEvent>) -> impl Iterator<Item = TraceEvent> {
@@ -422,5 +474,17 @@ mod tests {
             message("{\"traceFormat\":2}").contains("traceFormat 2 is not one this reader knows")
         );
         assert!(message("{nope").starts_with("ClientException: trace line 1: column 2:"));
+    }
+
+    #[test]
+    fn an_event_written_as_a_line_reads_back_the_same() {
+        let text = "{\"at\":1.5,\"event\":\"run-task\",\"request\":{\"taskDefinition\":\"web\",\"count\":2},\"seed\":4,\"duration\":60}\n\
+            {\"at\":2,\"event\":\"stop-task\",\"pick\":3}\n{\"at\":2,\"event\":\"stop-task\",\"taskArn\":\"arn:x\"}\n\
+            {\"at\":3,\"event\":\"register-instance\",\"instance\":{\"ec2InstanceId\":\"i-1\"}}\n\
+            {\"at\":4,\"event\":\"deregister-instance\",\"instance\":\"i1\",\"force\":false}\n\
+            {\"at\":5,\"event\":\"drain-instance\",\"instance\":\"i2\"}\n";
+        let events = read(text).unwrap();
+        let written: String = events.iter().map(|e| e.to_json_line() + "\n").collect();
+        assert_eq!(read(&written).unwrap(), events);
     }
 }
