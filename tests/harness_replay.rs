@@ -210,3 +210,66 @@ fn registered_and_deregistered_instances_change_the_cluster_during_the_trace() {
     assert_eq!(end.instances_in_use, 4);
     assert_eq!(end.cpu_utilization, 15.0 / 16.0);
 }
+
+/// The gauges the replay keeps (columns read once, tasks per group and zone counted as they
+/// start and stop) equal the gauges read from the instances, all along a generated workload
+/// with a drain and a forced deregistration in it.
+#[test]
+fn the_kept_gauges_equal_the_gauges_read_from_the_instances() {
+    use ecs_placement::generate::{ClusterSpec, cluster, workload_events};
+    use ecs_placement::harness::gauges;
+    use ecs_placement::harness::{Action, Demand, timed};
+
+    let snapshot = Snapshot::try_from(cluster(&ClusterSpec::scaled(80, 2))).unwrap();
+    let ids: Vec<String> = snapshot.instances().iter().map(|i| i.id.clone()).collect();
+    let reference = Some(Demand {
+        cpu: 256,
+        memory: 512,
+    });
+    let options = Options {
+        metrics: true,
+        reference,
+        ..Options::default()
+    };
+    let mut replay = Replay::new(snapshot.clone(), options);
+    let mut clock = || 0;
+    for (at, event) in timed(workload_events(&snapshot, 600, 9)).enumerate() {
+        replay.apply(&event, &mut clock);
+        let instance_event = match at {
+            200 => Some(Action::DrainInstance {
+                instance: ids[3].clone(),
+            }),
+            400 => Some(Action::DeregisterInstance {
+                instance: ids[5].clone(),
+                force: true,
+            }),
+            _ => None,
+        };
+        if let Some(action) = instance_event {
+            replay.apply(
+                &TraceEvent {
+                    at: event.at,
+                    action,
+                },
+                &mut clock,
+            );
+        }
+        if at % 50 == 0 {
+            let kept = replay.sample_now();
+            let read = gauges::sample(replay.snapshot(), reference, kept.waiting_tasks);
+            let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+            assert!(
+                close(kept.spread_skew_mean, read.spread_skew_mean),
+                "{at}: {kept:?} {read:?}"
+            );
+            let exact = |mut s: ecs_placement::harness::Sample| {
+                s.spread_skew_mean = 0.0;
+                s
+            };
+            assert_eq!(exact(kept), exact(read), "event {at}");
+        }
+    }
+    let finished = replay.finish(0.0);
+    assert_eq!(finished.summary.instance_events.failed, 0);
+    assert!(finished.summary.stopped > 0);
+}

@@ -81,7 +81,8 @@ pub struct Sample {
     pub stranded_memory: f64,
     /// ACTIVE instances.
     pub active_instances: u64,
-    /// ACTIVE instances running at least one task.
+    /// ACTIVE instances with some CPU or memory taken (running at least one task: every EC2
+    /// task reserves memory).
     pub instances_in_use: u64,
     /// Tasks waiting for a capacity provider to scale out (`PROVISIONING`).
     pub waiting_tasks: u64,
@@ -91,7 +92,9 @@ pub struct Sample {
     pub spread_skew_mean: f64,
 }
 
-/// Reads the gauges of `snapshot`, with `waiting` tasks waiting for capacity.
+/// Reads the gauges of `snapshot` from its instances, with `waiting` tasks waiting for
+/// capacity: the definition the replay's cheaper [`ClusterGauges`](super::cluster_gauges)
+/// is tested against.
 pub fn sample(snapshot: &Snapshot, reference: Option<Demand>, waiting: u64) -> Sample {
     let (mut cpu, mut cpu_total, mut memory, mut memory_total) = (0i64, 0i64, 0i64, 0i64);
     let (mut stranded_cpu, mut stranded_memory) = (0i64, 0i64);
@@ -103,7 +106,7 @@ pub fn sample(snapshot: &Snapshot, reference: Option<Demand>, waiting: u64) -> S
         memory = memory.saturating_add((registered.memory - remaining.memory).max(0));
         memory_total = memory_total.saturating_add(registered.memory);
         active += 1;
-        in_use += u64::from(instance.running_tasks_count > 0);
+        in_use += u64::from(registered.cpu > remaining.cpu || registered.memory > remaining.memory);
         if let Some(task) = reference
             && (remaining.cpu < task.cpu || remaining.memory < task.memory)
         {

@@ -8,6 +8,7 @@
 //! metrics.rs    counters and latency per interval; intervals merge as the trace grows
 //! histogram.rs  latency percentiles in fixed memory
 //! gauges.rs     the cluster at an interval's end: utilisation, stranded capacity, spread skew
+//! cluster_gauges.rs  the same kept cheap: columns read once, tasks per group and zone counted
 //! summary.rs    the JSON summary (versioned schema) and the totals it is made from
 //! synthetic.rs  generated timed traces: requests arriving at a rate, random durations
 //! variant.rs    NAME=SPEC variants of every request, and their side-by-side comparison
@@ -35,6 +36,7 @@
 //! assert!(!finished.rows.is_empty());
 //! ```
 
+mod cluster_gauges;
 mod csv;
 pub mod gauges;
 pub mod histogram;

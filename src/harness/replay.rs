@@ -13,6 +13,7 @@ use crate::aws::{ContainerInstance, ContainerInstanceStatus, RunTaskRequest};
 use crate::model::{MapHasher, Snapshot};
 use crate::placement::Placer;
 
+use super::cluster_gauges::{ClusterGauges, Place};
 use super::gauges::{self, Demand, Sample};
 use super::metrics::{Collector, micros, per_second};
 use super::summary::{Latency, MetricsSummary, Summary, Totals, mean_and_peak, most_skewed};
@@ -56,6 +57,8 @@ pub struct Replay {
     stopped_at_last_forget: u64,
     totals: Totals,
     collector: Option<Collector>,
+    /// The gauges' state, with metrics on.
+    gauges: Option<ClusterGauges>,
     options: Options,
     now: f64,
 }
@@ -78,6 +81,7 @@ impl Replay {
         } else {
             1.0
         };
+        let gauges = options.metrics.then(|| ClusterGauges::new(&snapshot));
         Self {
             placer: Placer::new(snapshot),
             running,
@@ -90,6 +94,7 @@ impl Replay {
             stopped_at_last_forget: 0,
             totals: Totals::default(),
             collector: options.metrics.then(|| Collector::new(width)),
+            gauges,
             options,
             now: 0.0,
         }
@@ -141,6 +146,7 @@ impl Replay {
                 if !drained.is_ok_and(|outcome| outcome.failures.is_empty()) {
                     self.totals.summary.instance_events.failed += 1;
                 }
+                self.read_instances();
             }
             Action::RegisterInstance { instance } => {
                 self.totals.summary.instance_events.register += 1;
@@ -150,6 +156,7 @@ impl Replay {
                 if registered.is_err() {
                     self.totals.summary.instance_events.failed += 1;
                 }
+                self.read_instances();
             }
             Action::DeregisterInstance { instance, force } => {
                 self.totals.summary.instance_events.deregister += 1;
@@ -157,7 +164,28 @@ impl Replay {
                     Ok(stopped) => self.count_stopped_arns(&stopped),
                     Err(_) => self.totals.summary.instance_events.failed += 1,
                 }
+                self.read_instances();
             }
+        }
+    }
+
+    fn read_instances(&mut self) {
+        if let Some(gauges) = &mut self.gauges {
+            gauges.read_instances(self.placer.snapshot());
+        }
+    }
+
+    /// Where the task at `index` counts in the gauges (looked up before it stops).
+    fn place(&self, index: usize) -> Option<Place> {
+        let gauges = self.gauges.as_ref()?;
+        let (_, record) = self.placer.snapshot().tasks().get_index(index)?;
+        gauges.place_of(record).filter(|_| record.running)
+    }
+
+    /// Counts a stopped task out of the gauges.
+    fn stopped_at(&mut self, place: Option<Place>) {
+        if let (Some(gauges), Some(place)) = (&mut self.gauges, place) {
+            gauges.add(place, -1);
         }
     }
 
@@ -166,6 +194,17 @@ impl Replay {
     fn count_stopped_arns(&mut self, arns: &[String]) {
         for arn in arns {
             let index = self.placer.snapshot().tasks().get_index_of(arn.as_str());
+            // Stopped already: where it counted is read without the running flag.
+            let place = match (&self.gauges, index) {
+                (Some(gauges), Some(index)) => self
+                    .placer
+                    .snapshot()
+                    .tasks()
+                    .get_index(index)
+                    .and_then(|(_, record)| gauges.place_of(record)),
+                _ => None,
+            };
+            self.stopped_at(place);
             if let Some(position) = index
                 .and_then(|i| self.pos_of.get(i).copied())
                 .filter(|&p| p != NONE)
@@ -218,11 +257,11 @@ impl Replay {
                 .get_index(index)
                 .is_some_and(|(_, r)| r.running && r.instance.is_none())
         });
-        gauges::sample(
-            self.placer.snapshot(),
-            self.options.reference,
-            self.waiting.len() as u64,
-        )
+        let waiting = self.waiting.len() as u64;
+        match &self.gauges {
+            Some(gauges) => gauges.sample(self.placer.snapshot(), self.options.reference, waiting),
+            None => gauges::sample(self.placer.snapshot(), self.options.reference, waiting),
+        }
     }
 
     fn run_task(
@@ -304,6 +343,13 @@ impl Replay {
                     .push(Reverse((bits, self.expiry_order, index)));
                 self.expiry_order += 1;
             }
+            if let Some(gauges) = &mut self.gauges
+                && let Some((_, record)) = tasks.get_index(index)
+                && record.running
+                && let Some(place) = gauges.place_of(record)
+            {
+                gauges.add(place, 1);
+            }
             if tasks
                 .get_index(index)
                 .is_some_and(|(_, r)| r.instance.is_none())
@@ -327,8 +373,10 @@ impl Replay {
         if position != NONE {
             self.remove_running(position as usize);
         }
+        let place = self.place(index);
         let stopped = self.placer.stop_task_at_index(index).is_ok();
         if stopped {
+            self.stopped_at(place);
             self.count_stop();
         }
         stopped
@@ -364,7 +412,9 @@ impl Replay {
                 {
                     self.remove_running(position as usize);
                 }
+                let place = index.and_then(|i| self.place(i));
                 if self.placer.stop_task(arn).is_ok() {
+                    self.stopped_at(place);
                     self.count_stop();
                 }
             }
@@ -372,7 +422,9 @@ impl Replay {
                 let position = (pick % self.running.len() as u64) as usize;
                 let index = self.running[position];
                 self.remove_running(position);
+                let place = self.place(index);
                 if self.placer.stop_task_at_index(index).is_ok() {
+                    self.stopped_at(place);
                     self.count_stop();
                 }
             }
@@ -419,6 +471,11 @@ impl Replay {
                 (index != usize::MAX).then_some(Reverse((bits, order, index)))
             })
             .collect();
+    }
+
+    /// The gauges now, as the intervals' ends read them.
+    pub fn sample_now(&mut self) -> Sample {
+        self.sample()
     }
 
     /// Ends the replay: its summary (`seconds` measured by the caller) and its intervals.
