@@ -93,7 +93,7 @@ pub struct Sample {
 }
 
 /// Reads the gauges of `snapshot` from its instances, with `waiting` tasks waiting for
-/// capacity: the definition the replay's cheaper [`ClusterGauges`](super::cluster_gauges)
+/// capacity: the definition the replay's cheaper kept gauges (`cluster_gauges.rs`)
 /// is tested against.
 pub fn sample(snapshot: &Snapshot, reference: Option<Demand>, waiting: u64) -> Sample {
     let (mut cpu, mut cpu_total, mut memory, mut memory_total) = (0i64, 0i64, 0i64, 0i64);

@@ -186,7 +186,7 @@ impl Totals {
     }
 }
 
-/// The most skewed groups, at most [`LISTED_GROUPS`].
+/// The most skewed groups, at most 20.
 pub fn most_skewed(mut skews: Vec<(String, f64)>) -> BTreeMap<String, f64> {
     skews.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     skews.truncate(LISTED_GROUPS);

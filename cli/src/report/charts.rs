@@ -4,6 +4,9 @@
 use ecs_placement::harness::IntervalRow;
 use plotters::prelude::*;
 
+/// How a row gives a series' value.
+pub type Reading = fn(&IntervalRow) -> f64;
+
 /// A chart: its id, title, unit, and the series each variant's rows give.
 pub struct Chart {
     /// The element id (`chart-ID`).
@@ -15,7 +18,7 @@ pub struct Chart {
     /// Whether the y axis is logarithmic.
     pub log: bool,
     /// Each series: its name and how a row gives its value.
-    pub series: &'static [(&'static str, fn(&IntervalRow) -> f64)],
+    pub series: &'static [(&'static str, Reading)],
 }
 
 /// The charts, in page order.
@@ -156,12 +159,9 @@ const COLOURS: [RGBColor; 8] = [
 type Plot<'a, 'b, Y> =
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>;
 
-fn mesh<Y: Ranged<ValueType = f64>>(
-    plot: &mut Plot<'_, '_, Y>,
-    chart: &Chart,
-) -> Result<(), Box<dyn std::error::Error>>
+fn mesh<Y>(plot: &mut Plot<'_, '_, Y>, chart: &Chart) -> Result<(), Box<dyn std::error::Error>>
 where
-    Y: plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
 {
     plot.configure_mesh()
         .x_desc("trace time, seconds")
@@ -172,13 +172,13 @@ where
     Ok(())
 }
 
-fn series<'a, 'b: 'a, Y: Ranged<ValueType = f64>>(
+fn series<'a, 'b: 'a, Y>(
     plot: &mut Plot<'a, 'b, Y>,
     chart: &Chart,
     runs: &[(&str, &[IntervalRow])],
 ) -> Result<(), Box<dyn std::error::Error>>
 where
-    Y: plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
 {
     for (at, (variant, rows)) in runs.iter().enumerate() {
         let colour = COLOURS[at % COLOURS.len()];
