@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! trace.rs      JSON lines -> TraceEvent, read as a stream (constant memory)
-//! replay.rs     events -> one Placer; running tasks, durations, forgetting stopped tasks
+//! replay.rs     events -> one Placer; what each event does, forgetting stopped tasks
+//! running.rs    the running tasks by index, the times they stop, those waiting for capacity
 //! metrics.rs    counters and latency per interval; intervals merge as the trace grows
 //! histogram.rs  latency percentiles in fixed memory
 //! gauges.rs     the cluster at an interval's end: utilisation, stranded capacity, spread skew
@@ -42,6 +43,7 @@ pub mod gauges;
 pub mod histogram;
 pub mod metrics;
 mod replay;
+mod running;
 pub mod summary;
 pub mod synthetic;
 pub mod trace;

@@ -6,8 +6,7 @@
 //! forgetting stopped tasks (which keeps memory bounded; see [`Replay::apply`]). Time is
 //! given by the caller: the library reads no clock, and a test passes one that counts.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 
 use crate::aws::{ContainerInstance, ContainerInstanceStatus, RunTaskRequest};
 use crate::model::{MapHasher, Snapshot};
@@ -16,15 +15,13 @@ use crate::placement::Placer;
 use super::cluster_gauges::{ClusterGauges, Place};
 use super::gauges::{self, Demand, Sample};
 use super::metrics::{Collector, micros, per_second};
+use super::running::RunningTasks;
 use super::summary::{Latency, MetricsSummary, Summary, Totals, mean_and_peak, most_skewed};
 use super::trace::{Action, TraceEvent};
 use super::variant::Variant;
 
 /// The fewest stops between two passes that forget stopped tasks.
 pub const FORGET_AFTER_STOPS: usize = 4096;
-
-/// No running position (`pos_of`).
-const NONE: u32 = u32::MAX;
 
 /// How a replay runs.
 #[derive(Debug, Clone, Default)]
@@ -43,15 +40,8 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Replay {
     placer: Placer,
-    /// Running tasks by index in the task map, in the order `pick` chooses from.
-    running: Vec<usize>,
-    /// For each task index, its position in `running` ([`NONE`]: not running).
-    pos_of: Vec<u32>,
-    /// Tasks to stop: (time's bits, order, task index), earliest first.
-    expiries: BinaryHeap<Reverse<(u64, u64, usize)>>,
-    expiry_order: u64,
-    /// Tasks placed waiting for capacity (some may have stopped since).
-    waiting: Vec<usize>,
+    /// The running tasks, the times some stop, those waiting for capacity.
+    running: RunningTasks,
     may_forget: bool,
     seeds: HashSet<u64, MapHasher>,
     stopped_at_last_forget: u64,
@@ -67,13 +57,9 @@ impl Replay {
     /// A replay on `snapshot`.
     pub fn new(snapshot: Snapshot, options: Options) -> Self {
         let tasks = snapshot.tasks();
-        let running: Vec<usize> = (0..tasks.len())
-            .filter(|&i| tasks.get_index(i).is_some_and(|(_, r)| r.running))
-            .collect();
-        let mut pos_of = vec![NONE; tasks.len()];
-        for (position, &index) in running.iter().enumerate() {
-            pos_of[index] = position as u32;
-        }
+        let running = RunningTasks::new(
+            (0..tasks.len()).filter(|&i| tasks.get_index(i).is_some_and(|(_, r)| r.running)),
+        );
         // A stopped task in the snapshot may have its ARN drawn again: keep every stopped task.
         let may_forget = tasks.values().all(|record| record.running);
         let width = if options.interval > 0.0 {
@@ -85,10 +71,6 @@ impl Replay {
         Self {
             placer: Placer::new(snapshot),
             running,
-            pos_of,
-            expiries: BinaryHeap::new(),
-            expiry_order: 0,
-            waiting: Vec::new(),
             may_forget,
             seeds: HashSet::default(),
             stopped_at_last_forget: 0,
@@ -205,11 +187,8 @@ impl Replay {
                 _ => None,
             };
             self.stopped_at(place);
-            if let Some(position) = index
-                .and_then(|i| self.pos_of.get(i).copied())
-                .filter(|&p| p != NONE)
-            {
-                self.remove_running(position as usize);
+            if let Some(index) = index {
+                self.running.remove(index);
             }
         }
         for _ in arns {
@@ -226,11 +205,7 @@ impl Replay {
     fn advance(&mut self, to: f64) {
         self.now = to;
         loop {
-            let next = self
-                .expiries
-                .peek()
-                .map(|Reverse((bits, _, _))| f64::from_bits(*bits))
-                .filter(|at| *at <= to);
+            let next = self.running.next_stop(to);
             let until = next.unwrap_or(to);
             if self.collector.as_ref().is_some_and(|c| c.is_past(until)) {
                 let sample = self.sample();
@@ -241,8 +216,8 @@ impl Replay {
             if next.is_none() {
                 break;
             }
-            if let Some(Reverse((_, _, index))) = self.expiries.pop()
-                && self.pos_of.get(index).is_some_and(|&p| p != NONE)
+            if let Some(index) = self.running.pop_stop()
+                && self.running.contains(index)
                 && self.stop_index(index)
             {
                 self.totals.summary.stopped_by_duration += 1;
@@ -252,12 +227,12 @@ impl Replay {
 
     fn sample(&mut self) -> Sample {
         let tasks = self.placer.snapshot().tasks();
-        self.waiting.retain(|&index| {
+        self.running.waiting.retain(|&index| {
             tasks
                 .get_index(index)
                 .is_some_and(|(_, r)| r.running && r.instance.is_none())
         });
-        let waiting = self.waiting.len() as u64;
+        let waiting = self.running.waiting.len() as u64;
         match &self.gauges {
             Some(gauges) => gauges.sample(self.placer.snapshot(), self.options.reference, waiting),
             None => gauges::sample(self.placer.snapshot(), self.options.reference, waiting),
@@ -317,31 +292,21 @@ impl Replay {
             Totals::add_reason(&mut summary.instance_rejections_by_reason, reason, *count);
         }
         let tasks = self.placer.snapshot().tasks();
-        let first_new = self.running.len();
-        if tasks.len() - tasks_before == call.task_arns.len() {
+        let placed: Vec<usize> = if tasks.len() - tasks_before == call.task_arns.len() {
             // Every placed task was new, so each was added at the end of the map, in order.
-            self.running.extend(tasks_before..tasks.len());
+            (tasks_before..tasks.len()).collect()
         } else {
             // Some ARN was already there (and that task skipped): look each one up.
-            self.running.extend(
-                call.task_arns
-                    .iter()
-                    .filter_map(|arn| tasks.get_index_of(arn)),
-            );
-        }
-        if self.pos_of.len() < tasks.len() {
-            self.pos_of.resize(tasks.len(), NONE);
-        }
-        let expires = duration.map(|d| (self.now + d).to_bits());
-        for position in first_new..self.running.len() {
-            let index = self.running[position];
-            if let Some(slot) = self.pos_of.get_mut(index) {
-                *slot = position as u32;
-            }
-            if let Some(bits) = expires {
-                self.expiries
-                    .push(Reverse((bits, self.expiry_order, index)));
-                self.expiry_order += 1;
+            call.task_arns
+                .iter()
+                .filter_map(|arn| tasks.get_index_of(arn))
+                .collect()
+        };
+        let expires = duration.map(|d| self.now + d);
+        for index in placed {
+            self.running.push(index);
+            if let Some(at) = expires {
+                self.running.stop_at(index, at);
             }
             if let Some(gauges) = &mut self.gauges
                 && let Some((_, record)) = tasks.get_index(index)
@@ -360,19 +325,14 @@ impl Replay {
                         .is_some_and(|t| crate::placement::pipeline::is_waiting(&t))
                 })
             {
-                self.waiting.push(index);
+                self.running.waiting.push(index);
             }
         }
     }
 
     /// Stops the running task at `index` of the task map; whether it stopped.
     fn stop_index(&mut self, index: usize) -> bool {
-        let Some(&position) = self.pos_of.get(index) else {
-            return false;
-        };
-        if position != NONE {
-            self.remove_running(position as usize);
-        }
+        self.running.remove(index);
         let place = self.place(index);
         let stopped = self.placer.stop_task_at_index(index).is_ok();
         if stopped {
@@ -380,14 +340,6 @@ impl Replay {
             self.count_stop();
         }
         stopped
-    }
-
-    fn remove_running(&mut self, position: usize) {
-        let index = self.running.swap_remove(position);
-        self.pos_of[index] = NONE;
-        if let Some(&moved) = self.running.get(position) {
-            self.pos_of[moved] = position as u32;
-        }
     }
 
     fn count_stop(&mut self) {
@@ -406,11 +358,8 @@ impl Replay {
         match (task_arn, pick) {
             (Some(arn), _) => {
                 let index = self.placer.snapshot().tasks().get_index_of(arn);
-                if let Some(position) = index
-                    .and_then(|i| self.pos_of.get(i).copied())
-                    .filter(|&p| p != NONE)
-                {
-                    self.remove_running(position as usize);
+                if let Some(index) = index {
+                    self.running.remove(index);
                 }
                 let place = index.and_then(|i| self.place(i));
                 if self.placer.stop_task(arn).is_ok() {
@@ -420,8 +369,10 @@ impl Replay {
             }
             (None, Some(pick)) if !self.running.is_empty() => {
                 let position = (pick % self.running.len() as u64) as usize;
-                let index = self.running[position];
-                self.remove_running(position);
+                let Some(index) = self.running.at(position) else {
+                    return;
+                };
+                self.running.remove(index);
                 let place = self.place(index);
                 if self.placer.stop_task_at_index(index).is_ok() {
                     self.stopped_at(place);
@@ -434,7 +385,7 @@ impl Replay {
 
     /// Forgets the stopped tasks and moves every kept index down with them.
     fn forget_stopped_tasks(&mut self) {
-        let mut kept = 0;
+        let mut kept = 0usize;
         let new_index: Vec<usize> = self
             .placer
             .snapshot()
@@ -450,27 +401,8 @@ impl Replay {
             })
             .collect();
         self.placer.forget_stopped_tasks();
-        let moved = |index: usize| new_index.get(index).copied().unwrap_or(usize::MAX);
-        self.pos_of = vec![NONE; kept];
-        self.running.retain_mut(|index| {
-            *index = moved(*index);
-            *index != usize::MAX
-        });
-        for (position, &index) in self.running.iter().enumerate() {
-            self.pos_of[index] = position as u32;
-        }
-        self.waiting.retain_mut(|index| {
-            *index = moved(*index);
-            *index != usize::MAX
-        });
-        let expiries = std::mem::take(&mut self.expiries).into_vec();
-        self.expiries = expiries
-            .into_iter()
-            .filter_map(|Reverse((bits, order, index))| {
-                let index = moved(index);
-                (index != usize::MAX).then_some(Reverse((bits, order, index)))
-            })
-            .collect();
+        self.running
+            .remap(|index| new_index.get(index).copied().filter(|&i| i != usize::MAX));
     }
 
     /// The gauges now, as the intervals' ends read them.
