@@ -26,6 +26,8 @@ fi
 if [ "$rust" = 1 ]; then
   echo "== cargo test --workspace"
   cargo test --workspace --locked
+  echo "== cargo run --example emulator (checks what it prints)"
+  cargo run --locked --quiet --example emulator > /dev/null
 fi
 
 echo "== Python: virtual environment"

@@ -2,7 +2,7 @@
 //! (`ecs-place generate`, `ecs-place simulate --generate-workload`).
 //!
 //! Everything is a pure function of its spec and seed, drawn from the placement generator
-//! ([`SeededRng`]), so a generated cluster is the same file on every platform.
+//! (`SeededRng`), so a generated cluster is the same file on every platform.
 //!
 //! The reference cluster (issue "exhaustive ECS semantics at a million placements per second"):
 //! instances over 3 Availability Zones and 8 instance types, each with 6 attributes
@@ -117,6 +117,7 @@ pub fn cluster(spec: &ClusterSpec) -> SnapshotFile {
         tasks,
         capacity_providers: Vec::new(),
         failures: Vec::new(),
+        captured_at: None,
     }
 }
 

@@ -175,6 +175,23 @@ pub fn call_seed(seed: u64, call: u64) -> u64 {
 ///
 /// A request RunTask refuses is that error (not a headroom of 0); a request whose first call
 /// places nothing has `fits` 0 and says why in [`Headroom::stopped_by`].
+///
+/// ```
+/// use ecs_placement::aws::RunTaskRequest;
+/// use ecs_placement::aws::read::RequestShape;
+/// use ecs_placement::headroom::{DEFAULT_LIMIT, headroom};
+/// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+///
+/// let snapshot = SnapshotBuilder::new("prod")
+///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+///     .build()?;
+/// let request = RunTaskRequest::from_json(r#"{"cluster": "prod", "taskDefinition": "web"}"#)?;
+/// // 2,048 CPU units over 512 per task: four on each instance.
+/// assert_eq!(headroom(&snapshot, &request, 7, DEFAULT_LIMIT)?.fits, 8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn headroom(
     snapshot: &Snapshot,
     request: &RunTaskRequest,

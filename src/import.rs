@@ -154,6 +154,7 @@ pub fn import(sources: &[Source<'_>], cluster: Option<&str>) -> Result<Import, E
         tasks: tasks.into_values().map(|(_, t)| t).collect(),
         capacity_providers: providers.into_values().map(|(_, p)| p).collect(),
         failures: Vec::new(),
+        captured_at: None,
     };
     Ok(Import {
         file,

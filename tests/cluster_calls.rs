@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use ecs_placement::aws::read::RequestShape;
 use ecs_placement::aws::{
-    Attribute, ContainerInstance, ContainerInstanceStatus, RunTaskRequest, TaskDefinition,
+    Attribute, ContainerInstance, ContainerInstanceStatus, RunTaskRequest, StartTaskRequest,
+    TaskDefinition,
 };
 use ecs_placement::model::Snapshot;
 use ecs_placement::{ExceptionName, Placer};
@@ -290,6 +291,9 @@ fn a_registered_instance_equals_one_added_to_the_json_and_takes_tasks() {
     let mut file = example_json();
     let mut added = serde_json::to_value(new_instance(3, "i-0new", "data")).unwrap();
     added["containerInstanceArn"] = json!(arn);
+    // Described as ECS describes a new instance.
+    added["status"] = json!("ACTIVE");
+    added["pendingTasksCount"] = json!(0);
     file["containerInstances"]
         .as_array_mut()
         .unwrap()
@@ -431,6 +435,7 @@ enum Op {
     PutCanary(usize),
     Register(usize, usize),
     Deregister(usize, bool),
+    Start(usize, u64),
 }
 
 const TEAMS: [&str; 4] = ["web", "api", "payments", "ml"];
@@ -458,6 +463,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..14).prop_map(Op::PutCanary),
         1 => ((0usize..14), (0usize..4)).prop_map(|(i, t)| Op::Register(i, t)),
         1 => ((0usize..20), any::<bool>()).prop_map(|(i, f)| Op::Deregister(i, f)),
+        1 => ((0usize..20), any::<u64>()).prop_map(|(i, s)| Op::Start(i, s)),
     ]
 }
 
@@ -521,6 +527,15 @@ proptest! {
                         prop_assert_eq!(error.exception, ExceptionName::InvalidParameterException);
                         prop_assert_eq!(serde_json::to_value(placer.snapshot().to_file()).unwrap(), before);
                     }
+                }
+                Op::Start(i, seed) => {
+                    let request = StartTaskRequest::from_json(&format!(
+                        r#"{{"cluster": "prod", "taskDefinition": "batch-job", "containerInstances": ["{}"]}}"#,
+                        arns[i % arns.len()]
+                    )).unwrap();
+                    let mut fresh = Placer::new(reread(placer.snapshot()));
+                    let expected = fresh.start_task(&request, seed);
+                    prop_assert_eq!(placer.start_task(&request, seed), expected);
                 }
                 Op::DeregisterLatestWeb => {
                     let latest = placer.snapshot().task_definitions().iter()
@@ -661,9 +676,8 @@ proptest! {
 #[test]
 fn a_registered_instance_is_found_by_the_values_kept_as_bitsets() {
     let mut placer = Placer::new(generated());
-    let mut wire = serde_json::to_value(placer.snapshot().to_file()).unwrap()["containerInstances"]
-        [0]
-    .clone();
+    let mut wire =
+        serde_json::to_value(placer.snapshot().to_file()).unwrap()["containerInstances"][0].clone();
     let object = wire.as_object_mut().unwrap();
     for member in [
         "containerInstanceArn",

@@ -319,3 +319,470 @@ fn a_snapshot_that_cannot_be_read_is_an_input_error() {
         );
     }
 }
+
+/// A `serve` process answering one call at a time.
+struct Session {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Session {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ecs-place"))
+            .args(["serve", "--cluster", &cluster()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Self {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    /// The answer to `{"op": op, "request": request}`, its `id` checked.
+    fn call(&mut self, op: &str, request: Value) -> Value {
+        writeln!(
+            self.stdin,
+            "{}",
+            json!({"id": op, "op": op, "request": request, "seed": 1})
+        )
+        .unwrap();
+        self.stdin.flush().unwrap();
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        let answer: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(answer["id"], json!(op));
+        answer
+    }
+
+    fn end(self) {
+        let Self {
+            mut child, stdin, ..
+        } = self;
+        drop(stdin);
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
+}
+
+const PROD: &str = "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/";
+
+/// The instance a registration without an ARN gets in `examples/cluster.json` (the ARN is
+/// drawn from the instance count: the same for the same snapshot).
+const NEW_INSTANCE: &str =
+    "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/6aa9d61435dbe63ece637ffb158bdee8";
+
+/// A t3.medium of `examples/cluster.json` with room for `web`.
+const T3: &str = "0cb1e29c658cda1495e60af593bd04cf";
+
+fn new_instance() -> Value {
+    json!({
+        "ec2InstanceId": "i-0new",
+        "registeredResources": [
+            {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+            {"name": "MEMORY", "type": "INTEGER", "integerValue": 2048}
+        ],
+        "attributes": [
+            {"name": "ecs.availability-zone", "value": "us-east-1a"},
+            {"name": "com.amazonaws.ecs.capability.docker-remote-api.1.18"}
+        ]
+    })
+}
+
+fn web_on(expression: &str) -> Value {
+    json!({"cluster": "prod", "taskDefinition": "web", "count": 2, "launchType": "EC2",
+           "placementConstraints": [{"type": "memberOf", "expression": expression}]})
+}
+
+fn instances_of(answer: &Value) -> Vec<&str> {
+    answer["result"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|task| task["containerInstanceArn"].as_str().unwrap())
+        .collect()
+}
+
+fn resource(instance: &Value, kind: &str, name: &str) -> Value {
+    instance[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == json!(name))
+        .unwrap()["integerValue"]
+        .clone()
+}
+
+#[test]
+fn register_attributes_drain_and_deregister_change_the_placements() {
+    let mut session = Session::start();
+
+    let registered = session.call(
+        "registerContainerInstance",
+        json!({"cluster": "prod", "containerInstance": new_instance()}),
+    );
+    let instance = &registered["result"]["containerInstance"];
+    assert_eq!(instance["containerInstanceArn"], json!(NEW_INSTANCE));
+    assert_eq!(instance["ec2InstanceId"], json!("i-0new"));
+    assert_eq!(resource(instance, "remainingResources", "CPU"), json!(1024));
+    assert_eq!(instance["runningTasksCount"], json!(0));
+
+    // By the EC2 instance id and by the ARN's id; the answer is the request's attributes.
+    let attributes = json!([
+        {"name": "team", "value": "blue", "targetId": "i-0new"},
+        {"name": "team", "value": "green", "targetType": "container-instance", "targetId": T3}
+    ]);
+    let put = session.call(
+        "putAttributes",
+        json!({"cluster": "prod", "attributes": attributes}),
+    );
+    assert_eq!(
+        put,
+        json!({"id": "putAttributes", "result": {"attributes": attributes}})
+    );
+
+    let first = session.call("runTask", web_on("attribute:team == blue"));
+    assert_eq!(instances_of(&first), [NEW_INSTANCE, NEW_INSTANCE]);
+    assert_eq!(first["result"]["failures"], json!([]));
+    let first_tasks: Vec<String> = first["result"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|task| task["taskArn"].as_str().unwrap().to_owned())
+        .collect();
+
+    let drained = session.call(
+        "updateContainerInstancesState",
+        json!({"cluster": "prod", "containerInstances": ["i-0new", "i-0nope"], "status": "DRAINING"}),
+    );
+    let updated = drained["result"]["containerInstances"].as_array().unwrap();
+    assert_eq!(updated.len(), 1);
+    assert_eq!(updated[0]["containerInstanceArn"], json!(NEW_INSTANCE));
+    assert_eq!(updated[0]["status"], json!("DRAINING"));
+    assert_eq!(
+        resource(&updated[0], "remainingResources", "CPU"),
+        json!(512)
+    );
+    assert_eq!(updated[0]["runningTasksCount"], json!(2));
+    assert_eq!(
+        drained["result"]["failures"],
+        json!([{"arn": "i-0nope", "reason": "MISSING"}])
+    );
+
+    // The drained instance still matches; the tasks go to the other one.
+    let second = session.call("runTask", web_on("attribute:team in [blue, green]"));
+    let t3 = format!("{PROD}{T3}");
+    assert_eq!(instances_of(&second), [t3.as_str(), t3.as_str()]);
+
+    let stopped = session.call(
+        "stopTask",
+        json!({"cluster": "prod", "task": first_tasks[0]}),
+    );
+    assert_eq!(stopped["result"]["task"]["desiredStatus"], json!("STOPPED"));
+
+    // One task still runs on it: refused, and nothing changes.
+    let refused = session.call(
+        "deregisterContainerInstance",
+        json!({"cluster": "prod", "containerInstance": "i-0new"}),
+    );
+    assert_eq!(error_code(&refused), "InvalidParameterException");
+    assert_eq!(
+        refused["error"]["message"],
+        json!(format!(
+            "Found running tasks on the instance. ({NEW_INSTANCE} holds 1 running and 0 \
+             pending tasks; stop them first, or deregister with force to orphan them)"
+        ))
+    );
+
+    let forced = session.call(
+        "deregisterContainerInstance",
+        json!({"cluster": "prod", "containerInstance": "6aa9d61435dbe63ece637ffb158bdee8", "force": true}),
+    );
+    let instance = &forced["result"]["containerInstance"];
+    assert_eq!(instance["containerInstanceArn"], json!(NEW_INSTANCE));
+    assert_eq!(instance["status"], json!("INACTIVE"));
+    assert_eq!(instance["runningTasksCount"], json!(0));
+    assert_eq!(resource(instance, "remainingResources", "CPU"), json!(1024));
+
+    // The forced deregistration stopped the task left on it.
+    let state = session.call("snapshot", Value::Null);
+    let status_of = |arn: &str| {
+        state["result"]["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|task| task["taskArn"] == json!(arn))
+            .unwrap()["desiredStatus"]
+            .clone()
+    };
+    assert_eq!(status_of(&first_tasks[1]), json!("STOPPED"));
+    let listed = session.call(
+        "listContainerInstances",
+        json!({"cluster": "prod", "filter": "attribute:team == blue"}),
+    );
+    // INACTIVE: listed by no status filter.
+    assert_eq!(listed["result"]["containerInstanceArns"], json!([]));
+    session.end();
+}
+
+#[test]
+fn the_registration_request_form_and_the_agent() {
+    let mut session = Session::start();
+    let document = json!({"instanceId": "i-0doc", "availabilityZone": "us-east-1b",
+                          "region": "us-east-1"})
+    .to_string();
+    let registered = session.call(
+        "registerContainerInstance",
+        json!({
+            "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+            "instanceIdentityDocument": document,
+            "instanceIdentityDocumentSignature": "unchecked",
+            "containerInstanceArn": format!("{PROD}0123456789abcdef0123456789abcdef"),
+            "totalResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096}
+            ],
+            "versionInfo": {"agentVersion": "1.80.0"},
+            "attributes": [{"name": "com.amazonaws.ecs.capability.docker-remote-api.1.18"}]
+        }),
+    );
+    let instance = &registered["result"]["containerInstance"];
+    assert_eq!(
+        instance["containerInstanceArn"],
+        json!(format!("{PROD}0123456789abcdef0123456789abcdef"))
+    );
+    assert_eq!(instance["ec2InstanceId"], json!("i-0doc"));
+    assert_eq!(instance["versionInfo"], json!({"agentVersion": "1.80.0"}));
+    assert_eq!(
+        instance["attributes"],
+        json!([
+            {"name": "com.amazonaws.ecs.capability.docker-remote-api.1.18"},
+            {"name": "ecs.availability-zone", "value": "us-east-1b"}
+        ])
+    );
+    assert_eq!(
+        resource(instance, "registeredResources", "MEMORY"),
+        json!(4096)
+    );
+
+    let zone = session.call(
+        "listContainerInstances",
+        json!({"cluster": "prod", "filter": "ec2InstanceId == i-0doc and attribute:ecs.availability-zone == us-east-1b"}),
+    );
+    assert_eq!(
+        zone["result"]["containerInstanceArns"],
+        json!([format!("{PROD}0123456789abcdef0123456789abcdef")])
+    );
+
+    // Its agent goes away: placement leaves it out; back, it is used again.
+    let on_it = web_on("ec2InstanceId == i-0doc");
+    let gone = session.call(
+        "setAgentConnected",
+        json!({"cluster": "prod", "containerInstance": "i-0doc", "agentConnected": false}),
+    );
+    assert_eq!(
+        gone["result"]["containerInstance"]["agentConnected"],
+        json!(false)
+    );
+    let none = session.call("runTask", on_it.clone());
+    assert_eq!(instances_of(&none), Vec::<&str>::new());
+    let back = session.call(
+        "setAgentConnected",
+        json!({"cluster": "prod", "containerInstance": "i-0doc", "agentConnected": true}),
+    );
+    assert_eq!(
+        back["result"]["containerInstance"]["agentConnected"],
+        json!(true)
+    );
+    let placed = session.call("runTask", on_it);
+    let arn = format!("{PROD}0123456789abcdef0123456789abcdef");
+    assert_eq!(instances_of(&placed), [arn.as_str(), arn.as_str()]);
+    session.end();
+}
+
+#[test]
+fn task_definitions_register_and_deregister() {
+    let mut session = Session::start();
+    let registered = session.call(
+        "registerTaskDefinition",
+        json!({
+            "family": "worker",
+            "containerDefinitions": [{"name": "w", "image": "busybox", "cpu": 128, "memory": 256}],
+            "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type == c5.2xlarge"}],
+            "tags": [{"key": "team", "value": "blue"}]
+        }),
+    );
+    let definition = &registered["result"]["taskDefinition"];
+    let arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:1";
+    assert_eq!(definition["taskDefinitionArn"], json!(arn));
+    assert_eq!(definition["revision"], json!(1));
+    assert_eq!(definition["status"], json!("ACTIVE"));
+
+    let run = json!({"cluster": "prod", "taskDefinition": "worker:1", "count": 2, "launchType": "EC2",
+                     "placementStrategy": [{"type": "binpack", "field": "memory"}]});
+    let placed = session.call("runTask", run.clone());
+    // The definition's memberOf: a c5.2xlarge (binpack: the one with less memory left).
+    let c5 = format!("{PROD}90c192cfd3ac94af0f21ddb66cad4a26");
+    assert_eq!(instances_of(&placed), [c5.as_str(), c5.as_str()]);
+
+    let again = session.call(
+        "registerTaskDefinition",
+        json!({"family": "worker", "containerDefinitions": [{"name": "w", "image": "busybox", "memory": 64}]}),
+    );
+    assert_eq!(
+        again["result"]["taskDefinition"]["taskDefinitionArn"],
+        json!("arn:aws:ecs:us-east-1:123456789012:task-definition/worker:2")
+    );
+
+    let gone = session.call(
+        "deregisterTaskDefinition",
+        json!({"taskDefinition": "worker:1"}),
+    );
+    assert_eq!(
+        gone["result"]["taskDefinition"]["taskDefinitionArn"],
+        json!(arn)
+    );
+    assert_eq!(
+        gone["result"]["taskDefinition"]["status"],
+        json!("INACTIVE")
+    );
+    let refused = session.call("runTask", run);
+    assert_eq!(error_code(&refused), "ClientException", "{refused}");
+
+    // A described definition's members are not the request's.
+    let described = session.call(
+        "registerTaskDefinition",
+        json!({"family": "worker", "revision": 9, "containerDefinitions": []}),
+    );
+    assert_eq!(error_code(&described), "InvalidParameterException");
+    let unknown = session.call(
+        "deregisterTaskDefinition",
+        json!({"taskDefinition": "worker:7"}),
+    );
+    assert_eq!(error_code(&unknown), "ClientException");
+    session.end();
+}
+
+#[test]
+fn cluster_calls_refuse_what_the_api_refuses() {
+    let mut session = Session::start();
+    let cases = [
+        (
+            "registerContainerInstance",
+            json!({"containerInstance": {"ec2InstanceId": "i-1", "bogus": 1}}),
+            "InvalidParameterException",
+            "containerInstance.bogus: unknown member \"bogus\"",
+        ),
+        (
+            "registerContainerInstance",
+            json!({"containerInstance": {"ec2InstanceId": "i-1"}, "totalResources": []}),
+            "InvalidParameterException",
+            "totalResources: give either containerInstance",
+        ),
+        (
+            "registerContainerInstance",
+            json!({"instanceIdentityDocument": "{not json"}),
+            "ClientException",
+            "instanceIdentityDocument is not the instance identity document's JSON",
+        ),
+        (
+            "registerContainerInstance",
+            json!({"cluster": "staging", "containerInstance": {}}),
+            "ClusterNotFoundException",
+            "",
+        ),
+        (
+            "registerContainerInstance",
+            json!({"containerInstance": {"containerInstanceArn": format!("{PROD}{T3}")}}),
+            "InvalidParameterException",
+            "is already registered",
+        ),
+        (
+            "putAttributes",
+            json!({"attributes": [{"name": "team", "value": "x", "targetId": "i-nope"}]}),
+            "TargetNotFoundException",
+            "attributes[0].targetId \"i-nope\"",
+        ),
+        (
+            "putAttributes",
+            json!({"attributes": [{"name": "ecs.instance-type", "value": "x", "targetId": T3}]}),
+            "InvalidParameterException",
+            "attributes[0].name `ecs.instance-type`",
+        ),
+        (
+            "putAttributes",
+            json!({"attributes": [{"name": "team", "targetId": T3, "targetArn": "x"}]}),
+            "InvalidParameterException",
+            "attributes[0].targetArn: unknown member",
+        ),
+        (
+            "deleteAttributes",
+            json!({"attributes": []}),
+            "InvalidParameterException",
+            "attributes must hold 1 to 10 attributes, got 0",
+        ),
+        (
+            "updateContainerInstancesState",
+            json!({"containerInstances": [T3], "status": "INACTIVE"}),
+            "InvalidParameterException",
+            "status INACTIVE cannot be set",
+        ),
+        (
+            "updateContainerInstancesState",
+            json!({"containerInstances": [T3]}),
+            "InvalidParameterException",
+            "status is required",
+        ),
+        (
+            "deregisterContainerInstance",
+            json!({"containerInstance": "i-nope", "force": true}),
+            "InvalidParameterException",
+            "container instance \"i-nope\" not found",
+        ),
+        (
+            "setAgentConnected",
+            json!({"containerInstance": T3, "connected": false}),
+            "InvalidParameterException",
+            "connected: unknown member",
+        ),
+        (
+            "registerTaskDefinition",
+            json!({"containerDefinitions": []}),
+            "ClientException",
+            "family is required",
+        ),
+    ];
+    for (op, mut request, code, message) in cases {
+        if !op.ends_with("TaskDefinition") && request.get("cluster").is_none() {
+            request["cluster"] = json!("prod");
+        }
+        let answer = session.call(op, request.clone());
+        assert_eq!(error_code(&answer), code, "{op} {request}: {answer}");
+        let text = answer["error"]["message"].as_str().unwrap();
+        assert!(text.contains(message), "{op} {request}: {text}");
+    }
+    // Eleven custom attributes on one instance: AttributeLimitExceededException, and nothing
+    // of the call is kept.
+    let many: Vec<Value> = (0..10)
+        .map(|n| json!({"name": format!("a{n}"), "targetId": T3}))
+        .collect();
+    let answer = session.call(
+        "putAttributes",
+        json!({"cluster": "prod", "attributes": many}),
+    );
+    assert_eq!(
+        error_code(&answer),
+        "AttributeLimitExceededException",
+        "{answer}"
+    );
+    let listed = session.call(
+        "listContainerInstances",
+        json!({"cluster": "prod", "filter": "attribute:a0 exists"}),
+    );
+    assert_eq!(listed["result"]["containerInstanceArns"], json!([]));
+    session.end();
+}

@@ -20,20 +20,23 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Union
 
 from . import _native
 from ._errors import (
+    AttributeLimitExceededException,
     ClientException,
     ClusterNotFoundException,
     ConflictException,
     EcsError,
     InvalidParameterException,
+    TargetNotFoundException,
     UnsupportedFeatureException,
 )
 
 __all__ = [
+    "AttributeLimitExceededException",
     "ClientException",
     "ClusterNotFoundException",
     "ConflictException",
@@ -41,6 +44,7 @@ __all__ = [
     "InvalidParameterException",
     "Placer",
     "SnapshotSource",
+    "TargetNotFoundException",
     "UnsupportedFeatureException",
     "check_expression",
     "explain_run_task",
@@ -100,6 +104,12 @@ def _request(request: Mapping[str, Any]) -> str:
     return _dumps(request, "request")
 
 
+def _attributes(attributes: Sequence[Mapping[str, Any]]) -> str:
+    if isinstance(attributes, (str, Mapping)) or not isinstance(attributes, Sequence):
+        raise TypeError(f"attributes must be a list of dicts, not {type(attributes).__name__}")
+    return _dumps({"attributes": list(attributes)}, "attributes")
+
+
 def _seed(seed: int) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= _MAX_SEED:
         raise InvalidParameterException(
@@ -147,12 +157,28 @@ def check_expression(text: str) -> str:
     return _native.check_expression(text)
 
 
+def _document(value: Mapping[str, Any], what: str) -> str:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{what} must be a dict, not {type(value).__name__}")
+    return _dumps(value, what)
+
+
+def _name(value: str, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
+
+
 class Placer:
-    """A cluster that RunTask, StartTask and StopTask calls change, call after call.
+    """A cluster that RunTask, StartTask and StopTask calls change, call after call, and the
+    calls that change the cluster between them (RegisterContainerInstance,
+    UpdateContainerInstancesState, PutAttributes, RegisterTaskDefinition, ...).
 
     Each response equals `run_task` on the current state; the placed tasks then join it. A
-    request seen again is kept validated and compiled, so a stream of calls is fast. Calls from
-    several threads run one at a time.
+    request seen again is kept validated and compiled, so a stream of calls is fast (a
+    cluster-changing call drops what was compiled). Calls from several threads run one at a
+    time. An instance is named by its container instance ARN, the id at the ARN's end, or its
+    EC2 instance id.
     """
 
     __slots__ = ("_native",)
@@ -179,6 +205,63 @@ class Placer:
     ) -> list[str]:
         """ListContainerInstances on the current state."""
         return self._native.list_container_instances(filter, status)
+
+    def register_container_instance(self, instance: Mapping[str, Any]) -> str:
+        """RegisterContainerInstance: adds the instance, a `ContainerInstance` dict as
+        `describe_container_instances` answers it (a member that shape does not have is an
+        InvalidParameterException), and gives its ARN. Without a `containerInstanceArn` one is
+        made in the cluster (the same for the same state); left out, the status is ACTIVE and
+        the agent connected. An ARN registered already, even INACTIVE, is refused."""
+        return self._native.register_container_instance(_document(instance, "instance"))
+
+    def deregister_container_instance(self, instance: str, force: bool = False) -> list[str]:
+        """DeregisterContainerInstance: the instance becomes INACTIVE (still described, never
+        placed on). With tasks running on it, refused (InvalidParameterException) unless
+        `force`, which stops them; gives the ARNs of the tasks it stopped."""
+        return self._native.deregister_container_instance(_name(instance, "instance"), bool(force))
+
+    def update_container_instances_state(
+        self, instances: Sequence[str], status: str
+    ) -> dict[str, Any]:
+        """UpdateContainerInstancesState: sets 1 to 10 instances ACTIVE or DRAINING (draining
+        stops no task; placement leaves the instance out). Gives the API's answer,
+        `{"containerInstances": [...], "failures": [...]}`: the updated instances as
+        `snapshot()` describes them, and `{"arn": NAME, "reason": "MISSING"}` (or `INACTIVE`)
+        per name not updated."""
+        if isinstance(instances, str) or not isinstance(instances, Sequence):
+            raise TypeError(f"instances must be a list of str, not {type(instances).__name__}")
+        names = [_name(name, "each instance") for name in instances]
+        return self._native.update_container_instances_state(names, _name(status, "status"))
+
+    def set_agent_connected(self, instance: str, connected: bool) -> None:
+        """The instance's agent disconnects (`False`: placement leaves the instance out) or
+        connects again (`True`)."""
+        self._native.set_agent_connected(_name(instance, "instance"), bool(connected))
+
+    def put_attributes(self, attributes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """PutAttributes: 1 to 10 `{"name", "value", "targetType", "targetId"}` dicts, each set
+        on the instance its `targetId` names. Gives the attributes, as the API answers. An
+        unknown target is a TargetNotFoundException; more than 10 custom attributes on an
+        instance an AttributeLimitExceededException; names starting with `ecs.` are refused.
+        Nothing changes when any attribute is refused."""
+        return self._native.put_attributes(_attributes(attributes))
+
+    def delete_attributes(self, attributes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """DeleteAttributes: removes each named attribute from its target (one it does not
+        hold is no error). Gives the attributes, as the API answers."""
+        return self._native.delete_attributes(_attributes(attributes))
+
+    def register_task_definition(self, definition: Mapping[str, Any]) -> dict[str, Any]:
+        """RegisterTaskDefinition: `definition` is what `ecs.register_task_definition(**...)`
+        takes (`family`, `containerDefinitions`, ...; a described definition's `revision` or
+        `status` is refused). Gives `{"taskDefinition": ...}`: the revision registered, one past
+        the family's highest, with its `taskDefinitionArn` and status ACTIVE."""
+        return self._native.register_task_definition(_document(definition, "definition"))
+
+    def deregister_task_definition(self, name: str) -> dict[str, Any]:
+        """DeregisterTaskDefinition: the revision (`family:revision` or its ARN) becomes
+        INACTIVE; RunTask refuses it, its tasks go on. Gives `{"taskDefinition": ...}`."""
+        return self._native.deregister_task_definition(_name(name, "name"))
 
     def snapshot(self) -> dict[str, Any]:
         """The current state as a snapshot dict (what `ecs-place --state-out` writes), which

@@ -65,6 +65,18 @@ class UnsupportedFeatureException(EcsError):
     code = "UnsupportedFeatureException"
 
 
+class TargetNotFoundException(EcsError):
+    """PutAttributes or DeleteAttributes names a target (`targetId`) the cluster does not have."""
+
+    code = "TargetNotFoundException"
+
+
+class AttributeLimitExceededException(EcsError):
+    """PutAttributes would leave an instance with more custom attributes than ECS allows (10)."""
+
+    code = "AttributeLimitExceededException"
+
+
 _BY_CODE: dict[str, type[EcsError]] = {
     cls.code: cls
     for cls in (
@@ -72,6 +84,8 @@ _BY_CODE: dict[str, type[EcsError]] = {
         ClientException,
         ClusterNotFoundException,
         ConflictException,
+        TargetNotFoundException,
+        AttributeLimitExceededException,
         UnsupportedFeatureException,
     )
 }

@@ -17,7 +17,15 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use ecs_placement::aws::read::{RequestShape, text_from_bytes};
-use ecs_placement::aws::{ContainerInstanceStatus, RunTaskRequest, StartTaskRequest};
+use ecs_placement::aws::shapes::{
+    ATTRIBUTE, CONTAINER_DEFINITION, CONTAINER_INSTANCE, EPHEMERAL_STORAGE, INFERENCE_ACCELERATOR,
+    Member, PROXY_CONFIGURATION, RUNTIME_PLATFORM, Shape, TAG,
+    TASK_DEFINITION_PLACEMENT_CONSTRAINT, VOLUME,
+};
+use ecs_placement::aws::{
+    Attribute, ContainerInstance, ContainerInstanceStatus, RunTaskRequest, StartTaskRequest,
+    TaskDefinition,
+};
 use ecs_placement::model::{Snapshot, SnapshotFile};
 use ecs_placement::query::{Expression, QueryError};
 use ecs_placement::{EcsError, ExceptionName, Placer};
@@ -109,6 +117,87 @@ fn read_request<T: RequestShape>(text: &str) -> Outcome<T> {
             e.message.trim_start().to_owned(),
         ))
     })
+}
+
+/// Reads a document of `shape` with the strict reader, as [`read_request`] reads requests.
+fn read_shaped<T: serde::de::DeserializeOwned>(text: &str, shape: &'static Shape) -> Outcome<T> {
+    ecs_placement::aws::read::request(text, shape).map_err(|e| {
+        Failure::from(EcsError::new(
+            e.exception,
+            e.message.trim_start().to_owned(),
+        ))
+    })
+}
+
+/// `put_attributes` and `delete_attributes` take `{"attributes": [...]}` (the wrapper makes it
+/// from the list), so a message names `attributes[N].member`.
+static ATTRIBUTES: Shape = Shape {
+    name: "PutAttributesRequest",
+    members: &[Member::holding("attributes", &ATTRIBUTE)],
+};
+
+#[derive(serde::Deserialize)]
+struct Attributes {
+    attributes: Vec<Attribute>,
+}
+
+/// The RegisterTaskDefinition request (botocore's `RegisterTaskDefinitionRequest`): what
+/// `ecs.register_task_definition(**definition)` takes.
+static REGISTER_TASK_DEFINITION_REQUEST: Shape = Shape {
+    name: "RegisterTaskDefinitionRequest",
+    members: &[
+        Member::holding("containerDefinitions", &CONTAINER_DEFINITION),
+        Member::value("cpu"),
+        Member::value("enableFaultInjection"),
+        Member::holding("ephemeralStorage", &EPHEMERAL_STORAGE),
+        Member::value("executionRoleArn"),
+        Member::value("family"),
+        Member::holding("inferenceAccelerators", &INFERENCE_ACCELERATOR),
+        Member::value("ipcMode"),
+        Member::value("memory"),
+        Member::value("networkMode"),
+        Member::value("pidMode"),
+        Member::holding(
+            "placementConstraints",
+            &TASK_DEFINITION_PLACEMENT_CONSTRAINT,
+        ),
+        Member::holding("proxyConfiguration", &PROXY_CONFIGURATION),
+        Member::value("requiresCompatibilities"),
+        Member::holding("runtimePlatform", &RUNTIME_PLATFORM),
+        Member::holding("tags", &TAG),
+        Member::value("taskRoleArn"),
+        Member::holding("volumes", &VOLUME),
+    ],
+};
+
+/// The UpdateContainerInstancesState response.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StateUpdateResponse {
+    container_instances: Vec<ContainerInstance>,
+    failures: Vec<ecs_placement::aws::Failure>,
+}
+
+/// The RegisterTaskDefinition and DeregisterTaskDefinition response.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TaskDefinitionResponse {
+    task_definition: Option<TaskDefinition>,
+}
+
+/// The revision named by its ARN or `family:revision`.
+fn find_task_definition(snapshot: &Snapshot, name: &str) -> Option<TaskDefinition> {
+    snapshot
+        .task_definitions()
+        .iter()
+        .find(|d| {
+            d.task_definition_arn.as_deref() == Some(name)
+                || match (d.family.as_deref(), d.revision) {
+                    (Some(family), Some(revision)) => name == format!("{family}:{revision}"),
+                    _ => false,
+                }
+        })
+        .cloned()
 }
 
 /// The ListContainerInstances `status` filter as the API spells it.
@@ -231,8 +320,8 @@ fn check_expression(py: Python<'_>, text: &str) -> PyResult<String> {
         .map_err(|error| Failure::from(error).into_py(py))
 }
 
-/// A snapshot that RunTask, StartTask and StopTask calls change in place
-/// ([`ecs_placement::Placer`]).
+/// A snapshot that RunTask, StartTask, StopTask and the cluster-changing calls
+/// (RegisterContainerInstance, PutAttributes, ...) change in place ([`ecs_placement::Placer`]).
 ///
 /// The placer sits behind a mutex taken with the interpreter released: calls from several
 /// Python threads run one at a time, in the order they get the lock, and never hold the
@@ -250,6 +339,32 @@ impl NativePlacer {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl NativePlacer {
+    /// PutAttributes (`delete` false) or DeleteAttributes.
+    fn change_attributes<'py>(
+        &self,
+        py: Python<'py>,
+        request: &str,
+        delete: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let result = py.detach(|| -> Outcome<_> {
+            let request: Attributes = read_shaped(request, &ATTRIBUTES)?;
+            let mut slot = self.lock();
+            let placer = placer(&mut slot)?;
+            if delete {
+                placer.delete_attributes(&request.attributes)?;
+            } else {
+                placer.put_attributes(&request.attributes)?;
+            }
+            Ok(request.attributes)
+        });
+        match result {
+            Ok(attributes) => python_value(py, &attributes),
+            Err(failure) => Err(failure.into_py(py)),
+        }
     }
 }
 
@@ -294,12 +409,7 @@ impl NativePlacer {
     }
 
     /// `start_task(request_json, seed)`: the StartTask response; the started tasks join the
-    /// state.
-    ///
-    /// `Placer` has no StartTask of its own: the call runs [`ecs_placement::start_task()`] on
-    /// the placer's snapshot and applies its changes, and the placer starts over on the new
-    /// state (its cache of compiled requests is rebuilt by the next calls; results are the
-    /// same, only those calls are slower).
+    /// state ([`Placer::start_task`]).
     fn start_task<'py>(
         &self,
         py: Python<'py>,
@@ -309,15 +419,7 @@ impl NativePlacer {
         let result = py.detach(|| -> Outcome<_> {
             let request: StartTaskRequest = read_request(request)?;
             let mut slot = self.lock();
-            let snapshot = placer(&mut slot)?.snapshot();
-            let outcome = ecs_placement::start_task(snapshot, &request, seed)?;
-            // `placer` found it above, so `take` gives it.
-            if let Some(current) = slot.take() {
-                let mut snapshot = current.into_snapshot();
-                snapshot.apply(&outcome.changes);
-                *slot = Some(Placer::new(snapshot));
-            }
-            Ok(outcome.response)
+            Ok(placer(&mut slot)?.start_task(&request, seed)?)
         });
         match result {
             Ok(response) => python_value(py, &response),
@@ -355,6 +457,133 @@ impl NativePlacer {
             list(placer(&mut slot)?.snapshot(), filter, status)
         })
         .map_err(|failure| failure.into_py(py))
+    }
+
+    /// `register_container_instance(instance_json)`: the registered instance's ARN. The
+    /// instance is a `ContainerInstance` document, read strictly.
+    fn register_container_instance(&self, py: Python<'_>, instance: &str) -> PyResult<String> {
+        py.detach(|| -> Outcome<_> {
+            let instance: ContainerInstance = read_shaped(instance, &CONTAINER_INSTANCE)?;
+            let mut slot = self.lock();
+            Ok(placer(&mut slot)?.register_container_instance(instance)?)
+        })
+        .map_err(|failure| failure.into_py(py))
+    }
+
+    /// `deregister_container_instance(instance, force)`: the ARNs of the tasks a forced
+    /// deregistration stopped.
+    fn deregister_container_instance(
+        &self,
+        py: Python<'_>,
+        instance: &str,
+        force: bool,
+    ) -> PyResult<Vec<String>> {
+        py.detach(|| -> Outcome<_> {
+            let mut slot = self.lock();
+            Ok(placer(&mut slot)?.deregister_container_instance(instance, force)?)
+        })
+        .map_err(|failure| failure.into_py(py))
+    }
+
+    /// `update_container_instances_state(instances, status)`: `{"containerInstances": [...],
+    /// "failures": [...]}`, the updated instances as `snapshot()` describes them.
+    fn update_container_instances_state<'py>(
+        &self,
+        py: Python<'py>,
+        instances: Vec<String>,
+        status: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let result = py.detach(|| -> Outcome<_> {
+            let names: Vec<&str> = instances.iter().map(String::as_str).collect();
+            let mut slot = self.lock();
+            let placer = placer(&mut slot)?;
+            let update = placer
+                .update_container_instances_state(&names, ContainerInstanceStatus::parse(status))?;
+            let container_instances = if update.updated.is_empty() {
+                Vec::new()
+            } else {
+                update
+                    .updated
+                    .iter()
+                    .filter_map(|&p| placer.snapshot().describe_instance(p))
+                    .collect()
+            };
+            Ok(StateUpdateResponse {
+                container_instances,
+                failures: update.failures,
+            })
+        });
+        match result {
+            Ok(response) => python_value(py, &response),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// `set_agent_connected(instance, connected)`.
+    fn set_agent_connected(&self, py: Python<'_>, instance: &str, connected: bool) -> PyResult<()> {
+        py.detach(|| -> Outcome<_> {
+            let mut slot = self.lock();
+            placer(&mut slot)?.set_agent_connected(instance, connected)?;
+            Ok(())
+        })
+        .map_err(|failure| failure.into_py(py))
+    }
+
+    /// `put_attributes(request_json)` (`{"attributes": [...]}`): the attributes, as read.
+    fn put_attributes<'py>(&self, py: Python<'py>, request: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.change_attributes(py, request, false)
+    }
+
+    /// `delete_attributes(request_json)` (`{"attributes": [...]}`): the attributes, as read.
+    fn delete_attributes<'py>(
+        &self,
+        py: Python<'py>,
+        request: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.change_attributes(py, request, true)
+    }
+
+    /// `register_task_definition(request_json)`: `{"taskDefinition": ...}`, the registered
+    /// revision with its ARN, revision and status.
+    fn register_task_definition<'py>(
+        &self,
+        py: Python<'py>,
+        request: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let result = py.detach(|| -> Outcome<_> {
+            let definition: TaskDefinition =
+                read_shaped(request, &REGISTER_TASK_DEFINITION_REQUEST)?;
+            let mut slot = self.lock();
+            let placer = placer(&mut slot)?;
+            let arn = placer.register_task_definition(definition)?;
+            Ok(TaskDefinitionResponse {
+                task_definition: find_task_definition(placer.snapshot(), &arn),
+            })
+        });
+        match result {
+            Ok(response) => python_value(py, &response),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// `deregister_task_definition(name)`: `{"taskDefinition": ...}`, now `INACTIVE`.
+    fn deregister_task_definition<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let result = py.detach(|| -> Outcome<_> {
+            let mut slot = self.lock();
+            let placer = placer(&mut slot)?;
+            placer.deregister_task_definition(name)?;
+            Ok(TaskDefinitionResponse {
+                task_definition: find_task_definition(placer.snapshot(), name),
+            })
+        });
+        match result {
+            Ok(response) => python_value(py, &response),
+            Err(failure) => Err(failure.into_py(py)),
+        }
     }
 
     /// `snapshot()`: the current state as a snapshot document (what `--state-out` writes).

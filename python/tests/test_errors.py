@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +69,25 @@ def test_every_class_is_an_ecs_error_with_its_code() -> None:
         "ClientException",
         "ClusterNotFoundException",
         "ConflictException",
+        "TargetNotFoundException",
+        "AttributeLimitExceededException",
         "UnsupportedFeatureException",
     ):
         cls = getattr(ecs_placement, name)
         assert issubclass(cls, EcsError)
         assert cls.code == name
         assert cls("m").message == "m"
+
+
+def test_every_ecs_exception_name_of_the_library_has_its_class() -> None:
+    # The names the library raises (src/error.rs, `ExceptionName::as_str`): none may reach
+    # Python as a bare EcsError.
+    source = Path(__file__).resolve().parents[2] / "src" / "error.rs"
+    names = re.findall(r'Self::(\w+) => "(\w+)"', source.read_text(encoding="utf-8"))
+    assert len(names) >= 7
+    for variant, name in names:
+        assert variant == name
+        assert ecs_placement._errors._make(name, "m").__class__ is getattr(ecs_placement, name)
 
 
 def test_query_errors_carry_the_span() -> None:

@@ -26,6 +26,33 @@ impl Snapshot {
     /// (`ecs.`), each target known (`TargetNotFoundException`), and at most
     /// [`MAX_CUSTOM_ATTRIBUTES`] custom attributes per instance after the call
     /// (`AttributeLimitExceededException`).
+    ///
+    /// ```
+    /// use ecs_placement::aws::Attribute;
+    /// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+    ///
+    /// let mut snapshot = SnapshotBuilder::new("prod")
+    ///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+    ///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+    ///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+    ///     .build()?;
+    /// let team = |value: Option<&str>| Attribute {
+    ///     name: "team".into(),
+    ///     value: value.map(str::to_owned),
+    ///     target_type: None,
+    ///     target_id: Some("i-0b".into()),
+    /// };
+    /// snapshot.put_attributes(&[team(Some("web"))])?;
+    /// let name = snapshot.attribute_name_id("team").expect("interned");
+    /// assert!(snapshot.instances()[1].attribute(name).is_some());
+    /// snapshot.delete_attributes(&[team(None)])?;
+    /// assert!(snapshot.instances()[1].attribute(name).is_none());
+    /// // The agent's attributes are not the caller's to change.
+    /// let mut built_in = team(Some("x"));
+    /// built_in.name = "ecs.instance-type".into();
+    /// assert!(snapshot.put_attributes(&[built_in]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn put_attributes(&mut self, attributes: &[Attribute]) -> Result<(), EcsError> {
         let targets = self.check_attribute_call(attributes, true)?;
         // Each target's custom attribute names once the call is done.

@@ -31,6 +31,22 @@ pub struct StateUpdate {
 impl Snapshot {
     /// The position of the instance `name` names: its container instance ARN, the id at the
     /// ARN's end, or its EC2 instance id.
+    ///
+    /// ```
+    /// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+    ///
+    /// let mut snapshot = SnapshotBuilder::new("prod")
+    ///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+    ///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+    ///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+    ///     .build()?;
+    /// let arn = snapshot.instances()[1].arn.to_string();
+    /// let id = arn.rsplit('/').next().unwrap_or_default();
+    /// assert_eq!(snapshot.find_instance(&arn), Some(1));
+    /// assert_eq!(snapshot.find_instance(id), Some(1));
+    /// assert_eq!(snapshot.find_instance("i-0b"), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn find_instance(&self, name: &str) -> Option<u32> {
         self.instance_position(name).or_else(|| {
             self.instances
@@ -44,6 +60,23 @@ impl Snapshot {
     /// Other statuses are the API's to set, not a caller's (`InvalidParameterException`); so
     /// are more than [`MAX_INSTANCES_PER_STATE_UPDATE`] names. A deregistered (`INACTIVE`)
     /// instance cannot come back: a failure with reason `INACTIVE`. Draining stops no task.
+    ///
+    /// ```
+    /// use ecs_placement::aws::ContainerInstanceStatus;
+    /// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+    ///
+    /// let mut snapshot = SnapshotBuilder::new("prod")
+    ///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+    ///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+    ///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+    ///     .build()?;
+    /// let update = snapshot
+    ///     .update_container_instances_state(&["i-0a", "i-0zz"], ContainerInstanceStatus::Draining)?;
+    /// assert_eq!(update.updated, [0]);
+    /// assert_eq!(update.failures[0].reason.as_deref(), Some("MISSING"));
+    /// assert_eq!(snapshot.instances()[0].status, ContainerInstanceStatus::Draining);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn update_container_instances_state(
         &mut self,
         instances: &[&str],
@@ -81,6 +114,19 @@ impl Snapshot {
 
     /// Marks an instance's agent connected or disconnected (an emulator's view of the agent
     /// going away and coming back).
+    ///
+    /// ```
+    /// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+    ///
+    /// let mut snapshot = SnapshotBuilder::new("prod")
+    ///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+    ///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+    ///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+    ///     .build()?;
+    /// snapshot.set_agent_connected("i-0a", false)?;
+    /// assert!(!snapshot.instances()[0].agent_connected); // RunTask passes it by
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_agent_connected(
         &mut self,
         instance: &str,
@@ -102,6 +148,20 @@ impl Snapshot {
     /// the family's highest (from 1), with its ARN and status `ACTIVE`; returns the ARN. The
     /// definition is checked as a snapshot's are (a family; only `memberOf` constraints whose
     /// expressions parse), a `ClientException` otherwise, as registration answers.
+    ///
+    /// ```
+    /// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+    ///
+    /// let mut snapshot = SnapshotBuilder::new("prod")
+    ///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+    ///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+    ///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+    ///     .build()?;
+    /// let next = TaskDefinitionSpec::new("web").container("app", 1024, 2048);
+    /// let arn = snapshot.register_task_definition(next.into())?;
+    /// assert_eq!(arn, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn register_task_definition(
         &mut self,
         mut definition: TaskDefinition,
@@ -135,6 +195,20 @@ impl Snapshot {
 
     /// `DeregisterTaskDefinition`: the revision named by its ARN or `family:revision` becomes
     /// `INACTIVE` (it stays describable; its running tasks go on, new ones cannot use it).
+    ///
+    /// ```
+    /// use ecs_placement::aws::TaskDefinitionStatus;
+    /// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+    ///
+    /// let mut snapshot = SnapshotBuilder::new("prod")
+    ///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+    ///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+    ///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+    ///     .build()?;
+    /// snapshot.deregister_task_definition("web:1")?;
+    /// assert_eq!(snapshot.task_definitions()[0].status, Some(TaskDefinitionStatus::Inactive));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn deregister_task_definition(&mut self, name: &str) -> Result<(), EcsError> {
         let definition = self
             .task_definitions

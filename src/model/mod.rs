@@ -7,6 +7,7 @@
 
 mod attribute_calls;
 mod attributes;
+mod builder;
 mod cluster;
 mod cluster_calls;
 pub mod demand;
@@ -29,6 +30,7 @@ pub use attributes::{
     AVAILABILITY_ZONE_ATTRIBUTE, AttrNameId, AttrValueId, MAX_ATTRIBUTE_LENGTH,
     check_attribute_name, check_attribute_value,
 };
+pub use builder::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
 pub use cluster::{ArnParts, ClusterInfo, ClusterNameSource, instance_arn_cluster};
 pub use cluster_calls::{MAX_INSTANCES_PER_STATE_UPDATE, StateUpdate};
 pub use instance::Instance;

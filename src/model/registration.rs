@@ -69,6 +69,12 @@ impl Snapshot {
             )));
         }
         instance.container_instance_arn = Some(arn.clone());
+        // Described from now on as ECS describes a new instance.
+        instance
+            .status
+            .get_or_insert(ContainerInstanceStatus::Active);
+        instance.agent_connected.get_or_insert(true);
+        instance.pending_tasks_count.get_or_insert(0);
         let (mut read, given) = self
             .read_instance("containerInstance", &instance)
             .map_err(|e| EcsError::invalid_parameter(e.to_string()))?;
@@ -97,6 +103,28 @@ impl Snapshot {
     /// ECS orphans them (it no longer accounts for them): the snapshot stops each, as
     /// `StopTask` would, and sets the instance's task counts to zero. Returns the ARNs of the
     /// tasks it stopped. Deregistering an `INACTIVE` instance is refused.
+    ///
+    /// ```
+    /// use ecs_placement::aws::{ContainerInstanceStatus, RunTaskRequest};
+    /// use ecs_placement::aws::read::RequestShape;
+    /// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+    ///
+    /// let mut snapshot = SnapshotBuilder::new("prod")
+    ///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+    ///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+    ///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+    ///     .build()?;
+    /// let request = RunTaskRequest::from_json(r#"{"cluster": "prod", "taskDefinition": "web", "count": 2,
+    ///     "placementStrategy": [{"type": "spread", "field": "instanceId"}]}"#)?;
+    /// let outcome = ecs_placement::run_task(&snapshot, &request, 7)?;
+    /// snapshot.apply(&outcome.changes);
+    /// let refused = snapshot.deregister_container_instance("i-0a", false).unwrap_err();
+    /// assert!(refused.message.starts_with("Found running tasks on the instance."));
+    /// let stopped = snapshot.deregister_container_instance("i-0a", true)?;
+    /// assert_eq!(stopped.len(), 1);
+    /// assert_eq!(snapshot.instances()[0].status, ContainerInstanceStatus::Inactive);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn deregister_container_instance(
         &mut self,
         instance: &str,
@@ -120,7 +148,9 @@ impl Snapshot {
             .filter(|(_, record)| record.running && record.instance == Some(position))
             .map(|(at, _)| at)
             .collect();
-        let busy = current.running_tasks_count + current.pending_tasks_count;
+        let busy = current
+            .running_tasks_count
+            .saturating_add(current.pending_tasks_count);
         if !force && (busy > 0 || !running.is_empty()) {
             return Err(EcsError::invalid_parameter(format!(
                 "Found running tasks on the instance. ({} holds {} running and {} pending \

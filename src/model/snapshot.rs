@@ -108,6 +108,21 @@ impl Snapshot {
     ///
     /// Members the API model lacks inside the AWS shapes are accepted; read the file with
     /// [`SnapshotFile::from_json`] to see them.
+    ///
+    /// ```
+    /// use ecs_placement::model::Snapshot;
+    ///
+    /// let snapshot = Snapshot::from_json(r#"{"cluster": {"clusterName": "prod"}, "containerInstances": [{
+    ///     "containerInstanceArn": "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/0a1b",
+    ///     "registeredResources": [{"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+    ///                             {"name": "MEMORY", "type": "INTEGER", "integerValue": 3904}]
+    /// }]}"#)?;
+    /// assert_eq!(snapshot.instances()[0].remaining.cpu, 2048);
+    /// // A misspelled member is refused, with the nearest one.
+    /// let error = Snapshot::from_json(r#"{"containerInstances": [], "Tasks": []}"#).unwrap_err();
+    /// assert!(error.message.contains("did you mean \"tasks\"?"));
+    /// # Ok::<(), ecs_placement::EcsError>(())
+    /// ```
     pub fn from_json(json: &str) -> Result<Self, EcsError> {
         let (file, _unknown) = SnapshotFile::from_json(json)?;
         Ok(Self::try_from(file)?)
@@ -245,6 +260,14 @@ impl Snapshot {
         &self.capacity_providers
     }
 
+    /// The instance at `position` as DescribeContainerInstances describes it: its document
+    /// with the live remaining resources and task count (`None` past the last instance).
+    pub fn describe_instance(&self, position: u32) -> Option<ContainerInstance> {
+        let instance = self.instances.get(position as usize)?;
+        let document = self.instance_documents.get(position as usize);
+        Some(instance.to_wire(document.unwrap_or(&ContainerInstance::default())))
+    }
+
     /// The snapshot as a file again, with the live resources, counts and tasks.
     pub fn to_file(&self) -> SnapshotFile {
         SnapshotFile {
@@ -260,6 +283,7 @@ impl Snapshot {
                 .collect(),
             task_definitions: self.task_definitions.clone(),
             failures: Vec::new(),
+            captured_at: None,
             tasks: self
                 .tasks
                 .iter()

@@ -2,7 +2,7 @@
 //! as warnings.
 //!
 //! A snapshot file is `{"cluster", "containerInstances", "taskDefinitions", "tasks",
-//! "capacityProviders"}`. Its top-level keys are this crate's own, so an unknown one is an
+//! "capacityProviders", "capturedAt"}`. Its top-level keys are this crate's own, so an unknown one is an
 //! error with the nearest key (`Tasks` loading as no tasks would answer every `task:group`
 //! query wrongly). Inside, the members are the API's shapes, which real dumps fill with members
 //! newer than the model: those load, and come back as [`UnknownMember`]s for `validate` to
@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::read::{self, ReadError};
 use crate::aws::shapes::{self, Shape, Step, UnknownMember, display_path, shape_at};
-use crate::aws::{CapacityProvider, Cluster, ContainerInstance, Failure, Task, TaskDefinition};
+use crate::aws::{
+    CapacityProvider, Cluster, ContainerInstance, Failure, Task, TaskDefinition, Timestamp,
+};
 use crate::error::ExceptionName;
 
 /// A snapshot file: what `ecs-place --cluster FILE` reads.
@@ -38,7 +40,14 @@ pub struct SnapshotFile {
     /// be empty: a failure is an instance the snapshot lacks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<Failure>,
+    /// When the state was captured from a live cluster (`python -m ecs_placement capture`
+    /// writes it); information only: placement does not read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<Timestamp>,
 }
+
+/// The top-level keys that hold a value of this crate's, not an API shape.
+const OWN_TOP_LEVEL: [&str; 1] = ["capturedAt"];
 
 /// The top-level keys, and the API shape each holds (one, or a list of them).
 const TOP_LEVEL: [(&str, &Shape); 5] = [
@@ -142,7 +151,11 @@ fn classify(
 }
 
 fn top_level_error(key: &str, others: &[String]) -> ReadError {
-    let keys = TOP_LEVEL.map(|(key, _)| key);
+    let keys: Vec<&str> = TOP_LEVEL
+        .iter()
+        .map(|(key, _)| *key)
+        .chain(OWN_TOP_LEVEL)
+        .collect();
     let mut message = format!("unknown top-level member {key:?} in the snapshot");
     if let Some((_, advice)) = OTHER_OUTPUTS.iter().find(|(other, _)| *other == key) {
         message.push_str(&format!(": {advice}"));
@@ -177,6 +190,22 @@ mod tests {
             error.message.starts_with(
                 "unknown top-level member \"Tasks\" in the snapshot; did you mean \"tasks\"?"
             ),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn the_capture_time_is_a_member_of_its_own() {
+        let (file, unknown) =
+            read(r#"{"containerInstances": [], "capturedAt": "2026-12-08T10:00:00Z"}"#).unwrap();
+        assert!(file.captured_at.is_some());
+        assert!(unknown.is_empty());
+        let error = read(r#"{"containerInstances": [], "capturedAt": "yesterday"}"#).unwrap_err();
+        assert!(error.message.contains("capturedAt"), "{}", error.message);
+        let error = read(r#"{"containerInstances": [], "capturedat": 1}"#).unwrap_err();
+        assert!(
+            error.message.contains("did you mean \"capturedAt\"?"),
             "{}",
             error.message
         );

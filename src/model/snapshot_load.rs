@@ -38,6 +38,8 @@ impl TryFrom<SnapshotFile> for Snapshot {
             tasks,
             capacity_providers,
             failures,
+            // Information for the reader of the file; the state it describes is the same.
+            captured_at: _,
         } = file;
         if let Some(failure) = failures.first() {
             return Err(SnapshotError::new(

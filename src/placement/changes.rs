@@ -165,6 +165,27 @@ impl Snapshot {
 /// Stops a task: desired status STOPPED, and everything it held on its instance released
 /// (CPU, memory, ports, GPU ids, `runningTasksCount`, its place in the group index).
 /// Stopping a task that is already stopped changes nothing.
+///
+/// ```
+/// use ecs_placement::aws::RunTaskRequest;
+/// use ecs_placement::aws::read::RequestShape;
+/// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+///
+/// let snapshot = SnapshotBuilder::new("prod")
+///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+///     .build()?;
+/// let request = RunTaskRequest::from_json(r#"{"cluster": "prod", "taskDefinition": "web"}"#)?;
+/// let outcome = ecs_placement::run_task(&snapshot, &request, 7)?;
+/// let mut next = snapshot.clone();
+/// next.apply(&outcome.changes);
+/// let arn = outcome.response.tasks[0].task_arn.as_deref().unwrap_or_default();
+/// ecs_placement::stop_task(&mut next, arn)?;
+/// assert_eq!(next.instances()[0].remaining, snapshot.instances()[0].remaining);
+/// assert!(ecs_placement::stop_task(&mut next, "arn:aws:ecs:us-east-1:1:task/prod/nope").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn stop_task(snapshot: &mut Snapshot, task_arn: &str) -> Result<(), EcsError> {
     stop_task_at(snapshot, task_arn).map(|_| ())
 }

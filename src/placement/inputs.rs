@@ -4,27 +4,17 @@
 //! Every other placement module imports these names from here: one place where placement meets
 //! `crate::request` and `crate::query`.
 
-use crate::error::EcsError;
 use crate::model::Snapshot;
 
-pub use crate::query::{CompiledExpression, Expression};
+pub use crate::query::CompiledExpression;
 pub use crate::request::capacity::is_fargate_provider;
 pub use crate::request::{
-    BinpackField, Capacity, CommonMembers, Constraint, ContainerDemand, GpuDemand, HostPort,
-    PlacementRequest, Protocol, ProviderShare, SpreadField, StartPlacementRequest, Strategy,
-    TaskDemand, ValidationContext, validate_run_task, validate_start_task,
+    BinpackField, Capacity, CommonMembers, Constraint, GpuDemand, PlacementRequest, Protocol,
+    ProviderShare, SpreadField, StartPlacementRequest, Strategy, TaskDemand, ValidationContext,
+    validate_run_task, validate_start_task,
 };
 
 /// The validation context of a snapshot: its cluster, task definitions and providers.
 pub fn validation_context(snapshot: &Snapshot) -> ValidationContext<'_> {
     ValidationContext::from_snapshot(snapshot)
-}
-
-/// Parses and compiles one `memberOf` expression against the snapshot.
-pub fn compile_member_of(
-    snapshot: &Snapshot,
-    expression: &str,
-) -> Result<CompiledExpression, EcsError> {
-    let parsed = Expression::parse(expression)?;
-    Ok(parsed.compile(snapshot)?)
 }

@@ -1,6 +1,6 @@
 //! Task placement: RunTask and StartTask computed offline, exactly and deterministically.
 //!
-//! This folder is the definition of ECS placement; [`engine`] is the machinery that makes it
+//! This folder is the definition of ECS placement; `engine` is the machinery that makes it
 //! fast. To learn what ECS does, read the definition's files; none of them uses the engine.
 //!
 //! The definition, in the order [`pipeline`] composes it for RunTask (as Nomad's `stack.go`
@@ -8,13 +8,13 @@
 //!
 //! | stage | module | the ECS rule it states |
 //! |---|---|---|
-//! | inputs | [`inputs`] | the validated call and `memberOf` predicates (from `request` / `query`) |
+//! | inputs | `inputs` | the validated call and `memberOf` predicates (from `request` / `query`) |
 //! | capacity split | [`capacity`] | which launch type or provider each task takes (`base`, then `weight`); which instances a route may use |
 //! | feasibility | [`feasibility`] | per instance: fits, or the one reason it does not (`AGENT`, `RESOURCE:CPU`, ...) |
-//! | strategies | [`strategy`] | integer keys per candidate, compared lexicographically; seeded choice among the best |
-//! | randomness | [`rng`] | the portable seeded generator every draw comes from |
-//! | response | [`response`] | the RunTask `Task` shape of a placed task; failure entries |
-//! | state change | [`changes`] | the change set, `Snapshot::apply`, `stop_task` |
+//! | strategies | `strategy` | integer keys per candidate, compared lexicographically; seeded choice among the best |
+//! | randomness | `rng` | the portable seeded generator every draw comes from |
+//! | response | `response` | the RunTask `Task` shape of a placed task; failure entries |
+//! | state change | `changes` | the change set, `Snapshot::apply`, `stop_task` |
 //! | the pipeline | [`pipeline`] | the stages wired per task: [`run_task_reference`], [`explain_run_task`] |
 //! | StartTask | [`start_task`](mod@start_task) | explicit instances, `MISSING` / `INACTIVE` |
 //!
@@ -29,17 +29,17 @@
 //! seed give byte-identical output everywhere.
 
 pub mod capacity;
-pub mod changes;
-pub mod engine;
+pub(crate) mod changes;
+pub(crate) mod engine;
 pub mod feasibility;
-pub mod inputs;
+pub(crate) mod inputs;
 pub mod pipeline;
-pub mod response;
-pub mod rng;
+pub(crate) mod response;
+pub(crate) mod rng;
 mod run_task;
 mod scratch;
 pub mod start_task;
-pub mod strategy;
+pub(crate) mod strategy;
 #[cfg(test)]
 pub(crate) mod test_support;
 

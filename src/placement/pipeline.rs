@@ -1,9 +1,9 @@
 //! The reference pipeline: RunTask as the definition states it, each stage a module, wired
 //! here in the order ECS applies them (as Nomad's `stack.go` wires its checkers and rankers).
 //! [`run_task_reference`] and [`explain_run_task`] run it; the engine
-//! ([`super::engine`]) must give the same outcome.
+//! (`engine`) must give the same outcome.
 //!
-//! 1. **Validate** ([`super::inputs`]): every ECS rule on the call, before anything is placed,
+//! 1. **Validate** (`inputs`): every ECS rule on the call, before anything is placed,
 //!    so an invalid call changes nothing and fails with the exception ECS names.
 //! 2. **Capacity split** ([`super::capacity`]): each task's route (launch type or provider) is
 //!    fixed before any placement, by `base` then `weight`, because ECS splits the count over
@@ -14,10 +14,10 @@
 //!    1. **Feasibility** ([`super::feasibility`]): every instance of the route's pool gets a
 //!       verdict; ACTIVE instances are judged and the first failing check is the reason a
 //!       failure entry reports. Filtering comes before ranking: ECS ranks candidates only.
-//!    2. **Strategies** ([`super::strategy`]): each candidate's integer keys, one per
+//!    2. **Strategies** (`strategy`): each candidate's integer keys, one per
 //!       strategy in order, compared lexicographically; the least key wins and ties are drawn
-//!       from the seeded generator ([`super::rng`]).
-//!    3. **Response and state** ([`super::response`], [`super::changes`]): the placed task
+//!       from the seeded generator (`rng`).
+//!    3. **Response and state** (`response`, `changes`): the placed task
 //!       is described (its ARN drawn after its instance) and applied to the working copy.
 //! 4. Within one route, at the first task that cannot be placed the rest of that route's
 //!    tasks are not attempted; its failures are one entry per instance that rejected it, in
@@ -115,7 +115,7 @@ pub struct TaskExplanation {
 
 /// [`run_task`](fn@super::run_task) by the reference path: a working copy of the snapshot,
 /// every instance judged and every candidate ranked again for each task. Slower; it is the
-/// definition the engine ([`super::engine`]) is tested against, and runs the calls the engine
+/// definition the engine (`engine`) is tested against, and runs the calls the engine
 /// does not take (`memberOf` expressions that read live state).
 pub fn run_task_reference(
     snapshot: &Snapshot,
@@ -128,6 +128,24 @@ pub fn run_task_reference(
 /// [`run_task_reference`], also returning, per attempted task, each instance's rejection reason
 /// or its strategy keys and rank. The outcome is identical to
 /// [`run_task`](fn@super::run_task)'s for the same seed.
+///
+/// ```
+/// use ecs_placement::aws::RunTaskRequest;
+/// use ecs_placement::aws::read::RequestShape;
+/// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+///
+/// let snapshot = SnapshotBuilder::new("prod")
+///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+///     .build()?;
+/// let request = RunTaskRequest::from_json(r#"{"cluster": "prod", "taskDefinition": "web",
+///     "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.availability-zone == us-east-1b"}]}"#)?;
+/// let (outcome, explanations) = ecs_placement::explain_run_task(&snapshot, &request, 7)?;
+/// assert_eq!(outcome.response.tasks.len(), 1);
+/// assert_eq!(explanations.len(), 1); // one per task attempted, each instance's verdict inside
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn explain_run_task(
     snapshot: &Snapshot,
     request: &RunTaskRequest,

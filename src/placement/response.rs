@@ -18,8 +18,6 @@ use crate::model::{ClusterInfo, Instance, SharedDescription, Snapshot, TaskUsage
 use super::changes::PlacedTask;
 use super::inputs::{CommonMembers, GpuDemand, Protocol, TaskDemand};
 
-pub use crate::model::AVAILABILITY_ZONE_ATTRIBUTE;
-
 /// Everything needed to describe one placed task.
 #[derive(Debug, Clone, Copy)]
 pub struct TaskFacts<'a> {
@@ -189,11 +187,6 @@ fn deal_gpus(demand: &TaskDemand, gpu_ids: &[String]) -> Box<[Vec<String>]> {
     }
 }
 
-/// The instance's `ecs.availability-zone` value.
-pub fn availability_zone(snapshot: &Snapshot, instance: &Instance) -> Option<String> {
-    snapshot.availability_zone(instance).map(str::to_owned)
-}
-
 /// The GPU ids a task takes from an instance: the first free ids in the instance's order
 /// ("lowest" = earliest registered), as many as counted, or all of them for `ALL`.
 pub fn allocate_gpus(instance: &Instance, demand: &TaskDemand) -> Vec<String> {
@@ -291,7 +284,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::placement::inputs::{ContainerDemand, HostPort};
+    use crate::request::{ContainerDemand, HostPort};
 
     fn demand(containers: Vec<GpuDemand>, total: GpuDemand) -> TaskDemand {
         TaskDemand {

@@ -16,6 +16,28 @@ use super::engine::prepared::Prepared;
 use super::pipeline::{RunTaskOutcome, run_task_reference};
 
 /// Runs tasks as RunTask would on `snapshot`, with every random choice drawn from `seed`.
+///
+/// ```
+/// use ecs_placement::aws::RunTaskRequest;
+/// use ecs_placement::aws::read::RequestShape;
+/// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+///
+/// let snapshot = SnapshotBuilder::new("prod")
+///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+///     .build()?;
+/// let request = RunTaskRequest::from_json(r#"{"cluster": "prod", "taskDefinition": "web", "count": 2,
+///     "placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}]}"#)?;
+/// let outcome = ecs_placement::run_task(&snapshot, &request, 7)?;
+/// // One task per zone; the snapshot is unchanged until the changes are applied.
+/// let zones: Vec<_> = outcome.response.tasks.iter().map(|t| t.availability_zone.clone()).collect();
+/// assert!(zones.contains(&Some("us-east-1a".into())) && zones.contains(&Some("us-east-1b".into())));
+/// let mut next = snapshot.clone();
+/// next.apply(&outcome.changes);
+/// assert_eq!(next.instances()[0].remaining.cpu, 1536);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn run_task(
     snapshot: &Snapshot,
     request: &RunTaskRequest,

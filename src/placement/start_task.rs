@@ -42,6 +42,25 @@ impl StartRejection {
 }
 
 /// Starts one task on each named instance, as StartTask would; task ARNs come from `seed`.
+///
+/// ```
+/// use ecs_placement::aws::StartTaskRequest;
+/// use ecs_placement::aws::read::RequestShape;
+/// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+///
+/// let snapshot = SnapshotBuilder::new("prod")
+///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).zone("us-east-1a"))
+///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).zone("us-east-1b"))
+///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+///     .build()?;
+/// let arn = snapshot.instances()[1].arn.to_string();
+/// let request = StartTaskRequest::from_json(&format!(
+///     r#"{{"cluster": "prod", "taskDefinition": "web", "containerInstances": ["{arn}"]}}"#
+/// ))?;
+/// let outcome = ecs_placement::start_task(&snapshot, &request, 7)?;
+/// assert_eq!(outcome.response.tasks[0].container_instance_arn.as_deref(), Some(arn.as_str()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn start_task(
     snapshot: &Snapshot,
     request: &StartTaskRequest,

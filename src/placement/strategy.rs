@@ -35,11 +35,6 @@ impl KeyTable {
         self.rows
     }
 
-    /// Whether there is no candidate.
-    pub fn is_empty(&self) -> bool {
-        self.rows == 0
-    }
-
     /// Candidate `row`'s key (empty when out of range).
     pub fn key(&self, row: usize) -> &[u64] {
         let start = row * self.width;

@@ -99,6 +99,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Every token up to and including [`TokenKind::End`], or the first lexing error.
+    #[cfg(test)]
     pub fn tokenize(text: &'a str) -> Result<Vec<Token>, QueryError> {
         let mut lexer = Self::new(text);
         let mut tokens = Vec::new();

@@ -12,6 +12,19 @@ use super::Expression;
 ///
 /// `INACTIVE` and values the API does not define are not accepted as a status filter:
 /// `InvalidParameterException`, as is a filter that does not parse. The whole list is one page.
+///
+/// ```
+/// use ecs_placement::model::{InstanceSpec, SnapshotBuilder};
+/// use ecs_placement::query::list_container_instances;
+///
+/// let snapshot = SnapshotBuilder::new("prod")
+///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096).instance_type("m5.large"))
+///     .instance(InstanceSpec::new("i-0b").cpu(2048).memory(4096).instance_type("t3.small"))
+///     .build()?;
+/// let listed = list_container_instances(&snapshot, Some("attribute:ecs.instance-type =~ m5.*"), None)?;
+/// assert_eq!(listed.container_instance_arns, [snapshot.instances()[0].arn.to_string()]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn list_container_instances(
     snapshot: &Snapshot,
     filter: Option<&str>,

@@ -3,8 +3,8 @@
 //! not(task:group == database)`.
 //!
 //! The pipeline, one file per stage:
-//! - [`lexer`]: text to tokens with byte spans, switching to a value mode after an operator;
-//! - [`parser`]: tokens to an [`ast`] tree, enforcing the length and nesting limits, the
+//! - `lexer`: text to tokens with byte spans, switching to a value mode after an operator;
+//! - `parser`: tokens to an [`ast`] tree, enforcing the length and nesting limits, the
 //!   operator list of each subject and the types of values (dates, versions, counts, regexes);
 //! - `printer`: a tree back to canonical text (`Display`);
 //! - `typed` and `regex`: the typed values and the anchored, size-limited patterns;
@@ -25,11 +25,11 @@ pub mod ast;
 mod compile;
 pub mod error;
 mod eval;
-pub mod lexer;
+pub(crate) mod lexer;
 pub mod lint;
 pub mod list;
 mod matcher;
-pub mod parser;
+pub(crate) mod parser;
 mod pattern_cost;
 mod printer;
 mod regex;
@@ -53,6 +53,16 @@ pub struct Expression {
 
 impl Expression {
     /// Parses `text`, checking everything that does not depend on a cluster.
+    ///
+    /// ```
+    /// use ecs_placement::query::Expression;
+    ///
+    /// let expression = Expression::parse("attribute:ecs.instance-type =~ m5.* and not(task:group == db)")?;
+    /// assert!(expression.to_string().starts_with("attribute:ecs.instance-type =~ m5.*"));
+    /// let error = Expression::parse("attribute:team ==").unwrap_err();
+    /// assert!(!error.message.is_empty()); // says what is missing, with the span
+    /// # Ok::<(), ecs_placement::query::QueryError>(())
+    /// ```
     pub fn parse(text: &str) -> Result<Expression, QueryError> {
         parser::parse(text).map(|root| Expression { root })
     }

@@ -18,9 +18,6 @@ use crate::query::Expression;
 
 /// Most constraints per task, the task definition's included.
 pub const MAX_CONSTRAINTS: usize = 10;
-/// Longest cluster query expression (the query language enforces it).
-pub use crate::query::MAX_EXPRESSION_CHARS;
-
 /// A checked placement constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Constraint {

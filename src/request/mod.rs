@@ -31,14 +31,14 @@
 //! 13. the task's demand ([`demand::task_demand`]);
 //! 14. tasks bound for container instances on a cluster that has none.
 
-pub mod capacity;
-pub mod constraints;
+pub(crate) mod capacity;
+pub(crate) mod constraints;
 pub use crate::model::demand;
 pub mod limits;
-pub mod networking;
-pub mod strategies;
-pub mod tags;
-pub mod task_definition;
+pub(crate) mod networking;
+pub(crate) mod strategies;
+pub(crate) mod tags;
+pub(crate) mod task_definition;
 
 use crate::aws::{
     CapacityProvider, CapacityProviderStrategyItem, NetworkConfiguration, PropagateTags,

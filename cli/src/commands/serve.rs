@@ -22,12 +22,15 @@ use serde_json::{Map, Value};
 
 use crate::input::{Failure, read_snapshot};
 
+mod calls;
+
 /// Answer placement calls, one JSON line per call on stdin, one JSON line per answer on stdout.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  \
     echo '{\"id\": 1, \"op\": \"runTask\", \"request\": {\"cluster\": \"prod\", \"taskDefinition\": \"web\", \"count\": 2}, \"seed\": 3}' \\\n    \
     | ecs-place serve --cluster examples/cluster.json\n\n\
-    A call: {\"id\": ANY, \"op\": \"runTask\" | \"startTask\" | \"stopTask\" | \"listContainerInstances\" | \"snapshot\", \
+    A call: {\"id\": ANY, \"op\": \"runTask\" | \"startTask\" | \"stopTask\" | \"listContainerInstances\" | \"snapshot\" \
+    | a cluster-changing op (registerContainerInstance, putAttributes, ...), \
     \"request\": {...}, \"seed\": N}\n\
     An answer: {\"id\": ANY, \"result\": {...}} or {\"id\": ANY, \"error\": {\"code\": \"InvalidParameterException\", \"message\": \"...\"}}\n\
     The protocol: docs/SERVE.md.")]
@@ -86,7 +89,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
 const CALL_MEMBERS: [&str; 4] = ["id", "op", "request", "seed"];
 
 /// The operations, as the ECS API names its actions (camelCase).
-const OPERATIONS: &str = "runTask, startTask, stopTask, listContainerInstances, snapshot";
+const OPERATIONS: &str = "runTask, startTask, stopTask, listContainerInstances, snapshot, \
+     registerContainerInstance, deregisterContainerInstance, updateContainerInstancesState, \
+     setAgentConnected, putAttributes, deleteAttributes, registerTaskDefinition, \
+     deregisterTaskDefinition";
 
 /// The `ListContainerInstances` request members (the crate's model holds no shape for it).
 static LIST_CONTAINER_INSTANCES_REQUEST: Shape = Shape {
@@ -215,6 +221,27 @@ impl Server {
                 };
                 render(id, result)
             }
+            "registerContainerInstance" => render(
+                id,
+                calls::register_container_instance(placer, parts.request),
+            ),
+            "deregisterContainerInstance" => render(
+                id,
+                calls::deregister_container_instance(placer, parts.request),
+            ),
+            "updateContainerInstancesState" => render(
+                id,
+                calls::update_container_instances_state(placer, parts.request),
+            ),
+            "setAgentConnected" => render(id, calls::set_agent_connected(placer, parts.request)),
+            "putAttributes" => render(id, calls::change_attributes(placer, parts.request, false)),
+            "deleteAttributes" => render(id, calls::change_attributes(placer, parts.request, true)),
+            "registerTaskDefinition" => {
+                render(id, calls::register_task_definition(placer, parts.request))
+            }
+            "deregisterTaskDefinition" => {
+                render(id, calls::deregister_task_definition(placer, parts.request))
+            }
             other => render::<()>(
                 id,
                 Err(EcsError::invalid_parameter(format!(
@@ -224,30 +251,16 @@ impl Server {
         }
     }
 
-    /// StartTask on the current state. `Placer` has no StartTask of its own: the call runs
-    /// [`ecs_placement::start_task()`] on the placer's snapshot and applies its changes, and the
-    /// placer starts over on the new state (the next calls compile their requests again; the
-    /// answers are the same).
+    /// StartTask on the current state ([`Placer::start_task`]).
     fn start_task(
         &mut self,
         request: &StartTaskRequest,
         seed: u64,
     ) -> Result<ecs_placement::aws::RunTaskResponse, EcsError> {
-        let Some(placer) = self.placer.take() else {
+        let Some(placer) = self.placer.as_mut() else {
             return Err(EcsError::client("the server lost its state"));
         };
-        let outcome = ecs_placement::start_task(placer.snapshot(), request, seed);
-        let outcome = match outcome {
-            Ok(outcome) => outcome,
-            Err(error) => {
-                self.placer = Some(placer);
-                return Err(error);
-            }
-        };
-        let mut snapshot = placer.into_snapshot();
-        snapshot.apply(&outcome.changes);
-        self.placer = Some(Placer::new(snapshot));
-        Ok(outcome.response)
+        placer.start_task(request, seed)
     }
 }
 

@@ -45,6 +45,3 @@ mod routes;
 mod row;
 mod scan;
 mod spread;
-
-pub use placer::{Placer, RunTaskSummary};
-pub use prepared::Prepared;

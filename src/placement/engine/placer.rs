@@ -52,6 +52,29 @@ struct Cached {
 }
 
 /// A snapshot that RunTask and StopTask calls change in place (see the module documentation).
+///
+/// ```
+/// use ecs_placement::Placer;
+/// use ecs_placement::aws::RunTaskRequest;
+/// use ecs_placement::aws::read::RequestShape;
+/// use ecs_placement::model::{InstanceSpec, SnapshotBuilder, TaskDefinitionSpec};
+///
+/// let snapshot = SnapshotBuilder::new("prod")
+///     .instance(InstanceSpec::new("i-0a").cpu(2048).memory(4096))
+///     .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+///     .build()?;
+/// let mut placer = Placer::new(snapshot);
+/// let request = RunTaskRequest::from_json(r#"{"cluster": "prod", "taskDefinition": "web", "count": 3}"#)?;
+/// let response = placer.run_task(&request, 1)?; // the state now holds the three tasks
+/// assert_eq!(placer.snapshot().instances()[0].remaining.cpu, 512);
+/// let second = placer.run_task(&request, 2)?; // one more fits
+/// assert_eq!((second.tasks.len(), second.failures[0].reason.as_deref()), (1, Some("RESOURCE:CPU")));
+/// for task in response.tasks.iter().chain(&second.tasks) {
+///     placer.stop_task(task.task_arn.as_deref().unwrap_or_default())?;
+/// }
+/// assert_eq!(placer.snapshot().instances()[0].remaining.cpu, 2048);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Placer {
     pub(super) snapshot: Snapshot,
@@ -154,7 +177,7 @@ impl Placer {
     }
 
     /// Applies the change set of a call that took the reference path.
-    fn apply_changes(&mut self, changes: ChangeSet) {
+    pub(super) fn apply_changes(&mut self, changes: ChangeSet) {
         for placed in changes.tasks {
             let position = placed
                 .task

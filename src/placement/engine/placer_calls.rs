@@ -3,13 +3,29 @@
 //! requests, which may have read what changed. `tests/cluster_calls.rs` holds a placer changed
 //! by any sequence of them to one built afresh from its state.
 
-use crate::aws::{Attribute, ContainerInstance, ContainerInstanceStatus, TaskDefinition};
+use crate::aws::{
+    Attribute, ContainerInstance, ContainerInstanceStatus, RunTaskResponse, StartTaskRequest,
+    TaskDefinition,
+};
 use crate::error::EcsError;
 use crate::model::StateUpdate;
 
 use super::placer::Placer;
 
 impl Placer {
+    /// StartTask on the current state, as [`start_task`](fn@crate::placement::start_task)
+    /// would, then applies the started tasks to it. Compiled requests are kept: starting a
+    /// task changes what placing one does, and their rows judge the instances it touched again.
+    pub fn start_task(
+        &mut self,
+        request: &StartTaskRequest,
+        seed: u64,
+    ) -> Result<RunTaskResponse, EcsError> {
+        let outcome = crate::placement::start_task(&self.snapshot, request, seed)?;
+        self.apply_changes(outcome.changes);
+        Ok(outcome.response)
+    }
+
     /// `RegisterContainerInstance` (see [`crate::model::Snapshot::register_container_instance`]);
     /// returns the instance's ARN.
     pub fn register_container_instance(
@@ -37,7 +53,7 @@ impl Placer {
     }
 
     /// `UpdateContainerInstancesState` on the placer's state (see
-    /// [`Snapshot::update_container_instances_state`]); compiled requests are dropped.
+    /// [`crate::model::Snapshot::update_container_instances_state`]); compiled requests are dropped.
     pub fn update_container_instances_state(
         &mut self,
         instances: &[&str],
@@ -50,7 +66,7 @@ impl Placer {
         Ok(outcome)
     }
 
-    /// An instance's agent connects or disconnects (see [`Snapshot::set_agent_connected`]).
+    /// An instance's agent connects or disconnects (see [`crate::model::Snapshot::set_agent_connected`]).
     pub fn set_agent_connected(
         &mut self,
         instance: &str,
@@ -61,21 +77,21 @@ impl Placer {
         Ok(position)
     }
 
-    /// `PutAttributes` (see [`Snapshot::put_attributes`]).
+    /// `PutAttributes` (see [`crate::model::Snapshot::put_attributes`]).
     pub fn put_attributes(&mut self, attributes: &[Attribute]) -> Result<(), EcsError> {
         self.snapshot.put_attributes(attributes)?;
         self.forget_requests();
         Ok(())
     }
 
-    /// `DeleteAttributes` (see [`Snapshot::delete_attributes`]).
+    /// `DeleteAttributes` (see [`crate::model::Snapshot::delete_attributes`]).
     pub fn delete_attributes(&mut self, attributes: &[Attribute]) -> Result<(), EcsError> {
         self.snapshot.delete_attributes(attributes)?;
         self.forget_requests();
         Ok(())
     }
 
-    /// `RegisterTaskDefinition` (see [`Snapshot::register_task_definition`]); returns its ARN.
+    /// `RegisterTaskDefinition` (see [`crate::model::Snapshot::register_task_definition`]); returns its ARN.
     pub fn register_task_definition(
         &mut self,
         definition: TaskDefinition,
@@ -85,7 +101,7 @@ impl Placer {
         Ok(arn)
     }
 
-    /// `DeregisterTaskDefinition` (see [`Snapshot::deregister_task_definition`]).
+    /// `DeregisterTaskDefinition` (see [`crate::model::Snapshot::deregister_task_definition`]).
     pub fn deregister_task_definition(&mut self, name: &str) -> Result<(), EcsError> {
         self.snapshot.deregister_task_definition(name)?;
         self.forget_requests();
