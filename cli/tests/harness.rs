@@ -274,3 +274,119 @@ fn without_metrics_the_totals_are_the_same() {
     };
     assert_eq!(strip(with), strip(without));
 }
+
+/// The Alibaba 2018 sample (tests/fixtures/alibaba-2018, rows in the published schemas): the
+/// machines at time 0 in the snapshot, the later one registered and the one going OFFLINE
+/// deregistered in the trace; a batch task of N instances is ceil(N / 10) calls; a container
+/// seen twice is one task; a row without its plan is skipped. Then replayed with variants.
+#[test]
+fn an_alibaba_2018_sample_imports_and_replays() {
+    let fixtures = support::repo_file("tests/fixtures/alibaba-2018");
+    let file = |name: &str| fixtures.join(name).to_str().unwrap().to_owned();
+    let cluster = dir().join("alibaba.json");
+    let trace = dir().join("alibaba.jsonl");
+    success(&ecs_place(&[
+        "trace",
+        "import",
+        "--format",
+        "alibaba-2018",
+        "--machine-meta",
+        &file("machine_meta.csv"),
+        "--batch-task",
+        &file("batch_task.csv"),
+        "--container-meta",
+        &file("container_meta.csv"),
+        "--out-cluster",
+        cluster.to_str().unwrap(),
+        "--out-trace",
+        trace.to_str().unwrap(),
+    ]));
+    let snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(&cluster).unwrap()).unwrap();
+    let instances = snapshot["containerInstances"].as_array().unwrap();
+    assert_eq!(instances.len(), 6);
+    // 96 cores, memory 100 of 512 GiB; failure domain 1 as the zone.
+    assert_eq!(
+        instances[0]["registeredResources"][0]["integerValue"],
+        98_304
+    );
+    assert_eq!(
+        instances[0]["registeredResources"][1]["integerValue"],
+        524_288
+    );
+    assert_eq!(instances[0]["attributes"][0]["value"], "1");
+    assert_eq!(snapshot["taskDefinitions"].as_array().unwrap().len(), 11);
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let events: Vec<Value> = text
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds = |kind: &str| events.iter().filter(|e| e["event"] == kind).count();
+    // Batch: 2 + 1 + 3 + 1 + 3 + 1 + 4 + 1 + 2 calls (one row has no plan); 6 containers.
+    assert_eq!(kinds("run-task"), 24);
+    assert_eq!(
+        (kinds("register-instance"), kinds("deregister-instance")),
+        (1, 1)
+    );
+    let times: Vec<f64> = events.iter().map(|e| e["at"].as_f64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    let first = &events[3];
+    assert_eq!(first["request"]["group"], "job:j_1");
+    assert_eq!(
+        first["request"]["taskDefinition"],
+        "alibaba-2018-2048cpu-7864mib"
+    );
+    assert_eq!(first["duration"], 600.0);
+
+    let report = dir().join("alibaba.html");
+    let out = success(&ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--workload",
+        trace.to_str().unwrap(),
+        "--interval",
+        "60",
+        "--variant",
+        "random=",
+        "--variant",
+        "packed=strategy=binpack(memory)",
+        "--report",
+        report.to_str().unwrap(),
+    ]));
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    let base = &summary["variants"][0]["summary"];
+    assert_eq!(base["runTaskCalls"], 24);
+    assert_eq!(base["instanceEvents"]["register"], 1);
+    assert_eq!(base["instanceEvents"]["failed"], 0);
+    assert_eq!(base["rejectedCalls"], serde_json::json!({}));
+    assert!(report.exists());
+
+    // Out of order: the row and the way to sort.
+    let unsorted = dir().join("unsorted_batch_task.csv");
+    std::fs::write(
+        &unsorted,
+        "t1,1,j_1,1,Terminated,500,600,100,1\nt2,1,j_1,1,Terminated,400,600,100,1\n",
+    )
+    .unwrap();
+    let stderr = input_error(&ecs_place(&[
+        "trace",
+        "import",
+        "--format",
+        "alibaba-2018",
+        "--machine-meta",
+        &file("machine_meta.csv"),
+        "--batch-task",
+        unsorted.to_str().unwrap(),
+        "--out-cluster",
+        dir().join("never.json").to_str().unwrap(),
+        "--out-trace",
+        dir().join("never.jsonl").to_str().unwrap(),
+    ]));
+    assert!(
+        stderr.starts_with("InvalidParameterException: batch_task line 2: start_time 400 is before the previous row's 500; sort the file by start_time first (sort -t, -k6,6n)"),
+        "{stderr}"
+    );
+    assert!(!dir().join("never.json").exists() && !dir().join("never.jsonl").exists());
+}

@@ -11,6 +11,7 @@
 //! gauges.rs     the cluster at an interval's end: utilisation, stranded capacity, spread skew
 //! cluster_gauges.rs  the same kept cheap: columns read once, tasks per group and zone counted
 //! summary.rs    the JSON summary (versioned schema) and the totals it is made from
+//! public_traces/  public cluster traces (Alibaba 2018) to a snapshot and a trace
 //! synthetic.rs  generated timed traces: requests arriving at a rate, random durations
 //! variant.rs    NAME=SPEC variants of every request, and their side-by-side comparison
 //! csv.rs        the time series as CSV
@@ -42,6 +43,7 @@ mod csv;
 pub mod gauges;
 pub mod histogram;
 pub mod metrics;
+pub mod public_traces;
 mod replay;
 mod running;
 pub mod summary;
