@@ -390,3 +390,108 @@ fn an_alibaba_2018_sample_imports_and_replays() {
     );
     assert!(!dir().join("never.json").exists() && !dir().join("never.jsonl").exists());
 }
+
+/// The Google 2019 sample (tests/fixtures/google-2019, JSON lines in the BigQuery export's
+/// shape): machines added at time 0 in the snapshot with their switch as zone and attributes,
+/// the later one registered, the removed one deregistered; each SUBMIT a named call, each end
+/// event a stop of that name; constraints as memberOf, max_per_machine 1 as distinctInstance.
+#[test]
+fn a_google_2019_sample_imports_and_replays() {
+    let fixtures = support::repo_file("tests/fixtures/google-2019");
+    let file = |name: &str| fixtures.join(name).to_str().unwrap().to_owned();
+    let cluster = dir().join("google.json");
+    let trace = dir().join("google.jsonl");
+    success(&ecs_place(&[
+        "trace",
+        "import",
+        "--format",
+        "google-2019",
+        "--machine-events",
+        &file("machine_events.json"),
+        "--instance-events",
+        &file("instance_events.json"),
+        "--machine-attributes",
+        &file("machine_attributes.json"),
+        "--out-cluster",
+        cluster.to_str().unwrap(),
+        "--out-trace",
+        trace.to_str().unwrap(),
+    ]));
+    let snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(&cluster).unwrap()).unwrap();
+    let instances = snapshot["containerInstances"].as_array().unwrap();
+    assert_eq!(instances.len(), 4);
+    // cpus 0.5 of 64 cores, memory 0.5 of 256 GiB.
+    assert_eq!(
+        instances[0]["registeredResources"][0]["integerValue"],
+        32_768
+    );
+    assert_eq!(
+        instances[0]["registeredResources"][1]["integerValue"],
+        131_072
+    );
+    assert_eq!(
+        instances[2]["attributes"],
+        serde_json::json!([
+            {"name": "ecs.availability-zone", "value": "sw-b"},
+            {"name": "google.platform-id", "value": "p2"},
+            {"name": "google.GKf3Ux", "value": "3"},
+            {"name": "google.rs_9Ab_", "value": "1"}
+        ])
+    );
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let events: Vec<Value> = text
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "run-task",
+            "run-task",
+            "run-task",
+            "run-task",
+            "run-task",
+            "run-task",
+            "stop-task",
+            "stop-task",
+            "register-instance",
+            "run-task",
+            "stop-task",
+            "deregister-instance"
+        ]
+    );
+    assert_eq!(
+        events[2]["request"]["placementConstraints"],
+        serde_json::json!([
+            {"type": "memberOf", "expression": "attribute:google.GKf3Ux > '4'"},
+            {"type": "distinctInstance"}
+        ])
+    );
+    assert_eq!(events[6]["name"], "100/0");
+
+    let out = success(&ecs_place(&[
+        "simulate",
+        "--cluster",
+        cluster.to_str().unwrap(),
+        "--workload",
+        trace.to_str().unwrap(),
+        "--interval",
+        "60",
+    ]));
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["runTaskCalls"], 7);
+    // Two machines have GKf3Ux above 4: the third task of collection 200 finds no third.
+    assert_eq!(summary["placed"], 6);
+    assert_eq!(
+        summary["unplacedByReason"],
+        serde_json::json!({"DistinctInstance placement constraint unsatisfied.": 1})
+    );
+    assert_eq!(summary["stopped"], 3);
+    assert_eq!(summary["instanceEvents"]["failed"], 0);
+}

@@ -106,18 +106,26 @@ impl Replay {
                 request,
                 seed,
                 duration,
+                name,
             } => {
                 if self.may_forget && !self.seeds.insert(*seed) {
                     self.keep_stopped_tasks();
                 }
-                self.run_task(request, *seed, *duration, clock);
+                self.run_task(request, *seed, *duration, name.as_deref(), clock);
             }
-            Action::StopTask { task_arn, pick } => {
+            Action::StopTask {
+                task_arn,
+                pick,
+                name,
+            } => {
                 if task_arn.is_some() {
                     self.keep_stopped_tasks();
                 }
                 self.totals.summary.stop_task_calls += 1;
-                self.stop(task_arn.as_deref(), *pick);
+                match name {
+                    Some(name) => self.stop_named(name),
+                    None => self.stop(task_arn.as_deref(), *pick),
+                }
             }
             Action::DrainInstance { instance } => {
                 self.totals.summary.instance_events.drain += 1;
@@ -244,6 +252,7 @@ impl Replay {
         request: &RunTaskRequest,
         seed: u64,
         duration: Option<f64>,
+        name: Option<&str>,
         clock: &mut impl FnMut() -> u64,
     ) {
         let request = self.options.variant.apply(request);
@@ -303,6 +312,9 @@ impl Replay {
                 .collect()
         };
         let expires = duration.map(|d| self.now + d);
+        if let Some(name) = name {
+            self.running.name(name, &placed);
+        }
         for index in placed {
             self.running.push(index);
             if let Some(at) = expires {
@@ -342,11 +354,36 @@ impl Replay {
         stopped
     }
 
+    /// Stops the running tasks a `run-task` of this name placed.
+    fn stop_named(&mut self, name: &str) {
+        for index in self.running.take_name(name) {
+            if !self.running.contains(index) {
+                continue;
+            }
+            self.running.remove(index);
+            let place = self.place(index);
+            if self.placer.stop_task_at_index(index).is_ok() {
+                self.stopped_at(place);
+                // Forgetting would move the indices still to stop: it waits for the last.
+                self.count_stop_only();
+            }
+        }
+        self.maybe_forget();
+    }
+
     fn count_stop(&mut self) {
+        self.count_stop_only();
+        self.maybe_forget();
+    }
+
+    fn count_stop_only(&mut self) {
         self.totals.summary.stopped += 1;
         if let Some(collector) = &mut self.collector {
             collector.open.counts.stopped += 1;
         }
+    }
+
+    fn maybe_forget(&mut self) {
         let stopped = (self.totals.summary.stopped - self.stopped_at_last_forget) as usize;
         if self.may_forget && stopped >= self.running.len().max(FORGET_AFTER_STOPS) {
             self.forget_stopped_tasks();

@@ -4,7 +4,7 @@
 //! for capacity. Forgetting stopped tasks moves every index down ([`RunningTasks::remap`]).
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 /// No position.
 const NONE: u32 = u32::MAX;
@@ -21,6 +21,8 @@ pub struct RunningTasks {
     scheduled: u64,
     /// Tasks placed waiting for capacity (some may have started or stopped since).
     pub waiting: Vec<usize>,
+    /// The tasks of each named `run-task` (some may have stopped since).
+    names: HashMap<String, Vec<usize>>,
 }
 
 impl RunningTasks {
@@ -76,6 +78,21 @@ impl RunningTasks {
         }
     }
 
+    /// Names the tasks at `indices` (added to those the name already has).
+    pub fn name(&mut self, name: &str, indices: &[usize]) {
+        match self.names.get_mut(name) {
+            Some(named) => named.extend_from_slice(indices),
+            None => {
+                self.names.insert(name.to_owned(), indices.to_vec());
+            }
+        }
+    }
+
+    /// The tasks of `name`, which no longer names them.
+    pub fn take_name(&mut self, name: &str) -> Vec<usize> {
+        self.names.remove(name).unwrap_or_default()
+    }
+
     /// The task at `index` stops at `at` seconds.
     pub fn stop_at(&mut self, index: usize, at: f64) {
         self.expiries
@@ -107,6 +124,10 @@ impl RunningTasks {
             .into_iter()
             .filter_map(&moved)
             .collect();
+        self.names.retain(|_, indices| {
+            *indices = indices.iter().filter_map(|&index| moved(index)).collect();
+            !indices.is_empty()
+        });
         self.expiries = std::mem::take(&mut self.expiries)
             .into_vec()
             .into_iter()
@@ -131,12 +152,16 @@ mod tests {
         running.stop_at(7, 10.0);
         running.stop_at(3, 5.0);
         running.waiting.push(9);
+        running.name("job", &[3, 7]);
+        running.name("gone", &[3]);
         assert_eq!(running.next_stop(4.0), None);
         assert_eq!(running.next_stop(6.0), Some(5.0));
         running.remap(|index| (index != 3).then_some(index / 2));
         assert_eq!(running.len(), 2);
         assert_eq!((running.at(0), running.at(1)), (Some(4), Some(3)));
         assert_eq!(running.waiting, [4]);
+        assert_eq!(running.take_name("job"), [3]);
+        assert_eq!(running.take_name("gone"), Vec::<usize>::new());
         assert_eq!(running.pop_stop(), Some(3));
         assert_eq!(running.pop_stop(), None);
     }

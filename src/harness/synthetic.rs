@@ -50,6 +50,7 @@ pub fn trace(snapshot: &Snapshot, spec: TraceSpec) -> impl Iterator<Item = Trace
                 request,
                 seed,
                 duration: Some(duration.max(0.001)),
+                name: None,
             },
         })
     })

@@ -40,6 +40,8 @@ pub enum Action {
         seed: u64,
         /// Seconds after which the tasks it placed stop.
         duration: Option<f64>,
+        /// A name for the tasks it placed, which a `stop-task` may give to stop them.
+        name: Option<String>,
     },
     /// A StopTask call: the task `task_arn`, else the running task at `pick` (modulo how many
     /// run, in the order they started).
@@ -48,6 +50,8 @@ pub enum Action {
         task_arn: Option<String>,
         /// Which running task, when no ARN is given.
         pick: Option<u64>,
+        /// The tasks a `run-task` of this name placed (all of them still running).
+        name: Option<String>,
     },
     /// A container instance joins the cluster.
     RegisterInstance {
@@ -75,8 +79,13 @@ impl From<WorkloadEvent> for Action {
                 request,
                 seed,
                 duration: None,
+                name: None,
             },
-            WorkloadEvent::StopTask { task_arn, pick } => Action::StopTask { task_arn, pick },
+            WorkloadEvent::StopTask { task_arn, pick } => Action::StopTask {
+                task_arn,
+                pick,
+                name: None,
+            },
         }
     }
 }
@@ -137,8 +146,8 @@ pub fn parse_line(line: &str) -> Result<Line, EcsError> {
         Some(value) => Some(seconds("at", &value)?),
     };
     let allowed: &[&str] = match kind.as_str() {
-        "run-task" => &["request", "seed", "duration"],
-        "stop-task" => &["taskArn", "pick"],
+        "run-task" => &["request", "seed", "duration", "name"],
+        "stop-task" => &["taskArn", "pick", "name"],
         "register-instance" => &["instance"],
         "deregister-instance" => &["instance", "force"],
         "drain-instance" => &["instance"],
@@ -169,10 +178,12 @@ pub fn parse_line(line: &str) -> Result<Line, EcsError> {
                 Some(value) => Some(seconds("duration", value)?),
                 None => None,
             },
+            name: optional(&mut members, "name")?,
         },
         "stop-task" => Action::StopTask {
             task_arn: optional(&mut members, "taskArn")?,
             pick: optional(&mut members, "pick")?,
+            name: optional(&mut members, "name")?,
         },
         "register-instance" => Action::RegisterInstance {
             instance: Box::new(shaped(&mut members, "instance", &CONTAINER_INSTANCE)?),
@@ -359,6 +370,7 @@ impl TraceEvent {
                 request,
                 seed,
                 duration,
+                name,
             } => {
                 put("event", Value::from("run-task"));
                 put("request", json(&**request));
@@ -366,9 +378,19 @@ impl TraceEvent {
                 if let Some(duration) = duration {
                     put("duration", Value::from(*duration));
                 }
+                if let Some(name) = name {
+                    put("name", Value::from(name.as_str()));
+                }
             }
-            Action::StopTask { task_arn, pick } => {
+            Action::StopTask {
+                task_arn,
+                pick,
+                name,
+            } => {
                 put("event", Value::from("stop-task"));
+                if let Some(name) = name {
+                    put("name", Value::from(name.as_str()));
+                }
                 if let Some(arn) = task_arn {
                     put("taskArn", Value::from(arn.as_str()));
                 }
@@ -479,7 +501,7 @@ mod tests {
     #[test]
     fn an_event_written_as_a_line_reads_back_the_same() {
         let text = "{\"at\":1.5,\"event\":\"run-task\",\"request\":{\"taskDefinition\":\"web\",\"count\":2},\"seed\":4,\"duration\":60}\n\
-            {\"at\":2,\"event\":\"stop-task\",\"pick\":3}\n{\"at\":2,\"event\":\"stop-task\",\"taskArn\":\"arn:x\"}\n\
+            {\"at\":2,\"event\":\"stop-task\",\"pick\":3}\n{\"at\":2,\"event\":\"run-task\",\"request\":{},\"name\":\"c/1\"}\n{\"at\":2,\"event\":\"stop-task\",\"name\":\"c/1\"}\n{\"at\":2,\"event\":\"stop-task\",\"taskArn\":\"arn:x\"}\n\
             {\"at\":3,\"event\":\"register-instance\",\"instance\":{\"ec2InstanceId\":\"i-1\"}}\n\
             {\"at\":4,\"event\":\"deregister-instance\",\"instance\":\"i1\",\"force\":false}\n\
             {\"at\":5,\"event\":\"drain-instance\",\"instance\":\"i2\"}\n";

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use ecs_placement::EcsError;
 use ecs_placement::harness::TraceEvent;
-use ecs_placement::harness::public_traces::{alibaba, merge};
+use ecs_placement::harness::public_traces::{alibaba, google, merge};
 use ecs_placement::harness::synthetic::{TraceSpec, trace};
+use ecs_placement::model::SnapshotFile;
 
 use crate::commands::generate::at_most;
 use crate::input::{Failure, read_snapshot};
@@ -36,6 +37,10 @@ enum Format {
     /// Alibaba cluster-trace-v2018 CSVs: machine_meta, batch_task, container_meta.
     #[value(name = "alibaba-2018")]
     Alibaba2018,
+    /// Google clusterdata-2019 tables as JSON lines: machine_events, instance_events,
+    /// machine_attributes.
+    #[value(name = "google-2019")]
+    Google2019,
 }
 
 /// Turn a public cluster trace into a cluster snapshot and a timed trace for `simulate`.
@@ -47,18 +52,32 @@ struct ImportArgs {
     /// The trace's format.
     #[arg(long, value_enum)]
     format: Format,
-    /// machine_meta.csv (the machines).
+    /// alibaba-2018: machine_meta.csv (the machines).
     #[arg(long, value_name = "FILE")]
-    machine_meta: PathBuf,
-    /// batch_task.csv, sorted by start_time (its 6th column).
+    machine_meta: Option<PathBuf>,
+    /// alibaba-2018: batch_task.csv, sorted by start_time (its 6th column).
     #[arg(long, value_name = "FILE")]
     batch_task: Option<PathBuf>,
-    /// container_meta.csv, sorted by time_stamp (its 3rd column).
+    /// alibaba-2018: container_meta.csv, sorted by time_stamp (its 3rd column).
     #[arg(long, value_name = "FILE")]
     container_meta: Option<PathBuf>,
-    /// The MiB a normalised memory of 100 stands for (the trace does not publish it).
-    #[arg(long, value_name = "MIB", default_value_t = 524_288)]
-    machine_memory_mib: u32,
+    /// google-2019: machine_events as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    machine_events: Option<PathBuf>,
+    /// google-2019: instance_events as JSON lines, sorted by time.
+    #[arg(long, value_name = "FILE")]
+    instance_events: Option<PathBuf>,
+    /// google-2019: machine_attributes as JSON lines (those at time 0 are kept).
+    #[arg(long, value_name = "FILE")]
+    machine_attributes: Option<PathBuf>,
+    /// The MiB the largest machine's memory stands for (the traces publish normalised memory):
+    /// alibaba-2018's 100, google-2019's 1.0. By default 524288 (alibaba-2018) or 262144
+    /// (google-2019).
+    #[arg(long, value_name = "MIB")]
+    machine_memory_mib: Option<u32>,
+    /// google-2019: the CPU units a normalised 1.0 stands for (by default 65536: 64 cores).
+    #[arg(long, value_name = "UNITS")]
+    machine_cpu_units: Option<u32>,
     /// Where to write the cluster snapshot.
     #[arg(long, value_name = "FILE")]
     out_cluster: PathBuf,
@@ -115,33 +134,96 @@ fn open(path: &Path) -> Result<BufReader<File>, Failure> {
 }
 
 fn import(args: &ImportArgs) -> Result<(), Failure> {
-    let Format::Alibaba2018 = args.format;
-    if args.machine_memory_mib == 0 {
-        return Err(EcsError::invalid_parameter("--machine-memory-mib must be above 0").into());
+    if args.machine_memory_mib == Some(0) || args.machine_cpu_units == Some(0) {
+        return Err(EcsError::invalid_parameter(
+            "--machine-memory-mib and --machine-cpu-units must be above 0",
+        )
+        .into());
     }
-    let scale = alibaba::Scale {
-        machine_memory_mib: f64::from(args.machine_memory_mib),
+    let (file, streams, format) = match args.format {
+        Format::Alibaba2018 => alibaba_inputs(args)?,
+        Format::Google2019 => google_inputs(args)?,
     };
-    let (instances, machine_events) = alibaba::machines(open(&args.machine_meta)?, scale)?;
+    write_import(args, file, streams, format)
+}
+
+/// The file `--NAME` gives, which `format` needs.
+fn needed<'a>(path: &'a Option<PathBuf>, name: &str, format: &str) -> Result<&'a Path, Failure> {
+    path.as_deref().ok_or_else(|| {
+        EcsError::invalid_parameter(format!("--format {format} needs --{name}")).into()
+    })
+}
+
+type Streams = Vec<Box<dyn Iterator<Item = Result<TraceEvent, EcsError>>>>;
+
+fn alibaba_inputs(args: &ImportArgs) -> Result<(SnapshotFile, Streams, &'static str), Failure> {
+    let scale = alibaba::Scale {
+        machine_memory_mib: f64::from(args.machine_memory_mib.unwrap_or(524_288)),
+    };
+    let machine_meta = needed(&args.machine_meta, "machine-meta", alibaba::FORMAT)?;
+    let (instances, machine_events) = alibaba::machines(open(machine_meta)?, scale)?;
     // First pass: the demands, for the task definitions.
     let batch = args.batch_task.as_deref().map(open).transpose()?;
     let containers = args.container_meta.as_deref().map(open).transpose()?;
     let demands = alibaba::demands(batch, containers, scale)?;
-    let mut streams: Vec<Box<dyn Iterator<Item = Result<TraceEvent, EcsError>>>> =
-        vec![Box::new(machine_events.into_iter().map(Ok))];
+    let mut streams: Streams = vec![Box::new(machine_events.into_iter().map(Ok))];
     if let Some(path) = &args.batch_task {
         streams.push(Box::new(alibaba::batch_events(open(path)?, scale)));
     }
     if let Some(path) = &args.container_meta {
         streams.push(Box::new(alibaba::container_events(open(path)?, scale)));
     }
+    Ok((
+        alibaba::cluster(instances, &demands),
+        streams,
+        alibaba::FORMAT,
+    ))
+}
+
+fn google_inputs(args: &ImportArgs) -> Result<(SnapshotFile, Streams, &'static str), Failure> {
+    let defaults = google::Scale::default();
+    let scale = google::Scale {
+        machine_cpu_units: args
+            .machine_cpu_units
+            .map_or(defaults.machine_cpu_units, f64::from),
+        machine_memory_mib: args
+            .machine_memory_mib
+            .map_or(defaults.machine_memory_mib, f64::from),
+    };
+    let machine_events = needed(&args.machine_events, "machine-events", google::FORMAT)?;
+    let instance_events = needed(&args.instance_events, "instance-events", google::FORMAT)?;
+    let attributes = match &args.machine_attributes {
+        Some(path) => google::attributes(open(path)?)?,
+        None => Default::default(),
+    };
+    let (instances, machine_events) = google::machines(open(machine_events)?, &attributes, scale)?;
+    drop(attributes);
+    let demands = google::demands(open(instance_events)?, scale)?;
+    let streams: Streams = vec![
+        Box::new(machine_events.into_iter().map(Ok)),
+        Box::new(google::instance_events(open(instance_events)?, scale)),
+    ];
+    Ok((
+        google::cluster(instances, &demands),
+        streams,
+        google::FORMAT,
+    ))
+}
+
+/// Writes the trace (streamed) and then the snapshot: a bad row leaves neither written.
+fn write_import(
+    args: &ImportArgs,
+    file: SnapshotFile,
+    streams: Streams,
+    format: &str,
+) -> Result<(), Failure> {
     // Second pass, streamed: a bad row leaves neither file written.
     let mut failure: Option<EcsError> = None;
     let written = crate::output::write_file(&args.out_trace, "trace", |out| {
         let mut out = std::io::BufWriter::new(out);
         writeln!(
             out,
-            "{{\"traceFormat\":1,\"description\":\"ecs-place trace import --format alibaba-2018\"}}"
+            "{{\"traceFormat\":1,\"description\":\"ecs-place trace import --format {format}\"}}"
         )?;
         for event in merge(streams) {
             match event {
@@ -158,7 +240,6 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
         return Err(error.into());
     }
     written?;
-    let file = alibaba::cluster(instances, &demands);
     let text = serde_json::to_string_pretty(&file)
         .map_err(|e| EcsError::client(format!("cannot serialize the snapshot: {e}")))?;
     crate::output::write_file(&args.out_cluster, "cluster snapshot", |out| {

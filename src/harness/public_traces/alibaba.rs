@@ -250,6 +250,7 @@ fn batch_row(
                 request: Box::new(request(demand, count, format!("job:{job}"))),
                 seed: ((line as u64) << 16) | part,
                 duration,
+                name: None,
             },
         });
         left -= count;
@@ -303,6 +304,7 @@ pub fn container_events(
                         request: Box::new(request(demand, 1, format!("app:{app}"))),
                         seed: (line as u64) << 16 | 0xffff,
                         duration: None,
+                        name: None,
                     },
                 }))
             })();

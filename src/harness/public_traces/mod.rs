@@ -4,6 +4,7 @@
 //! ```text
 //! mod.rs       what the formats share: CSV fields, merging sorted event streams, the snapshot
 //! alibaba.rs   cluster-trace-v2018: machine_meta, batch_task, container_meta (CSV)
+//! google.rs    clusterdata-2019 as JSON lines: machine_events, instance_events, machine_attributes
 //! ```
 //!
 //! Every reader goes through its input once per pass, a line at a time: the event files must be
@@ -11,6 +12,7 @@
 //! and a row out of order is an error naming its line.
 
 pub mod alibaba;
+pub mod google;
 
 use std::collections::BTreeSet;
 use std::io::BufRead;
