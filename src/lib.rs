@@ -4,6 +4,7 @@ pub mod aws;
 pub mod edit;
 pub mod error;
 pub mod generate;
+pub mod harness;
 pub mod headroom;
 pub mod import;
 pub mod instance_types;

@@ -12,8 +12,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod commands;
 mod diagnostic;
 mod explain;
+mod harness_run;
 mod input;
 mod output;
+mod report;
 
 use std::process::ExitCode;
 
@@ -38,6 +40,7 @@ enum Command {
     CheckExpression(commands::query::CheckArgs),
     Generate(commands::generate::Args),
     Simulate(commands::simulate::Args),
+    Trace(commands::trace::Args),
     Import(commands::whatif::ImportArgs),
     Edit(commands::whatif::EditArgs),
     Headroom(commands::headroom::Args),
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::CheckExpression(args) => commands::query::check(&args),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
+        Command::Trace(args) => commands::trace::run(&args),
         Command::Import(args) => commands::whatif::import_files(&args),
         Command::Edit(args) => commands::whatif::edit_snapshot(&args),
         Command::Headroom(args) => commands::headroom::run(&args),

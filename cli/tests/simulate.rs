@@ -136,8 +136,10 @@ fn a_workload_file_is_replayed_and_a_bad_line_is_an_input_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("ClientException: "), "{stderr}");
-    assert!(stderr.contains("bad.jsonl:1:"), "{stderr}");
+    assert!(
+        stderr.starts_with("InvalidParameterException: trace line 1: unknown event \"launch\""),
+        "{stderr}"
+    );
 }
 
 /// A workload that repeats a seed keeps every stopped task: with the same seed on the same
@@ -209,6 +211,10 @@ fn without_timing(mut summary: Value) -> Value {
     let object = summary.as_object_mut().unwrap();
     object.remove("seconds");
     object.remove("placementsPerSecond");
+    // Measured: every other number repeats for the same trace and seed.
+    if let Some(metrics) = object.get_mut("metrics").and_then(Value::as_object_mut) {
+        metrics.remove("latencyUs");
+    }
     summary
 }
 
@@ -337,7 +343,10 @@ fn stops_by_arn_and_by_pick_mixed_give_the_recorded_summary() {
         "stopTaskCalls": 810, "stopped": 780,
         "cpuUtilization": 0.45852803738317754, "memoryUtilization": 0.23500829087818645
     });
-    assert_eq!(summary, recorded);
+    // The summary has grown members since; the recorded ones are unchanged.
+    for (key, value) in recorded.as_object().unwrap() {
+        assert_eq!(&summary[key], value, "{key}");
+    }
 }
 
 /// Calls refused with an exception are counted by exception and listed with their messages,
@@ -428,7 +437,7 @@ fn a_workload_on_standard_input_is_replayed_as_a_file_is() {
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.starts_with("ClientException: <stdin>:3:"),
+        stderr.starts_with("InvalidParameterException: trace line 3: unknown event"),
         "{stderr}"
     );
     assert!(!stderr.contains(" at line "), "{stderr}");

@@ -66,6 +66,12 @@ impl FreeColumns {
         self.exact.get(position).copied()
     }
 
+    /// Every instance's remaining CPU and memory, by position (the harness's gauges read them
+    /// all at once).
+    pub(crate) fn all(&self) -> &[[i64; 2]] {
+        &self.exact
+    }
+
     /// Sets the remaining CPU and memory of the instance at `position`; a position past the
     /// columns is ignored (callers pass positions of the snapshot the columns were built for).
     pub(crate) fn set(&mut self, position: usize, value: [i64; 2]) {

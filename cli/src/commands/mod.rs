@@ -6,5 +6,6 @@ pub mod place;
 pub mod query;
 pub mod serve;
 pub mod simulate;
+pub mod trace;
 pub mod validate;
 pub mod whatif;

@@ -1,131 +1,94 @@
-//! `ecs-place simulate`: replays a workload (RunTask and StopTask events) through one
-//! `Placer` and prints a JSON summary: calls (and the messages of refused ones), tasks placed
-//! and not, instance rejections by reason, throughput and the cluster's final utilisation.
+//! `ecs-place simulate`: replays a trace (timed events: docs/TRACE_FORMAT.md; or a generated
+//! workload) through one `Placer` per variant and prints a JSON summary; `--timeseries` and
+//! `--report` write the metrics over time as CSV and as an HTML page (docs/HARNESS.md).
+//!
+//! Thin: the replay and its metrics are the library's (`ecs_placement::harness`), the
+//! threads and progress bar `harness_run.rs`'s, the page `report/`'s.
 
-use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::io::{self, BufRead, IsTerminal};
+use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use ecs_placement::generate::{WorkloadEvent, workload_events};
+use ecs_placement::EcsError;
+use ecs_placement::generate::workload_events;
+use ecs_placement::harness::{
+    Action, Demand, Finished, Options, SUMMARY_SCHEMA_VERSION, TraceReader, Variant, compare,
+    gauges::most_common_demand, timed, write_csv,
+};
 use ecs_placement::model::Snapshot;
-use ecs_placement::{EcsError, Placer};
-use indicatif::{ProgressBar, ProgressDrawTarget};
 use serde::Serialize;
 
 use crate::commands::generate::at_most;
+use crate::harness_run::{Counting, Events, Job, Progress, REFERENCE_CALLS, look_ahead};
 use crate::input::{Failure, read_snapshot};
 
 /// The most `--generate-workload` calls: a thousand times the reference replay (100,000 calls
 /// on 5,000 instances, about 1.5 s), so about half an hour. The events are made as the replay
-/// goes; what grows with the calls is their seeds, 8 bytes each (800 MB at most), kept to
-/// check that none repeats (see [`may_forget_stopped_tasks`]).
+/// goes; what grows with the calls is their seeds, kept to check that none repeats (see
+/// `ecs_placement::harness::Replay::apply`).
 pub const MAX_GENERATED_CALLS: usize = 100_000_000;
 
-/// Events made and replayed at a time: generating them is outside the timed replay.
-const BATCH: usize = 4096;
+/// The most variants.
+const MAX_VARIANTS: usize = 16;
 
-/// Replay a workload on a cluster snapshot and print a JSON summary.
+/// Replay a trace on a cluster snapshot and print a JSON summary.
 #[derive(Debug, clap::Args)]
 #[command(
     group(clap::ArgGroup::new("source").required(true).args(["workload", "generate_workload"])),
-    after_help = "Examples:\n  ecs-place generate --instances 5000 --tasks 20000 --out cluster-5k.json\n  ecs-place simulate --cluster cluster-5k.json --generate-workload 100000 --seed 7\n  ecs-place simulate --cluster cluster-5k.json --workload events.jsonl\n  produce-events | ecs-place simulate --cluster cluster-5k.json --workload -\n\nA workload file holds one JSON event per line:\n  {\"event\":\"run-task\",\"request\":{...RunTask request...},\"seed\":3}\n  {\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:...\"}   or   {\"event\":\"stop-task\",\"pick\":12}\n\nThe summary (JSON on stdout):\n  runTaskCalls                  run-task events replayed\n  rejectedCalls                 calls refused with an exception (a bad request), by exception\n  rejectedCallMessages          the 5 most frequent messages of refused calls:\n                                [{\"exception\", \"message\", \"calls\"}], most frequent first\n  tasksRequested                tasks asked for by the calls not refused\n  placed                        tasks placed\n  tasksUnplaced                 tasks asked for and not placed (placed + tasksUnplaced = tasksRequested)\n  instanceRejectionsByReason    the responses' failure entries by reason: one per instance that\n                                rejected a task that could not be placed (not a count of tasks)\n  stopTaskCalls, stopped        stop-task events, and the tasks they stopped\n  seconds, placementsPerSecond  time spent placing and stopping (making the events not included)\n  cpuUtilization, memoryUtilization   CPU and memory taken over registered on ACTIVE\n                                instances, at the end\n\nLimits: --generate-workload at most 100000000 calls (beyond: exit 2, InvalidParameterException)."
+    after_help = "Examples:\n  ecs-place generate --instances 5000 --tasks 20000 --out cluster-5k.json\n  ecs-place simulate --cluster cluster-5k.json --generate-workload 100000 --seed 7\n  ecs-place simulate --cluster cluster-5k.json --workload trace.jsonl --report report.html --timeseries series.csv\n  ecs-place simulate --cluster cluster-5k.json --workload trace.jsonl \\\n      --variant today= --variant packed='strategy=binpack(memory)' --report compare.html\n  produce-events | ecs-place simulate --cluster cluster-5k.json --workload -\n\nA trace holds one JSON event per line (docs/TRACE_FORMAT.md), `at` in seconds from the start:\n  {\"at\":0.5,\"event\":\"run-task\",\"request\":{...RunTask request...},\"seed\":3,\"duration\":600}\n  {\"at\":9,\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:...\"}   or   {\"event\":\"stop-task\",\"pick\":12}\n  {\"at\":60,\"event\":\"drain-instance\",\"instance\":\"ID-OR-ARN\"}\n  register-instance {\"instance\":{...ContainerInstance...}}, deregister-instance {\"instance\":..., \"force\":true}\nAn event without `at` keeps the previous time (a run-task: one second later).\n\nVariants (--variant NAME=SPEC, repeatable) replay the same trace with every request changed:\n  strategy=spread(attribute:ecs.availability-zone),binpack(memory)   capacity=PROVIDER:WEIGHT:BASE,...\n  constraint=memberOf(EXPRESSION) | constraint=distinctInstance      cluster=OTHER-SNAPSHOT.json\n  (parts joined with `;`; `NAME=` alone changes nothing).\n\nThe summary (JSON on stdout; schema in docs/HARNESS.md): runTaskCalls, rejectedCalls,\nrejectedCallMessages, tasksRequested, placed, tasksUnplaced, unplacedByReason,\ninstanceRejectionsByReason, stopTaskCalls, stopped, stoppedByDuration, instanceEvents,\ntraceSeconds, seconds, placementsPerSecond, cpuUtilization, memoryUtilization, and `metrics`\n(latency percentiles, means, peaks and end of the gauges). With variants: {schemaVersion,\nvariants: [{name, spec, summary}], comparison: [{metric, values, differences}]}.\n\nLimits: --generate-workload at most 100000000 calls, at most 16 variants (beyond: exit 2,\nInvalidParameterException)."
 )]
 pub struct Args {
     /// The cluster snapshot.
     #[arg(long, value_name = "FILE")]
     pub cluster: PathBuf,
-    /// The workload: JSON lines of run-task and stop-task events; `-` reads standard input.
+    /// The trace: JSON lines of timed events; `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub workload: Option<PathBuf>,
-    /// Generate a workload of this many RunTask calls instead, 0 to 100000000 (with the stops
-    /// that keep the cluster busy but not full; made as the replay goes).
+    /// Generate a workload of this many RunTask calls instead, 0 to 100000000 (one a second,
+    /// with the stops that keep the cluster busy but not full; made as the replay goes).
     #[arg(long, value_name = "CALLS", value_parser = at_most(MAX_GENERATED_CALLS))]
     pub generate_workload: Option<usize>,
     /// The seed of the generated workload, 0 to 18446744073709551615.
     #[arg(long, default_value_t = 0, value_parser = at_most(u64::MAX))]
     pub seed: u64,
+    /// A variant, NAME=SPEC (repeatable): the same trace replayed with every request changed.
+    #[arg(long = "variant", value_name = "NAME=SPEC")]
+    pub variants: Vec<String>,
+    /// Write the metrics per interval as CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    pub timeseries: Option<PathBuf>,
+    /// Write a self-contained HTML report with charts.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// The first width of the intervals, seconds of trace time (they double as the trace
+    /// grows, to at most 512 intervals).
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pub interval: f64,
+    /// The reference task of the stranded capacity, CPU,MEMORY (CPU units, MiB); by default
+    /// the most common demand of the first 1000 calls.
+    #[arg(long, value_name = "CPU,MEMORY")]
+    pub reference_task: Option<String>,
+    /// Collect only the totals (no latency per call, no intervals, no gauges).
+    #[arg(long)]
+    pub no_metrics: bool,
 }
 
-/// The summary printed on stdout (described in `--help` and the README).
-#[derive(Debug, Default, Serialize)]
+/// The summary of several variants.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Summary {
-    run_task_calls: u64,
-    /// Calls refused with an exception (validation), by exception.
-    rejected_calls: BTreeMap<String, u64>,
-    /// The most frequent messages of the refused calls, most frequent first.
-    rejected_call_messages: Vec<RejectedMessage>,
-    /// Tasks the calls not refused asked for.
-    tasks_requested: u64,
-    /// Tasks placed.
-    placed: u64,
-    /// Tasks the calls not refused asked for and that were not placed.
-    tasks_unplaced: u64,
-    /// The responses' failure entries by reason: one per instance that rejected a task that
-    /// could not be placed, so not a count of tasks.
-    instance_rejections_by_reason: BTreeMap<String, u64>,
-    stop_task_calls: u64,
-    stopped: u64,
-    seconds: f64,
-    placements_per_second: f64,
-    cpu_utilization: f64,
-    memory_utilization: f64,
-    /// Every distinct message of a refused call so far (at most `MAX_TRACKED_MESSAGES`).
-    #[serde(skip)]
-    messages: HashMap<(String, String), u64>,
+struct Compared<'a> {
+    schema_version: u32,
+    variants: Vec<Named<'a>>,
+    comparison: Vec<ecs_placement::harness::Compared>,
 }
 
-/// One message of refused calls and how many calls got it.
-#[derive(Debug, Serialize)]
-struct RejectedMessage {
-    exception: String,
-    message: String,
-    calls: u64,
-}
-
-/// Messages listed in `rejectedCallMessages`.
-const LISTED_MESSAGES: usize = 5;
-/// Distinct messages counted; a message first seen after this many is counted only by
-/// exception, so a workload of distinct bad requests cannot grow the table without bound.
-const MAX_TRACKED_MESSAGES: usize = 1_000;
-
-impl Summary {
-    fn count_rejection(&mut self, error: &EcsError) {
-        *self
-            .rejected_calls
-            .entry(error.exception.to_string())
-            .or_insert(0) += 1;
-        let key = (error.exception.to_string(), error.message.clone());
-        let tracked = self.messages.len();
-        match self.messages.get_mut(&key) {
-            Some(calls) => *calls += 1,
-            None if tracked < MAX_TRACKED_MESSAGES => {
-                self.messages.insert(key, 1);
-            }
-            None => {}
-        }
-    }
-
-    /// Lists the most frequent messages (ties in exception and message order).
-    fn list_messages(&mut self) {
-        let mut messages: Vec<RejectedMessage> = self
-            .messages
-            .drain()
-            .map(|((exception, message), calls)| RejectedMessage {
-                exception,
-                message,
-                calls,
-            })
-            .collect();
-        messages.sort_by(|a, b| {
-            (b.calls, &a.exception, &a.message).cmp(&(a.calls, &b.exception, &b.message))
-        });
-        messages.truncate(LISTED_MESSAGES);
-        self.rejected_call_messages = messages;
-    }
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+    spec: &'a str,
+    summary: &'a ecs_placement::harness::Summary,
 }
 
 /// Runs `simulate`.
@@ -137,306 +100,196 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         )
         .into());
     }
+    if !(args.interval.is_finite() && args.interval > 0.0) {
+        return Err(
+            EcsError::invalid_parameter("--interval must be a number of seconds above 0").into(),
+        );
+    }
+    if args.no_metrics && (args.report.is_some() || args.timeseries.is_some()) {
+        return Err(EcsError::invalid_parameter(
+            "--no-metrics collects no time series: --report and --timeseries need the metrics",
+        )
+        .into());
+    }
+    let mut variants = args
+        .variants
+        .iter()
+        .map(|v| Variant::parse(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    if variants.len() > MAX_VARIANTS {
+        return Err(EcsError::invalid_parameter(format!(
+            "at most {MAX_VARIANTS} variants, got {}",
+            variants.len()
+        ))
+        .into());
+    }
+    if let Some(twice) = variants
+        .iter()
+        .enumerate()
+        .find(|(at, v)| variants[..*at].iter().any(|w| w.name == v.name))
+    {
+        return Err(EcsError::invalid_parameter(format!(
+            "--variant {:?} is named twice",
+            twice.1.name
+        ))
+        .into());
+    }
+    let compared = !variants.is_empty();
+    if variants.is_empty() {
+        variants.push(Variant::default());
+    }
     let snapshot = read_snapshot(&args.cluster)?;
-    let summary = match (&args.workload, args.generate_workload) {
-        (Some(path), _) => {
-            let events = read_workload(path)?;
-            let may_forget = may_forget_stopped_tasks(&snapshot, &events);
-            let calls = events
-                .iter()
-                .filter(|event| matches!(event, WorkloadEvent::RunTask { .. }))
-                .count();
-            replay(snapshot, events.into_iter(), calls, may_forget)
-        }
-        (None, Some(calls)) => {
-            // Made twice, one event at a time: once to check the seeds, once to replay.
-            let may_forget =
-                may_forget_stopped_tasks(&snapshot, workload_events(&snapshot, calls, args.seed));
-            let events = workload_events(&snapshot, calls, args.seed);
-            replay(snapshot, events, calls, may_forget)
-        }
-        (None, None) => {
-            return Err(EcsError::invalid_parameter(
-                "give --workload FILE or --generate-workload CALLS",
-            )
-            .into());
+    let (events, progress) = source(args, &snapshot)?;
+    let (reference, events) = match &args.reference_task {
+        Some(text) => (Some(parse_demand(text)?), events),
+        None if args.no_metrics => (None, events),
+        None => {
+            let (head, events) = look_ahead(events, REFERENCE_CALLS);
+            let requests = head.iter().filter_map(|event| match event {
+                Ok(ecs_placement::harness::TraceEvent {
+                    action: Action::RunTask { request, .. },
+                    ..
+                }) => Some(&**request),
+                _ => None,
+            });
+            (most_common_demand(&snapshot, requests), events)
         }
     };
-    let text = serde_json::to_string_pretty(&summary)
-        .map_err(|e| EcsError::client(format!("cannot serialize the summary: {e}")))?;
+    let mut jobs = Vec::new();
+    for variant in &variants {
+        let start = match &variant.cluster {
+            Some(path) => read_snapshot(Path::new(path))?,
+            None => snapshot.clone(),
+        };
+        jobs.push(Job {
+            snapshot: start,
+            options: Options {
+                metrics: !args.no_metrics,
+                interval: args.interval,
+                reference,
+                variant: variant.clone(),
+            },
+        });
+    }
+    drop(snapshot);
+    let finished = crate::harness_run::run(jobs, events, progress)?;
+    let text = if compared {
+        let summaries: Vec<_> = finished.iter().map(|f| &f.summary).collect();
+        serde_json::to_string_pretty(&Compared {
+            schema_version: SUMMARY_SCHEMA_VERSION,
+            variants: variants
+                .iter()
+                .zip(&finished)
+                .map(|(v, f)| Named {
+                    name: &v.name,
+                    spec: &v.spec,
+                    summary: &f.summary,
+                })
+                .collect(),
+            comparison: compare(&summaries),
+        })
+    } else {
+        serde_json::to_string_pretty(&finished[0].summary)
+    }
+    .map_err(|e| EcsError::client(format!("cannot serialize the summary: {e}")))?;
+    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    write_outputs(args, &names, &finished)?;
     crate::output::write_stdout_line(&text)
 }
 
-/// The name `--workload -` goes by in messages.
-const STDIN_NAME: &str = "<stdin>";
-
-/// Reads JSON lines (blank lines skipped) from the file, or standard input for `-`; errors
-/// name the file (`<stdin>`) and line. Lines are parsed as they are read: the text is not
-/// kept beside the events.
-fn read_workload(path: &Path) -> Result<Vec<WorkloadEvent>, Failure> {
-    if path == Path::new("-") {
-        return parse_workload(io::stdin().lock(), STDIN_NAME);
+fn write_outputs(args: &Args, names: &[&str], finished: &[Finished]) -> Result<(), Failure> {
+    if let Some(path) = &args.timeseries {
+        let runs: Vec<(&str, &[_])> = names
+            .iter()
+            .zip(finished)
+            .map(|(name, f)| (*name, f.rows.as_slice()))
+            .collect();
+        crate::output::write_file(path, "time series", |out| write_csv(out, &runs))?;
     }
-    let shown = path.display().to_string();
-    let file = fs::File::open(path)
-        .map_err(|e| EcsError::client(format!("{shown}: cannot read the file: {e}")))?;
-    parse_workload(io::BufReader::new(file), &shown)
+    if let Some(path) = &args.report {
+        let page = crate::report::page(names, finished, &args.variants);
+        crate::output::write_file(path, "report", |out| out.write_all(page.as_bytes()))?;
+    }
+    Ok(())
 }
 
-fn parse_workload(reader: impl BufRead, shown: &str) -> Result<Vec<WorkloadEvent>, Failure> {
-    let mut events = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
-        let number = index + 1;
-        let line = line.map_err(|e| {
-            EcsError::client(format!("{shown}:{number}: cannot read the file: {e}"))
-        })?;
-        // A byte order mark may start a file saved by a Windows editor.
-        let line = if index == 0 {
-            line.trim_start_matches('\u{feff}')
-        } else {
-            &line
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let event = WorkloadEvent::from_json(line).map_err(|e| {
-            // A line's own position is line 1; the file's line number goes in front.
-            let column = e
-                .position
-                .map(|(_, column)| format!("{column}:"))
-                .unwrap_or_default();
-            EcsError::new(
-                e.exception,
-                format!("{shown}:{number}:{column} {}", e.message),
-            )
-        })?;
-        events.push(event);
-    }
-    Ok(events)
-}
-
-/// The fewest stops between two passes that forget stopped tasks (`cli/tests/simulate.rs`
-/// places a repeated call right after this many).
-const FORGET_AFTER_STOPS: usize = 4096;
-
-/// Whether the replay may forget stopped tasks now and then (which keeps its memory bounded)
-/// with the same summary as keeping them: only when no event names a task to stop by ARN
-/// (stopping a forgotten task fails where stopping a stopped one succeeds and counts), no two
-/// run-task events share a seed, and the snapshot starts with no stopped task (a seed can
-/// draw a forgotten task's ARN again, and a task map that still holds it skips the new task;
-/// see `Snapshot::forget_stopped_tasks`).
-/// The seeds are sorted to find a repeat: 8 bytes per call, not a hash set's 16 or more.
-fn may_forget_stopped_tasks(
-    snapshot: &Snapshot,
-    events: impl IntoIterator<Item = impl Borrow<WorkloadEvent>>,
-) -> bool {
-    if snapshot.tasks().values().any(|record| !record.running) {
-        return false;
-    }
-    let mut seeds = Vec::new();
-    for event in events {
-        match event.borrow() {
-            WorkloadEvent::StopTask { task_arn, .. } if task_arn.is_some() => return false,
-            WorkloadEvent::StopTask { .. } => {}
-            WorkloadEvent::RunTask { seed, .. } => seeds.push(*seed),
-        }
-    }
-    seeds.sort_unstable();
-    seeds.windows(2).all(|pair| pair[0] != pair[1])
-}
-
-/// Replays the events through one placer, taking them `BATCH` at a time: making (or moving)
-/// and dropping events is not timed. `calls` (the run-task events) sizes the progress bar.
-fn replay(
-    snapshot: Snapshot,
-    mut events: impl Iterator<Item = WorkloadEvent>,
-    calls: usize,
-    may_forget: bool,
-) -> Summary {
-    // The running tasks a stop event may pick, by index in the task map: a stop then needs no
-    // ARN hashed and compared (see `Placer::stop_task_at_index`).
-    let mut running: Vec<usize> = snapshot
-        .tasks()
-        .values()
-        .enumerate()
-        .filter(|(_, record)| record.running)
-        .map(|(index, _)| index)
-        .collect();
-    let mut placer = Placer::new(snapshot);
-    let mut stopped_at_last_forget = 0;
-    let mut summary = Summary::default();
-    let progress = progress_bar(calls);
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut elapsed = Duration::ZERO;
-    loop {
-        batch.clear();
-        batch.extend(events.by_ref().take(BATCH));
-        if batch.is_empty() {
-            break;
-        }
-        let started = Instant::now();
-        for event in &batch {
-            match event {
-                WorkloadEvent::RunTask { request, seed } => {
-                    run_one(&mut placer, request, *seed, &mut running, &mut summary)
-                }
-                WorkloadEvent::StopTask { task_arn, pick } => {
-                    stop_one(
-                        &mut placer,
-                        task_arn.as_deref(),
-                        *pick,
-                        &mut running,
-                        &mut summary,
-                    );
-                    // Amortized: the stopped tasks outnumber the running ones before a pass.
-                    let stopped = summary.stopped - stopped_at_last_forget;
-                    if may_forget && stopped as usize >= running.len().max(FORGET_AFTER_STOPS) {
-                        forget_stopped_tasks(&mut placer, &mut running);
-                        stopped_at_last_forget = summary.stopped;
-                    }
-                }
-            }
-        }
-        elapsed += started.elapsed();
-        progress.set_position(summary.run_task_calls);
-    }
-    summary.seconds = elapsed.as_secs_f64();
-    progress.finish_and_clear();
-    if summary.seconds > 0.0 {
-        summary.placements_per_second = summary.placed as f64 / summary.seconds;
-    }
-    (summary.cpu_utilization, summary.memory_utilization) = utilization(placer.snapshot());
-    summary.list_messages();
-    summary
-}
-
-fn progress_bar(length: usize) -> ProgressBar {
-    if std::io::stderr().is_terminal() {
-        ProgressBar::with_draw_target(Some(length as u64), ProgressDrawTarget::stderr())
-    } else {
-        ProgressBar::hidden()
-    }
-}
-
-fn run_one(
-    placer: &mut Placer,
-    request: &ecs_placement::aws::RunTaskRequest,
-    seed: u64,
-    running: &mut Vec<usize>,
-    summary: &mut Summary,
-) {
-    summary.run_task_calls += 1;
-    let requested = request.count.unwrap_or(1).max(0) as u64;
-    // The summary form: the same state change and counts, without describing each task or
-    // listing one failure entry per instance.
-    let tasks_before = placer.snapshot().tasks().len();
-    match placer.run_task_summary(request, seed) {
-        Ok(call) => {
-            summary.tasks_requested += requested;
-            let placed = call.task_arns.len() as u64;
-            summary.placed += placed;
-            summary.tasks_unplaced += requested.saturating_sub(placed);
-            let tasks = placer.snapshot().tasks();
-            if tasks.len() - tasks_before == call.task_arns.len() {
-                // Every placed task was new, so each was added at the end of the map, in order.
-                running.extend(tasks_before..tasks.len());
-            } else {
-                // Some ARN was already there (and that task skipped): look each one up. Every
-                // placed ARN is in the map; `usize::MAX`, which no stop finds, only guards the
-                // impossible.
-                running.extend(
-                    call.task_arns
-                        .iter()
-                        .map(|arn| tasks.get_index_of(arn).unwrap_or(usize::MAX)),
-                );
-            }
-            for (reason, count) in call.failures_by_reason {
-                match summary
-                    .instance_rejections_by_reason
-                    .get_mut(reason.as_ref())
-                {
-                    Some(total) => *total += count,
-                    None => {
-                        summary
-                            .instance_rejections_by_reason
-                            .insert(reason.into_owned(), count);
-                    }
-                }
-            }
-        }
-        Err(error) => summary.count_rejection(&error),
-    }
-}
-
-fn stop_one(
-    placer: &mut Placer,
-    task_arn: Option<&str>,
-    pick: Option<u64>,
-    running: &mut Vec<usize>,
-    summary: &mut Summary,
-) {
-    summary.stop_task_calls += 1;
-    let stopped = match (task_arn, pick) {
-        (Some(arn), _) => {
-            // Equal ARNs are equal indices: a workload that names tasks never forgets any.
-            let index = placer.snapshot().tasks().get_index_of(arn);
-            if let Some(at) = running.iter().position(|&r| Some(r) == index) {
-                running.swap_remove(at);
-            }
-            placer.stop_task(arn)
-        }
-        (None, Some(pick)) if !running.is_empty() => {
-            let at = (pick % running.len() as u64) as usize;
-            placer.stop_task_at_index(running.swap_remove(at))
-        }
-        _ => return,
-    };
-    if stopped.is_ok() {
-        summary.stopped += 1;
-    }
-}
-
-/// Forgets the stopped tasks and moves the running tasks' indices down with them. An index
-/// whose task was forgotten gets `usize::MAX`, which no stop finds, as no stop finds a
-/// forgotten ARN. That happens when a run-task call draws the ARN of a task the cluster file
-/// already holds: `running` then names that task twice, and once it is stopped and forgotten
-/// the other entry's stop fails, as stopping its forgotten ARN did before.
-fn forget_stopped_tasks(placer: &mut Placer, running: &mut [usize]) {
-    let mut kept = 0;
-    let new_index: Vec<usize> = placer
-        .snapshot()
-        .tasks()
-        .values()
-        .map(|record| {
-            if record.running {
-                kept += 1;
-                kept - 1
-            } else {
-                usize::MAX
-            }
+/// `CPU,MEMORY` in CPU units and MiB.
+fn parse_demand(text: &str) -> Result<Demand, Failure> {
+    let parsed = text.split_once(',').and_then(|(cpu, memory)| {
+        Some(Demand {
+            cpu: cpu.trim().parse().ok().filter(|v: &i64| *v >= 0)?,
+            memory: memory.trim().parse().ok().filter(|v: &i64| *v >= 0)?,
         })
-        .collect();
-    placer.forget_stopped_tasks();
-    for index in running {
-        *index = new_index.get(*index).copied().unwrap_or(usize::MAX);
-    }
+    });
+    parsed.ok_or_else(|| {
+        EcsError::invalid_parameter(format!(
+            "--reference-task {text:?}: expected CPU,MEMORY (CPU units and MiB, e.g. 256,512)"
+        ))
+        .into()
+    })
 }
 
-/// CPU and memory taken over registered, across ACTIVE instances.
-fn utilization(snapshot: &Snapshot) -> (f64, f64) {
-    let (mut cpu, mut cpu_total, mut memory, mut memory_total) = (0i64, 0i64, 0i64, 0i64);
-    for instance in snapshot.instances().iter().filter(|i| i.is_active()) {
-        cpu += (instance.registered.cpu - instance.remaining.cpu).max(0);
-        cpu_total += instance.registered.cpu;
-        memory += (instance.registered.memory - instance.remaining.memory).max(0);
-        memory_total += instance.registered.memory;
-    }
-    let ratio = |used: i64, total: i64| {
-        if total > 0 {
-            used as f64 / total as f64
-        } else {
-            0.0
+/// The events to replay and how to follow their progress.
+fn source(args: &Args, snapshot: &Snapshot) -> Result<(Events, Progress), Failure> {
+    let position = Arc::new(AtomicU64::new(0));
+    match (&args.workload, args.generate_workload) {
+        (Some(path), _) if path == Path::new("-") => {
+            let reader = Counting {
+                inner: io::stdin().lock(),
+                count: Arc::clone(&position),
+            };
+            let events: Events = Box::new(TraceReader::new(reader));
+            Ok((
+                events,
+                Progress {
+                    length: 0,
+                    position,
+                    unit: "bytes",
+                },
+            ))
         }
-    };
-    (ratio(cpu, cpu_total), ratio(memory, memory_total))
+        (Some(path), _) => {
+            let shown = path.display().to_string();
+            let file = fs::File::open(path)
+                .map_err(|e| EcsError::client(format!("{shown}: cannot read the file: {e}")))?;
+            let length = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let reader = Counting {
+                inner: BufReader::with_capacity(1 << 16, file),
+                count: Arc::clone(&position),
+            };
+            let events: Events = Box::new(TraceReader::new(reader));
+            Ok((
+                events,
+                Progress {
+                    length,
+                    position,
+                    unit: "bytes",
+                },
+            ))
+        }
+        (None, Some(calls)) => {
+            let counter = Arc::clone(&position);
+            let generated = workload_events(snapshot, calls, args.seed).inspect(move |event| {
+                if matches!(
+                    event,
+                    ecs_placement::generate::WorkloadEvent::RunTask { .. }
+                ) {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+            let events: Events = Box::new(timed(generated).map(Ok));
+            Ok((
+                events,
+                Progress {
+                    length: calls as u64,
+                    position,
+                    unit: "calls",
+                },
+            ))
+        }
+        (None, None) => Err(EcsError::invalid_parameter(
+            "give --workload FILE or --generate-workload CALLS",
+        )
+        .into()),
+    }
 }
