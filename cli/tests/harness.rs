@@ -495,3 +495,53 @@ fn a_google_2019_sample_imports_and_replays() {
     assert_eq!(summary["stopped"], 3);
     assert_eq!(summary["instanceEvents"]["failed"], 0);
 }
+
+#[test]
+fn the_table_format_puts_the_variants_side_by_side() {
+    let (cluster, trace) = inputs("table");
+    let run = |format: &str| {
+        success(&ecs_place(&[
+            "simulate",
+            "--cluster",
+            cluster.to_str().unwrap(),
+            "--workload",
+            trace.to_str().unwrap(),
+            "--variant",
+            "base=",
+            "--variant",
+            "packed=strategy=binpack(memory)",
+            "--format",
+            format,
+        ]))
+    };
+    let table = run("table");
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["metric", "base", "packed", "packed", "-", "base"]);
+    // Each row of the JSON comparison is a line of the table, values and difference alike.
+    let placed = json["comparison"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == "placed")
+        .unwrap();
+    let line: Vec<&str> = lines
+        .find(|l| l.starts_with("placed "))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let number = |v: &Value| v.as_f64().unwrap();
+    assert_eq!(
+        line[1].parse::<f64>().unwrap(),
+        number(&placed["values"][0])
+    );
+    assert_eq!(
+        line[2].parse::<f64>().unwrap(),
+        number(&placed["values"][1])
+    );
+    assert_eq!(
+        line[3].trim_start_matches('+').parse::<f64>().unwrap(),
+        number(&placed["differences"][1])
+    );
+}

@@ -73,6 +73,19 @@ pub struct Args {
     /// Collect only the totals (no latency per call, no intervals, no gauges).
     #[arg(long)]
     pub no_metrics: bool,
+    /// `json` (the summary's schema, the default) or `table`: each metric per variant and the
+    /// difference to the first, as aligned columns for a person.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: SummaryFormat,
+}
+
+/// How `simulate` prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// The JSON summary (docs/HARNESS.md).
+    Json,
+    /// The side-by-side table.
+    Table,
 }
 
 /// The summary of several variants.
@@ -173,6 +186,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     drop(snapshot);
     let finished = crate::harness_run::run(jobs, events, progress)?;
+    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    if args.format == SummaryFormat::Table {
+        let summaries: Vec<_> = finished.iter().map(|f| &f.summary).collect();
+        let text = crate::report::text::table(&names, &compare(&summaries));
+        write_outputs(args, &names, &finished)?;
+        return crate::output::write_stdout_line(text.trim_end());
+    }
     let text = if compared {
         let summaries: Vec<_> = finished.iter().map(|f| &f.summary).collect();
         serde_json::to_string_pretty(&Compared {
@@ -192,7 +212,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         serde_json::to_string_pretty(&finished[0].summary)
     }
     .map_err(|e| EcsError::client(format!("cannot serialize the summary: {e}")))?;
-    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
     write_outputs(args, &names, &finished)?;
     crate::output::write_stdout_line(&text)
 }

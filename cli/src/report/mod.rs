@@ -4,6 +4,7 @@
 //! (`cli/tests/harness.rs`).
 
 mod charts;
+pub mod text;
 
 use std::fmt::Write;
 
