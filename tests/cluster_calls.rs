@@ -709,3 +709,112 @@ fn a_registered_instance_is_found_by_the_values_kept_as_bitsets() {
             .all(|t| t.container_instance_arn.as_deref() == Some(arn.as_str()))
     );
 }
+
+#[test]
+fn registration_refuses_what_ecs_would() {
+    let mut snapshot = example();
+    let definition = |json: Value| -> TaskDefinition { serde_json::from_value(json).unwrap() };
+    let refused = |snapshot: &mut Snapshot, json: Value| {
+        let error = snapshot
+            .register_task_definition(definition(json))
+            .unwrap_err();
+        assert_eq!(error.exception, ExceptionName::ClientException);
+        error.message
+    };
+    let negative = refused(
+        &mut snapshot,
+        json!({"family": "neg", "containerDefinitions": [{"name": "a", "cpu": -1, "memory": -5}]}),
+    );
+    assert!(negative.contains("must not be negative"), "{negative}");
+    let bad_family = refused(
+        &mut snapshot,
+        json!({"family": "bad family!", "containerDefinitions": [{"name": "a", "memory": 5}]}),
+    );
+    assert!(
+        bad_family.starts_with("family \"bad family!\""),
+        "{bad_family}"
+    );
+    let empty = refused(
+        &mut snapshot,
+        json!({"family": "nocont", "containerDefinitions": []}),
+    );
+    assert!(
+        empty.starts_with("Container list cannot be empty."),
+        "{empty}"
+    );
+    let bad_cpu = refused(
+        &mut snapshot,
+        json!({"family": "neg2", "cpu": "-4", "memory": "abc",
+               "containerDefinitions": [{"name": "a", "cpu": 0, "memory": 4}]}),
+    );
+    assert!(bad_cpu.contains("-4"), "{bad_cpu}");
+    let bad_expression = refused(
+        &mut snapshot,
+        json!({"family": "expr", "containerDefinitions": [{"name": "a", "memory": 4}],
+               "placementConstraints": [{"type": "memberOf", "expression": "attribute:team =="}]}),
+    );
+    assert!(
+        bad_expression.starts_with("taskDefinition.placementConstraints[0].expression: "),
+        "{bad_expression}"
+    );
+    // Nothing was registered.
+    assert_eq!(
+        snapshot.task_definitions().len(),
+        example().task_definitions().len()
+    );
+
+    // Instances: an ARN of another region or account, not an ARN, an id another instance
+    // has, and an EC2 instance registered twice.
+    let mut instance = new_instance(3, "i-0new", "data");
+    for arn in [
+        "arn:aws:ecs:eu-west-1:999999999999:container-instance/prod/0a1b",
+        "not-an-arn",
+        "arn:aws:ecs:us-east-1:123456789012:container-instance/prod/6513270e269e0d37f2a74de452e6b438x/0a",
+    ] {
+        instance.container_instance_arn = Some(arn.into());
+        let error = snapshot
+            .register_container_instance(instance.clone())
+            .unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("is not a container instance ARN of this cluster"),
+            "{arn}: {}",
+            error.message
+        );
+    }
+    instance.container_instance_arn =
+        Some("arn:aws:ecs:us-east-1:123456789012:container-instance/i-01a61dbe2e44158b".into());
+    let error = snapshot
+        .register_container_instance(instance.clone())
+        .unwrap_err();
+    assert!(error.message.contains("ambiguous"), "{}", error.message);
+    let twice = new_instance(3, "i-01a61dbe2e44158b", "data");
+    let error = snapshot
+        .register_container_instance(twice.clone())
+        .unwrap_err();
+    assert!(
+        error
+            .message
+            .starts_with("EC2 instance i-01a61dbe2e44158b is already registered"),
+        "{}",
+        error.message
+    );
+    // Once deregistered, the EC2 instance registers again, and its id names the new one.
+    snapshot
+        .deregister_container_instance("i-01a61dbe2e44158b", true)
+        .unwrap();
+    snapshot.register_container_instance(twice).unwrap();
+    assert_eq!(snapshot.find_instance("i-01a61dbe2e44158b"), Some(14));
+    // A snapshot file may not hold one EC2 instance twice among its registered instances.
+    let mut file = example_json();
+    file["containerInstances"][1]["ec2InstanceId"] = json!("i-01a61dbe2e44158b");
+    let error = Snapshot::from_json(&file.to_string()).unwrap_err();
+    assert!(
+        error
+            .message
+            .starts_with("containerInstances[1].ec2InstanceId: EC2 instance i-01a61dbe2e44158b is also containerInstances[0]"),
+        "{}",
+        error.message
+    );
+}

@@ -154,7 +154,14 @@ fn instance() -> impl Strategy<Value = Inst> {
 }
 
 fn cluster() -> impl Strategy<Value = (Vec<Inst>, Vec<TaskSpec>)> {
-    proptest::collection::vec(instance(), 1..10).prop_flat_map(|instances| {
+    proptest::collection::vec(instance(), 1..10).prop_flat_map(|mut instances| {
+        // An EC2 instance is one registered container instance: a repeated id is dropped.
+        let mut seen = std::collections::HashSet::new();
+        for inst in &mut instances {
+            if inst.ec2.as_ref().is_some_and(|id| !seen.insert(id.clone())) {
+                inst.ec2 = None;
+            }
+        }
         let count = instances.len();
         let task = (0..count, pick(&GROUPS), proptest::bool::weighted(0.8)).prop_map(
             |(instance, group, running)| TaskSpec {

@@ -161,3 +161,25 @@ fn a_builder_mistake_gets_the_error_a_file_would() {
         bad_constraint.message
     );
 }
+
+#[test]
+fn a_revision_without_a_number_follows_the_familys_highest() {
+    let given = ecs_placement::aws::TaskDefinition {
+        revision: Some(2),
+        ..TaskDefinitionSpec::new("web")
+            .container("app", 256, 512)
+            .into()
+    };
+    let snapshot = SnapshotBuilder::new("prod")
+        .instance(InstanceSpec::new("i-0a").cpu(1024).memory(1024))
+        .task_definition(given)
+        .task_definition(TaskDefinitionSpec::new("web").container("app", 512, 1024))
+        .build()
+        .unwrap();
+    let revisions: Vec<_> = snapshot
+        .task_definitions()
+        .iter()
+        .map(|d| d.revision)
+        .collect();
+    assert_eq!(revisions, [Some(2), Some(3)]);
+}

@@ -75,7 +75,8 @@ impl SnapshotBuilder {
         self
     }
 
-    /// Adds a task definition: revision 1 of its family, or the next when the family has one.
+    /// Adds a task definition: revision 1 of its family, or one past the family's highest when
+    /// it has one (a revision the definition gives is kept).
     pub fn task_definition(mut self, definition: impl Into<TaskDefinition>) -> Self {
         let mut definition = definition.into();
         if let Some(family) = definition.family.clone() {
@@ -84,7 +85,9 @@ impl SnapshotBuilder {
                     .definitions
                     .iter()
                     .filter(|d| d.family.as_deref() == Some(family.as_str()))
-                    .count() as i64
+                    .filter_map(|d| d.revision)
+                    .max()
+                    .unwrap_or(0)
             });
             definition.revision = Some(revision);
             definition.task_definition_arn.get_or_insert_with(|| {

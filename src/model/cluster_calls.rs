@@ -49,10 +49,18 @@ impl Snapshot {
     /// ```
     pub fn find_instance(&self, name: &str) -> Option<u32> {
         self.instance_position(name).or_else(|| {
-            self.instances
-                .iter()
-                .position(|i| i.ec2_instance_id.as_deref() == Some(name))
-                .and_then(|p| u32::try_from(p).ok())
+            // An EC2 instance registered again after a deregistration has two container
+            // instances: the registered one is meant, else the latest.
+            let holders = || {
+                self.instances
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.ec2_instance_id.as_deref() == Some(name))
+            };
+            holders()
+                .find(|(_, i)| i.status != ContainerInstanceStatus::Inactive)
+                .or_else(|| holders().last())
+                .and_then(|(p, _)| u32::try_from(p).ok())
         })
     }
 
@@ -171,6 +179,20 @@ impl Snapshot {
             .clone()
             .filter(|f| !f.is_empty())
             .ok_or_else(|| EcsError::client("family is required to register a task definition"))?;
+        check_family(&family)?;
+        if definition
+            .container_definitions
+            .as_ref()
+            .is_none_or(Vec::is_empty)
+        {
+            return Err(EcsError::client(
+                "Container list cannot be empty. (containerDefinitions needs at least one container)",
+            ));
+        }
+        // What a task of it would reserve: negative or unreadable amounts, a container without
+        // memory where the task sets none, and the other rules of task demand are refused now,
+        // as registration refuses them, not at the first RunTask.
+        super::demand::task_demand(&definition, None).map_err(|e| EcsError::client(e.message))?;
         let revision = self
             .task_definitions
             .iter()
@@ -187,8 +209,12 @@ impl Snapshot {
         definition.revision = Some(revision);
         definition.task_definition_arn = Some(arn.clone());
         definition.status = Some(TaskDefinitionStatus::Active);
-        super::snapshot_load::check_task_definitions(std::slice::from_ref(&definition))
-            .map_err(|e| EcsError::client(e.message))?;
+        super::snapshot_load::check_task_definitions(std::slice::from_ref(&definition)).map_err(
+            |e| {
+                let path = e.path.replacen("taskDefinitions[0]", "taskDefinition", 1);
+                EcsError::client(format!("{path}: {}", e.message))
+            },
+        )?;
         self.task_definitions.push(definition);
         Ok(arn)
     }
@@ -245,6 +271,20 @@ impl Snapshot {
         self.active.set(index, active);
         self.usable.set(index, active && instance.agent_connected);
     }
+}
+
+/// Most characters of a task definition family (the API's limit).
+const MAX_FAMILY_CHARS: usize = 255;
+
+/// A family: 1 to 255 letters, digits, underscores and hyphens (the API's rule).
+fn check_family(family: &str) -> Result<(), EcsError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if family.chars().count() > MAX_FAMILY_CHARS || !family.chars().all(allowed) {
+        return Err(EcsError::client(format!(
+            "family {family:?}: up to {MAX_FAMILY_CHARS} letters, numbers, underscores and hyphens are allowed"
+        )));
+    }
+    Ok(())
 }
 
 pub(super) fn failure(name: &str, reason: &str) -> Failure {

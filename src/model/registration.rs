@@ -61,6 +61,19 @@ impl Snapshot {
                 self.instances[position as usize].status
             )));
         }
+        self.check_new_arn(&arn)?;
+        if let Some(ec2_instance_id) = instance.ec2_instance_id.as_deref()
+            && let Some(holder) = self.instances.iter().find(|i| {
+                i.ec2_instance_id.as_deref() == Some(ec2_instance_id)
+                    && i.status != ContainerInstanceStatus::Inactive
+            })
+        {
+            return Err(EcsError::invalid_parameter(format!(
+                "EC2 instance {ec2_instance_id} is already registered as container instance {} \
+                 ({}); deregister it first (an EC2 instance is one container instance at a time)",
+                holder.arn, holder.status
+            )));
+        }
         if self.detached_tasks > 0 && self.tasks_name_instance(&arn) {
             return Err(EcsError::invalid_parameter(format!(
                 "tasks of the snapshot already name container instance {arn}, which it does not \
@@ -175,6 +188,55 @@ impl Snapshot {
         }
         self.set_status(position, ContainerInstanceStatus::Inactive);
         Ok(stopped)
+    }
+
+    /// Refuses a given ARN that is not a container instance ARN of this cluster's partition,
+    /// region and account (the cluster name, where the ARN has one, is checked with the rest
+    /// of the instance).
+    fn check_new_arn(&self, arn: &str) -> Result<(), EcsError> {
+        let cluster = &self.cluster;
+        let expected = format!(
+            "arn:{}:ecs:{}:{}:container-instance/",
+            cluster.partition, cluster.region, cluster.account
+        );
+        // `container-instance/CLUSTER/ID`, or the older `container-instance/ID`.
+        let id = arn.strip_prefix(&expected).and_then(|rest| {
+            let segments: Vec<&str> = rest.split('/').collect();
+            match segments.as_slice() {
+                [id] | [_, id] if segments.iter().all(|s| !s.is_empty()) => Some(*id),
+                _ => None,
+            }
+        });
+        match id {
+            Some(id) => {
+                if let Some(&position) = self.instance_lookup.get(id)
+                    && self.instances[position as usize].arn.as_ref() != arn
+                {
+                    return Err(EcsError::invalid_parameter(format!(
+                        "containerInstanceArn {arn}: its id {id} already names container instance {}; \
+                         ids are unique in a cluster",
+                        self.instances[position as usize].arn
+                    )));
+                }
+                if let Some(other) = self
+                    .instances
+                    .iter()
+                    .find(|i| i.ec2_instance_id.as_deref() == Some(id))
+                {
+                    return Err(EcsError::invalid_parameter(format!(
+                        "containerInstanceArn {arn}: its id {id} is the EC2 instance id of \
+                         container instance {}, so the name would be ambiguous",
+                        other.arn
+                    )));
+                }
+                Ok(())
+            }
+            _ => Err(EcsError::invalid_parameter(format!(
+                "containerInstanceArn {arn:?} is not a container instance ARN of this cluster; \
+                 expected {expected}{}/ID (or leave it out and one is made)",
+                cluster.name
+            ))),
+        }
     }
 
     /// An ARN for a registration that gave none: a 32-digit hexadecimal id, as ECS's, drawn

@@ -84,8 +84,24 @@ impl TryFrom<SnapshotFile> for Snapshot {
             detached_tasks: 0,
         };
         let mut given_remaining = Vec::with_capacity(container_instances.len());
+        // Registered (not INACTIVE) instances by EC2 instance id: one container instance per
+        // EC2 instance at a time, so an EC2 id names one instance.
+        let mut registered_ec2_ids: HashMap<String, usize, MapHasher> = HashMap::default();
         for (position, wire) in container_instances.into_iter().enumerate() {
             let path = format!("containerInstances[{position}]");
+            if let Some(ec2_instance_id) = wire.ec2_instance_id.as_deref()
+                && wire.status != Some(ContainerInstanceStatus::Inactive)
+                && let Some(first) = registered_ec2_ids.insert(ec2_instance_id.to_owned(), position)
+            {
+                return Err(SnapshotError::new(
+                    format!("{path}.ec2InstanceId"),
+                    format!(
+                        "EC2 instance {ec2_instance_id} is also containerInstances[{first}]; an EC2 \
+                         instance is one registered container instance at a time (a deregistered \
+                         one is INACTIVE)"
+                    ),
+                ));
+            }
             let (instance, remaining) = snapshot.read_instance(&path, &wire)?;
             snapshot.add_instance(instance);
             snapshot.instance_documents.push(wire);
