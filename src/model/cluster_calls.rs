@@ -59,7 +59,7 @@ impl Snapshot {
             };
             holders()
                 .find(|(_, i)| i.status != ContainerInstanceStatus::Inactive)
-                .or_else(|| holders().last())
+                .or_else(|| holders().next_back())
                 .and_then(|(p, _)| u32::try_from(p).ok())
         })
     }
