@@ -49,6 +49,8 @@ def test_another_thread_runs_while_placing(
         for instance in cluster["containerInstances"]:
             clone = dict(instance)
             clone["containerInstanceArn"] = f"{instance['containerInstanceArn']}{copy:04d}"
+            # Each copy is another EC2 instance (one EC2 instance registers once).
+            clone["ec2InstanceId"] = f"{instance['ec2InstanceId']}{copy:04d}"
             instances.append(clone)
     big["containerInstances"] = instances
     text = json.dumps(big)
