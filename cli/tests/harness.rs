@@ -389,6 +389,29 @@ fn an_alibaba_2018_sample_imports_and_replays() {
         "{stderr}"
     );
     assert!(!dir().join("never.json").exists() && !dir().join("never.jsonl").exists());
+
+    // An instance_num past the bound is refused before any call is made, not allocated.
+    let huge = dir().join("huge_batch_task.csv");
+    std::fs::write(&huge, "task_1,100000000,j_1,1,Terminated,200,100,50,0.5\n").unwrap();
+    let stderr = input_error(&ecs_place(&[
+        "trace",
+        "import",
+        "--format",
+        "alibaba-2018",
+        "--machine-meta",
+        &file("machine_meta.csv"),
+        "--batch-task",
+        huge.to_str().unwrap(),
+        "--out-cluster",
+        dir().join("never.json").to_str().unwrap(),
+        "--out-trace",
+        dir().join("never.jsonl").to_str().unwrap(),
+    ]));
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        "InvalidParameterException: batch_task line 1: instance_num 100000000 is more than 1000000, the most one row may ask for"
+    );
+    assert!(!dir().join("never.json").exists() && !dir().join("never.jsonl").exists());
 }
 
 /// The Google 2019 sample (tests/fixtures/google-2019, JSON lines in the BigQuery export's
