@@ -24,7 +24,7 @@ use crate::error::EcsError;
 use crate::model::SnapshotFile;
 
 use super::super::gauges::Demand;
-use super::super::trace::{Action, TraceEvent};
+use super::super::trace::{Action, TraceEvent, json_error};
 use super::{family, instance, snapshot};
 
 /// The format's name (and the imported cluster's).
@@ -153,8 +153,9 @@ impl<R: BufRead> JsonLines<R> {
             if self.line.trim().is_empty() {
                 continue;
             }
-            let value: Value = serde_json::from_str(&self.line)
-                .map_err(|e| self.error(format!("not a JSON object: {e}")))?;
+            let text = self.line.trim_end_matches(['\n', '\r']);
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| self.error(json_error(text, &e)))?;
             if !value.is_object() {
                 return Err(self.error("a row is a JSON object"));
             }
@@ -417,4 +418,19 @@ fn member_of(constraint: &Value) -> Result<PlacementConstraint, String> {
         kind: Some(PlacementConstraintType::MemberOf),
         expression: Some(expression),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_row_that_is_not_json_names_its_line_and_column() {
+        let error = attributes("{\"time\":\"0\"}\n{\"time\":\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            error.message,
+            "machine_attributes line 2: column 9: the line ends early: not a JSON object: EOF while parsing a value"
+        );
+    }
 }
