@@ -218,6 +218,31 @@ fn a_bad_trace_line_is_an_input_error_and_writes_nothing() {
         "{stderr}"
     );
     assert!(!report.exists());
+    // A stop-task without its task, or with two ways of naming it; a line ending early.
+    for (line, message) in [
+        (
+            "{\"at\":1,\"event\":\"stop-task\"}",
+            "InvalidParameterException: trace line 1: a stop-task names its task by exactly one of taskArn, name and pick; it has none",
+        ),
+        (
+            "{\"at\":1,\"event\":\"stop-task\",\"name\":\"a\",\"pick\":1}",
+            "InvalidParameterException: trace line 1: a stop-task names its task by exactly one of taskArn, name and pick; it has name and pick",
+        ),
+        (
+            "{\"at\":1,",
+            "ClientException: trace line 1: column 9: the line ends early: not a JSON object: EOF while parsing a value",
+        ),
+    ] {
+        std::fs::write(&trace, format!("{line}\n")).unwrap();
+        let stderr = input_error(&ecs_place(&[
+            "simulate",
+            "--cluster",
+            cluster.to_str().unwrap(),
+            "--workload",
+            trace.to_str().unwrap(),
+        ]));
+        assert_eq!(stderr.lines().next().unwrap(), message);
+    }
     for (args, message) in [
         (
             &["--variant", "a=colour=red"][..],

@@ -181,11 +181,26 @@ pub fn parse_line(line: &str) -> Result<Line, EcsError> {
             },
             name: optional(&mut members, "name")?,
         },
-        "stop-task" => Action::StopTask {
-            task_arn: optional(&mut members, "taskArn")?,
-            pick: optional(&mut members, "pick")?,
-            name: optional(&mut members, "name")?,
-        },
+        "stop-task" => {
+            let given: Vec<&str> = ["taskArn", "name", "pick"]
+                .into_iter()
+                .filter(|m| members.get(*m).is_some_and(|v| !v.is_null()))
+                .collect();
+            if given.len() != 1 {
+                return Err(invalid(format!(
+                    "a stop-task names its task by exactly one of taskArn, name and pick; {}",
+                    match given.as_slice() {
+                        [] => "it has none".to_owned(),
+                        _ => format!("it has {}", given.join(" and ")),
+                    }
+                )));
+            }
+            Action::StopTask {
+                task_arn: optional(&mut members, "taskArn")?,
+                pick: optional(&mut members, "pick")?,
+                name: optional(&mut members, "name")?,
+            }
+        }
         "register-instance" => Action::RegisterInstance {
             instance: Box::new(shaped(&mut members, "instance", &CONTAINER_INSTANCE)?),
         },
@@ -523,6 +538,27 @@ mod tests {
             message("{\"traceFormat\":2}").contains("traceFormat 2 is not one this reader knows")
         );
         assert!(message("{nope").starts_with("ClientException: trace line 1: column 2:"));
+    }
+
+    #[test]
+    fn a_stop_task_names_its_task_by_exactly_one_member() {
+        let message = |text: &str| {
+            let error = read(text).err().unwrap();
+            format!("{}: {}", error.exception.as_str(), error.message)
+        };
+        assert_eq!(
+            message("{\"at\":1,\"event\":\"stop-task\"}"),
+            "InvalidParameterException: trace line 1: a stop-task names its task by exactly one of taskArn, name and pick; it has none"
+        );
+        assert_eq!(
+            message("\n{\"event\":\"stop-task\",\"name\":\"a\",\"pick\":2}"),
+            "InvalidParameterException: trace line 2: a stop-task names its task by exactly one of taskArn, name and pick; it has name and pick"
+        );
+        assert!(
+            message("{\"event\":\"stop-task\",\"taskArn\":\"x\",\"name\":\"a\",\"pick\":null}")
+                .ends_with("it has taskArn and name")
+        );
+        assert!(read("{\"event\":\"stop-task\",\"pick\":2,\"name\":null}").is_ok());
     }
 
     #[test]
