@@ -484,7 +484,7 @@ fn a_google_2019_sample_imports_and_replays() {
             {"name": "ecs.availability-zone", "value": "sw-b"},
             {"name": "google.platform-id", "value": "p2"},
             {"name": "google.GKf3Ux", "value": "3"},
-            {"name": "google.rs_9Ab_", "value": "1"}
+            {"name": "google.rs/9Ab\\2b"}
         ])
     );
     let text = std::fs::read_to_string(&trace).unwrap();
@@ -520,6 +520,10 @@ fn a_google_2019_sample_imports_and_replays() {
             {"type": "memberOf", "expression": "attribute:google.GKf3Ux > '4'"},
             {"type": "distinctInstance"}
         ])
+    );
+    assert_eq!(
+        events[5]["request"]["placementConstraints"],
+        serde_json::json!([{"type": "memberOf", "expression": "attribute:google.rs/9Ab\\2b exists"}])
     );
     assert_eq!(events[6]["name"], "100/0");
 
