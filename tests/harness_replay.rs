@@ -273,3 +273,57 @@ fn the_kept_gauges_equal_the_gauges_read_from_the_instances() {
     assert_eq!(finished.summary.instance_events.failed, 0);
     assert!(finished.summary.stopped > 0);
 }
+
+/// Stops that stop nothing count nothing: a task stopped twice by ARN counts once, a name no
+/// running task has is a call that stops nothing; an ARN the state does not hold is refused as
+/// ECS refuses it (InvalidParameterException), in the summary and in its interval.
+#[test]
+fn a_stop_of_an_unknown_arn_is_refused_and_a_stop_of_a_stopped_task_counts_nothing() {
+    let options = Options {
+        metrics: true,
+        interval: 10.0,
+        reference: None,
+        variant: Variant::default(),
+    };
+    let mut replay = Replay::new(cluster(), options);
+    let mut clock = || 0u64;
+    let line = |text: String| TraceReader::new(text.as_bytes()).next().unwrap().unwrap();
+    replay.apply(
+        &line(format!(
+            "{{\"at\":0,\"event\":\"run-task\",\"request\":{{\"cluster\":\"prod\",\"taskDefinition\":\"app\",\"count\":2,{SPREAD}}},\"seed\":1,\"name\":\"two\"}}"
+        )),
+        &mut clock,
+    );
+    let arn = replay
+        .snapshot()
+        .tasks()
+        .get_index(0)
+        .unwrap()
+        .0
+        .to_string();
+    for stop in [
+        format!("{{\"at\":1,\"event\":\"stop-task\",\"taskArn\":\"{arn}\"}}"),
+        format!("{{\"at\":1,\"event\":\"stop-task\",\"taskArn\":\"{arn}\"}}"),
+        "{\"at\":1,\"event\":\"stop-task\",\"taskArn\":\"arn:aws:ecs:us-east-1:123456789012:task/prod/nope\"}".to_owned(),
+        "{\"at\":1,\"event\":\"stop-task\",\"name\":\"nobody\"}".to_owned(),
+        "{\"at\":1,\"event\":\"stop-task\",\"name\":\"two\"}".to_owned(),
+        "{\"at\":1,\"event\":\"stop-task\",\"name\":\"two\"}".to_owned(),
+    ] {
+        replay.apply(&line(stop), &mut clock);
+    }
+    let finished = replay.finish(0.0);
+    let s = &finished.summary;
+    assert_eq!(s.stop_task_calls, 6);
+    // The ARN's task once, the other task of `two` once.
+    assert_eq!(s.stopped, 2);
+    assert_eq!(
+        s.rejected_calls,
+        [("InvalidParameterException".to_owned(), 1)].into()
+    );
+    assert_eq!(
+        s.rejected_call_messages[0].message,
+        "The referenced task was not found: arn:aws:ecs:us-east-1:123456789012:task/prod/nope"
+    );
+    assert_eq!(finished.rows[0].counts.rejected_calls, 1);
+    assert_eq!(finished.rows[0].counts.stopped, 2);
+}

@@ -218,6 +218,31 @@ fn a_bad_trace_line_is_an_input_error_and_writes_nothing() {
         "{stderr}"
     );
     assert!(!report.exists());
+    // A stop-task without its task, or with two ways of naming it; a line ending early.
+    for (line, message) in [
+        (
+            "{\"at\":1,\"event\":\"stop-task\"}",
+            "InvalidParameterException: trace line 1: a stop-task names its task by exactly one of taskArn, name and pick; it has none",
+        ),
+        (
+            "{\"at\":1,\"event\":\"stop-task\",\"name\":\"a\",\"pick\":1}",
+            "InvalidParameterException: trace line 1: a stop-task names its task by exactly one of taskArn, name and pick; it has name and pick",
+        ),
+        (
+            "{\"at\":1,",
+            "ClientException: trace line 1: column 9: the line ends early: not a JSON object: EOF while parsing a value",
+        ),
+    ] {
+        std::fs::write(&trace, format!("{line}\n")).unwrap();
+        let stderr = input_error(&ecs_place(&[
+            "simulate",
+            "--cluster",
+            cluster.to_str().unwrap(),
+            "--workload",
+            trace.to_str().unwrap(),
+        ]));
+        assert_eq!(stderr.lines().next().unwrap(), message);
+    }
     for (args, message) in [
         (
             &["--variant", "a=colour=red"][..],
@@ -389,6 +414,29 @@ fn an_alibaba_2018_sample_imports_and_replays() {
         "{stderr}"
     );
     assert!(!dir().join("never.json").exists() && !dir().join("never.jsonl").exists());
+
+    // An instance_num past the bound is refused before any call is made, not allocated.
+    let huge = dir().join("huge_batch_task.csv");
+    std::fs::write(&huge, "task_1,100000000,j_1,1,Terminated,200,100,50,0.5\n").unwrap();
+    let stderr = input_error(&ecs_place(&[
+        "trace",
+        "import",
+        "--format",
+        "alibaba-2018",
+        "--machine-meta",
+        &file("machine_meta.csv"),
+        "--batch-task",
+        huge.to_str().unwrap(),
+        "--out-cluster",
+        dir().join("never.json").to_str().unwrap(),
+        "--out-trace",
+        dir().join("never.jsonl").to_str().unwrap(),
+    ]));
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        "InvalidParameterException: batch_task line 1: instance_num 100000000 is more than 1000000, the most one row may ask for"
+    );
+    assert!(!dir().join("never.json").exists() && !dir().join("never.jsonl").exists());
 }
 
 /// The Google 2019 sample (tests/fixtures/google-2019, JSON lines in the BigQuery export's
@@ -436,7 +484,7 @@ fn a_google_2019_sample_imports_and_replays() {
             {"name": "ecs.availability-zone", "value": "sw-b"},
             {"name": "google.platform-id", "value": "p2"},
             {"name": "google.GKf3Ux", "value": "3"},
-            {"name": "google.rs_9Ab_", "value": "1"}
+            {"name": "google.rs/9Ab\\2b"}
         ])
     );
     let text = std::fs::read_to_string(&trace).unwrap();
@@ -472,6 +520,10 @@ fn a_google_2019_sample_imports_and_replays() {
             {"type": "memberOf", "expression": "attribute:google.GKf3Ux > '4'"},
             {"type": "distinctInstance"}
         ])
+    );
+    assert_eq!(
+        events[5]["request"]["placementConstraints"],
+        serde_json::json!([{"type": "memberOf", "expression": "attribute:google.rs/9Ab\\2b exists"}])
     );
     assert_eq!(events[6]["name"], "100/0");
 

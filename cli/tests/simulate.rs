@@ -431,7 +431,7 @@ fn a_workload_on_standard_input_is_replayed_as_a_file_is() {
 
     let out = ecs_place_with_stdin(
         &args,
-        "\n{\"event\":\"stop-task\"}\n{\"event\":\"launch\"}\n",
+        "\n{\"event\":\"stop-task\",\"pick\":1}\n{\"event\":\"launch\"}\n",
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());

@@ -97,8 +97,12 @@ impl Replay {
     ///
     /// Stopped tasks are forgotten once they outnumber the running ones, while no stop has
     /// named a task by ARN, no run-task seed has repeated and the snapshot held no stopped
-    /// task: a stop by ARN of a forgotten task would fail where a kept one counts, and a seed
-    /// drawn again may draw a forgotten task's ARN.
+    /// task: a stop by ARN of a forgotten task is refused (unknown ARN) where a kept one stops
+    /// nothing, and a seed drawn again may draw a forgotten task's ARN.
+    ///
+    /// A stop-task by an ARN the state does not hold counts as refused
+    /// (`InvalidParameterException`, as ECS answers); one of a stopped task, by a name no
+    /// running task has, or by `pick` with none running stops nothing and is not refused.
     pub fn apply(&mut self, event: &TraceEvent, clock: &mut impl FnMut() -> u64) {
         self.advance(event.at);
         match &event.action {
@@ -371,6 +375,14 @@ impl Replay {
         self.maybe_forget();
     }
 
+    /// Counts a stop-task call ECS would refuse (with the run-task calls it refuses).
+    fn count_rejected(&mut self, error: &crate::error::EcsError) {
+        if let Some(collector) = &mut self.collector {
+            collector.open.counts.rejected_calls += 1;
+        }
+        self.totals.count_rejection(error);
+    }
+
     fn count_stop(&mut self) {
         self.count_stop_only();
         self.maybe_forget();
@@ -399,9 +411,18 @@ impl Replay {
                     self.running.remove(index);
                 }
                 let place = index.and_then(|i| self.place(i));
-                if self.placer.stop_task(arn).is_ok() {
-                    self.stopped_at(place);
-                    self.count_stop();
+                let running = index
+                    .and_then(|i| self.placer.snapshot().tasks().get_index(i))
+                    .is_some_and(|(_, record)| record.running);
+                match self.placer.stop_task(arn) {
+                    Ok(()) if running => {
+                        self.stopped_at(place);
+                        self.count_stop();
+                    }
+                    // A task stopped already: ECS answers with it, and nothing stops.
+                    Ok(()) => {}
+                    // An ARN the state does not hold: ECS refuses the call.
+                    Err(error) => self.count_rejected(&error),
                 }
             }
             (None, Some(pick)) if !self.running.is_empty() => {

@@ -123,8 +123,9 @@ pub fn parse_line(line: &str) -> Result<Line, EcsError> {
     if line.trim().is_empty() {
         return Ok(Line::Nothing);
     }
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| EcsError::client(format!("column {}: not a JSON object: {e}", e.column())))?;
+    let line = line.trim_end_matches(['\n', '\r']);
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| EcsError::client(json_error(line, &e)))?;
     let Value::Object(mut members) = value else {
         return Err(invalid("an event is a JSON object".to_owned()));
     };
@@ -180,11 +181,26 @@ pub fn parse_line(line: &str) -> Result<Line, EcsError> {
             },
             name: optional(&mut members, "name")?,
         },
-        "stop-task" => Action::StopTask {
-            task_arn: optional(&mut members, "taskArn")?,
-            pick: optional(&mut members, "pick")?,
-            name: optional(&mut members, "name")?,
-        },
+        "stop-task" => {
+            let given: Vec<&str> = ["taskArn", "name", "pick"]
+                .into_iter()
+                .filter(|m| members.get(*m).is_some_and(|v| !v.is_null()))
+                .collect();
+            if given.len() != 1 {
+                return Err(invalid(format!(
+                    "a stop-task names its task by exactly one of taskArn, name and pick; {}",
+                    match given.as_slice() {
+                        [] => "it has none".to_owned(),
+                        _ => format!("it has {}", given.join(" and ")),
+                    }
+                )));
+            }
+            Action::StopTask {
+                task_arn: optional(&mut members, "taskArn")?,
+                pick: optional(&mut members, "pick")?,
+                name: optional(&mut members, "name")?,
+            }
+        }
         "register-instance" => Action::RegisterInstance {
             instance: Box::new(shaped(&mut members, "instance", &CONTAINER_INSTANCE)?),
         },
@@ -197,6 +213,30 @@ pub fn parse_line(line: &str) -> Result<Line, EcsError> {
         },
     };
     Ok(Line::Event { at, action })
+}
+
+/// What is wrong with one line of JSON lines (`line` without its line break): the column
+/// (in characters, from 1) where reading stopped and serde_json's message without its own
+/// position, which counts lines within the text and so is always line 1. Text that ends before
+/// its value does is said so, at the column after its last character.
+pub(crate) fn json_error(line: &str, error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let message = message.strip_suffix(&position).unwrap_or(&message);
+    let chars_before = |bytes: usize| {
+        let mut end = bytes.min(line.len());
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        line[..end].chars().count()
+    };
+    if error.is_eof() {
+        let column = line.chars().count() + 1;
+        format!("column {column}: the line ends early: not a JSON object: {message}")
+    } else {
+        let column = chars_before(error.column()).max(1);
+        format!("column {column}: not a JSON object: {message}")
+    }
 }
 
 /// The header line `{"traceFormat": 1}` (optionally with `"description"`).
@@ -485,7 +525,9 @@ mod tests {
                 .contains("trace line 1: request.placementStrategies: unknown member")
         );
         assert_eq!(
-            message("{\"at\":5,\"event\":\"stop-task\"}\n{\"at\":4,\"event\":\"stop-task\"}"),
+            message(
+                "{\"at\":5,\"event\":\"stop-task\",\"pick\":0}\n{\"at\":4,\"event\":\"stop-task\",\"pick\":0}"
+            ),
             "InvalidParameterException: trace line 2: at 4 is before the previous event's 5; times never decrease"
         );
         assert!(
@@ -496,6 +538,40 @@ mod tests {
             message("{\"traceFormat\":2}").contains("traceFormat 2 is not one this reader knows")
         );
         assert!(message("{nope").starts_with("ClientException: trace line 1: column 2:"));
+    }
+
+    #[test]
+    fn a_stop_task_names_its_task_by_exactly_one_member() {
+        let message = |text: &str| {
+            let error = read(text).err().unwrap();
+            format!("{}: {}", error.exception.as_str(), error.message)
+        };
+        assert_eq!(
+            message("{\"at\":1,\"event\":\"stop-task\"}"),
+            "InvalidParameterException: trace line 1: a stop-task names its task by exactly one of taskArn, name and pick; it has none"
+        );
+        assert_eq!(
+            message("\n{\"event\":\"stop-task\",\"name\":\"a\",\"pick\":2}"),
+            "InvalidParameterException: trace line 2: a stop-task names its task by exactly one of taskArn, name and pick; it has name and pick"
+        );
+        assert!(
+            message("{\"event\":\"stop-task\",\"taskArn\":\"x\",\"name\":\"a\",\"pick\":null}")
+                .ends_with("it has taskArn and name")
+        );
+        assert!(read("{\"event\":\"stop-task\",\"pick\":2,\"name\":null}").is_ok());
+    }
+
+    #[test]
+    fn a_line_that_is_not_json_names_its_column_within_the_line() {
+        let message = |text: &str| read(text).err().unwrap().message;
+        assert_eq!(
+            message("{\"at\":1,\n"),
+            "trace line 1: column 9: the line ends early: not a JSON object: EOF while parsing a value"
+        );
+        assert_eq!(
+            message("{\"at\":1,\"event\":\"stop-task\",\"pick\":0}\r\n\n{\"at\":2,\"é\":x}\n"),
+            "trace line 3: column 13: not a JSON object: expected value"
+        );
     }
 
     #[test]

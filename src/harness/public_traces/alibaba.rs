@@ -8,10 +8,12 @@
 //! of a core); memory is normalised to 0-100 in the trace, and [`Scale::machine_memory_mib`]
 //! says how many MiB 100 stands for. Failure domain 1 becomes `ecs.availability-zone` (so
 //! spread across zones means across the trace's first failure domain), failure domain 2
-//! `alibaba.failure-domain-2`. A batch task of `instance_num` instances is one RunTask call per
-//! 10 of them (the API's most) at `start_time`, its tasks stopping at `end_time`, in group
-//! `job:JOB`; a container is one task at its first `time_stamp`, in group `app:APP_DU`, never
-//! stopping. A machine whose first row is at time 0 is in the snapshot, a later one registers at
+//! `alibaba.failure-domain-2`. A batch task of `instance_num` instances (a whole number, at most
+//! [`MAX_INSTANCE_NUM`]) is one RunTask call per 10 of them (the API's most) at `start_time`,
+//! its tasks stopping at `end_time`, in group `job:JOB`, made one at a time as the trace is
+//! written; a container is one task at its first `time_stamp`, in group `app:APP_DU`, never
+//! stopping. Seeds are `line × 2^17 + call` for batch tasks and `2^63 + line` for containers:
+//! no two calls share one. A machine whose first row is at time 0 is in the snapshot, a later one registers at
 //! its time; a later row with a status other than `USING` deregisters it (forced).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -178,23 +180,94 @@ fn request(demand: Demand, count: i64, group: String) -> RunTaskRequest {
     }
 }
 
+/// The most instances one `batch_task` row may ask for. The published rows ask for far fewer
+/// (a task's instances are one machine's worth of work each); a larger `instance_num` is a
+/// damaged row, refused rather than turned into more than 100,000 calls.
+pub const MAX_INSTANCE_NUM: u64 = 1_000_000;
+
+/// The bits of a `batch_task` seed that number the row's calls (`MAX_INSTANCE_NUM` / 10 fits).
+const PART_BITS: u32 = 17;
+/// The highest line a seed can number (above it, seeds of different files could meet).
+const MAX_SEEDED_LINE: u64 = (1 << (63 - PART_BITS)) - 1;
+
+/// The seed of call `part` of the `batch_task` row at `line`: `line × 2^17 + part`, below
+/// 2^63, so no two calls of the import share one (containers' seeds have bit 63 set).
+fn batch_seed(line: usize, part: u64) -> Result<u64, String> {
+    let line = line as u64;
+    if line > MAX_SEEDED_LINE {
+        return Err(format!(
+            "the file has more than {MAX_SEEDED_LINE} lines; split it"
+        ));
+    }
+    Ok((line << PART_BITS) | (part & ((1 << PART_BITS) - 1)))
+}
+
+// Every call of a row numbers below 2^17, so `batch_seed` never drops a part's bits.
+const _: () = assert!(MAX_INSTANCE_NUM.div_ceil(10) <= 1 << PART_BITS);
+
+/// The seed of the container first seen at `line` of `container_meta.csv`: `2^63 + line`.
+fn container_seed(line: usize) -> u64 {
+    (1 << 63) | (line as u64 & ((1 << 63) - 1))
+}
+
+/// The calls of one `batch_task` row still to give (one at a time: a row of any
+/// `instance_num` takes the same memory).
+struct BatchRow {
+    start: f64,
+    demand: Demand,
+    duration: Option<f64>,
+    group: String,
+    line: usize,
+    left: u64,
+    part: u64,
+}
+
+impl BatchRow {
+    fn next_event(&mut self) -> Result<Option<TraceEvent>, String> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let count = self.left.min(10);
+        let seed = batch_seed(self.line, self.part)?;
+        self.left -= count;
+        self.part += 1;
+        Ok(Some(TraceEvent {
+            at: self.start,
+            action: Action::RunTask {
+                request: Box::new(request(self.demand, count as i64, self.group.clone())),
+                seed,
+                duration: self.duration,
+                name: None,
+            },
+        }))
+    }
+}
+
 /// The run-task events of `batch_task.csv`, sorted by `start_time` as the file must be. A row
-/// without `plan_cpu` or `plan_mem` or `instance_num` places nothing and is skipped.
+/// without `plan_cpu` or `plan_mem` or `instance_num` places nothing and is skipped. The
+/// events of a row are made as they are taken, so memory does not grow with `instance_num`.
 pub fn batch_events(
     reader: impl BufRead + 'static,
     scale: Scale,
 ) -> impl Iterator<Item = Result<TraceEvent, EcsError>> {
     let mut rows = CsvLines::new(reader, "batch_task");
-    let mut pending: std::collections::VecDeque<TraceEvent> = Default::default();
+    let mut pending: Option<BatchRow> = None;
     let mut last = 0.0f64;
     let mut failed = false;
     std::iter::from_fn(move || {
         loop {
-            if let Some(event) = pending.pop_front() {
-                return Some(Ok(event));
-            }
             if failed {
                 return None;
+            }
+            if let Some(row) = &mut pending {
+                match row.next_event() {
+                    Ok(Some(event)) => return Some(Ok(event)),
+                    Ok(None) => pending = None,
+                    Err(message) => {
+                        failed = true;
+                        return Some(Err(rows.error(message)));
+                    }
+                }
             }
             let row = match rows.next_row() {
                 Ok(Some(row)) => row,
@@ -205,7 +278,7 @@ pub fn batch_events(
                 }
             };
             match batch_row(&row.0, row.1, scale, &mut last) {
-                Ok(events) => pending.extend(events),
+                Ok(row) => pending = row,
                 Err(message) => {
                     failed = true;
                     return Some(Err(rows.error(message)));
@@ -215,14 +288,33 @@ pub fn batch_events(
     })
 }
 
+/// `instance_num`: a whole number from 0 to [`MAX_INSTANCE_NUM`] (`100` and `100.0` alike).
+fn instance_num(fields: &[String]) -> Result<Option<u64>, String> {
+    let text = fields.get(1).map(String::as_str).unwrap_or_default();
+    let Some(value) = number(fields, 1, "instance_num")? else {
+        return Ok(None);
+    };
+    if value.fract() != 0.0 || value < 0.0 {
+        return Err(format!(
+            "instance_num: expected a whole number of instances, 0 to {MAX_INSTANCE_NUM}, found {text:?}"
+        ));
+    }
+    if value > MAX_INSTANCE_NUM as f64 {
+        return Err(format!(
+            "instance_num {text} is more than {MAX_INSTANCE_NUM}, the most one row may ask for"
+        ));
+    }
+    Ok(Some(value as u64))
+}
+
 fn batch_row(
     fields: &[String],
     line: usize,
     scale: Scale,
     last: &mut f64,
-) -> Result<Vec<TraceEvent>, String> {
+) -> Result<Option<BatchRow>, String> {
     let Some(start) = number(fields, 5, "start_time")? else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     if start < *last {
         return Err(format!(
@@ -230,33 +322,22 @@ fn batch_row(
         ));
     }
     *last = start;
-    let (Some(demand), Some(instances)) = (
-        batch_demand(fields, scale)?,
-        number(fields, 1, "instance_num")?,
-    ) else {
-        return Ok(Vec::new());
+    let instances = instance_num(fields)?;
+    let (Some(demand), Some(instances)) = (batch_demand(fields, scale)?, instances) else {
+        return Ok(None);
     };
     let end = number(fields, 6, "end_time")?;
     let duration = end.filter(|end| *end > start).map(|end| end - start);
     let job = fields.get(2).map(String::as_str).unwrap_or_default();
-    let mut left = instances.max(0.0) as i64;
-    let mut events = Vec::new();
-    let mut part = 0u64;
-    while left > 0 {
-        let count = left.min(10);
-        events.push(TraceEvent {
-            at: start,
-            action: Action::RunTask {
-                request: Box::new(request(demand, count, format!("job:{job}"))),
-                seed: ((line as u64) << 16) | part,
-                duration,
-                name: None,
-            },
-        });
-        left -= count;
-        part += 1;
-    }
-    Ok(events)
+    Ok(Some(BatchRow {
+        start,
+        demand,
+        duration,
+        group: format!("job:{job}"),
+        line,
+        left: instances,
+        part: 0,
+    }))
 }
 
 /// The run-task events of `container_meta.csv` (a container's first row), sorted by
@@ -302,7 +383,7 @@ pub fn container_events(
                     at: time,
                     action: Action::RunTask {
                         request: Box::new(request(demand, 1, format!("app:{app}"))),
-                        seed: (line as u64) << 16 | 0xffff,
+                        seed: container_seed(line),
                         duration: None,
                         name: None,
                     },
@@ -318,4 +399,98 @@ pub fn container_events(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn events(text: &'static str) -> impl Iterator<Item = Result<TraceEvent, EcsError>> {
+        batch_events(text.as_bytes(), Scale::default())
+    }
+
+    fn seed(event: &TraceEvent) -> u64 {
+        match &event.action {
+            Action::RunTask { seed, .. } => *seed,
+            _ => u64::MAX,
+        }
+    }
+
+    #[test]
+    fn a_row_of_a_million_instances_is_made_a_call_at_a_time_with_seeds_of_its_own() {
+        let mut calls = events(
+            "t1,1000000,j_1,1,Terminated,200,300,50,0.5\nt2,3,j_1,1,Terminated,200,300,50,0.5\n",
+        );
+        let mut seeds = HashSet::new();
+        let mut count = 0;
+        for event in calls.by_ref().take(100_000) {
+            let event = event.unwrap();
+            assert!(
+                matches!(&event.action, Action::RunTask { request, .. } if request.count == Some(10))
+            );
+            assert!(seeds.insert(seed(&event)));
+            count += 1;
+        }
+        assert_eq!(count, 100_000);
+        // The next row's call: its seed is none of the first row's.
+        let next = calls.next().unwrap().unwrap();
+        assert!(
+            matches!(&next.action, Action::RunTask { request, .. } if request.count == Some(3))
+        );
+        assert!(seeds.insert(seed(&next)), "seed {} repeats", seed(&next));
+        assert!(calls.next().is_none());
+        let container = container_events(
+            "c_1,m_1,200,app_1,started,50,100,0.5\n".as_bytes(),
+            Scale::default(),
+        )
+        .next()
+        .unwrap()
+        .unwrap();
+        assert!(seeds.insert(seed(&container)));
+    }
+
+    #[test]
+    fn an_instance_num_not_whole_or_out_of_range_is_refused_with_its_line() {
+        let error = |row: &'static str| {
+            let error = events(row).find_map(Result::err).unwrap();
+            format!("{}: {}", error.exception.as_str(), error.message)
+        };
+        for (count, message) in [
+            (
+                "100000000",
+                "instance_num 100000000 is more than 1000000, the most one row may ask for",
+            ),
+            (
+                "4294967295",
+                "instance_num 4294967295 is more than 1000000, the most one row may ask for",
+            ),
+            (
+                "99999999999999999999",
+                "instance_num 99999999999999999999 is more than 1000000, the most one row may ask for",
+            ),
+            (
+                "2.5",
+                "instance_num: expected a whole number of instances, 0 to 1000000, found \"2.5\"",
+            ),
+            (
+                "-1",
+                "instance_num: expected a whole number of instances, 0 to 1000000, found \"-1\"",
+            ),
+        ] {
+            let row: &'static str = Box::leak(
+                format!("t0,1,j_0,1,Terminated,100,300,50,0.5\nt1,{count},j_1,1,Terminated,200,300,50,0.5\n")
+                    .into_boxed_str(),
+            );
+            assert_eq!(
+                error(row),
+                format!("InvalidParameterException: batch_task line 2: {message}")
+            );
+        }
+        // 1,000,000 and 100.0 are whole numbers in range.
+        assert_eq!(
+            events("t1,100.0,j_1,1,Terminated,200,300,50,0.5\n").count(),
+            10
+        );
+    }
 }

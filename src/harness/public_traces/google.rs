@@ -9,22 +9,26 @@
 //! the largest machine, and [`Scale`] says what 1.0 stands for. A machine added at time 0 is in
 //! the snapshot, a later one registers, a removed one deregisters (forced); its `switch_id`
 //! becomes `ecs.availability-zone` (the failure domain placement spreads over), its platform
-//! `google.platform-id`, its attributes at time 0 `google.NAME`. An instance's SUBMIT is one
-//! RunTask call of one task named `COLLECTION/INDEX` in group `collection:COLLECTION`, each
-//! constraint a `memberOf` on `attribute:google.NAME`, `max_per_machine` 1 a
-//! `distinctInstance`; its EVICT, FAIL, FINISH, KILL or LOST stops that task.
+//! `google.platform-id`, its attributes at time 0 `google.NAME` (characters an ECS name cannot
+//! hold, and `\`, escaped as `\XX` per byte; an empty value makes a name-only attribute). An
+//! instance's SUBMIT is one RunTask call of one task named `COLLECTION/INDEX` in group
+//! `collection:COLLECTION`, each constraint a `memberOf` on `attribute:google.NAME`,
+//! `max_per_machine` 1 a `distinctInstance`; its EVICT, FAIL, FINISH, KILL or LOST stops that
+//! task.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::BufRead;
 
 use serde_json::Value;
 
-use crate::aws::{LaunchType, PlacementConstraint, PlacementConstraintType, RunTaskRequest};
+use crate::aws::{
+    Attribute, LaunchType, PlacementConstraint, PlacementConstraintType, RunTaskRequest,
+};
 use crate::error::EcsError;
 use crate::model::SnapshotFile;
 
 use super::super::gauges::Demand;
-use super::super::trace::{Action, TraceEvent};
+use super::super::trace::{Action, TraceEvent, json_error};
 use super::{family, instance, snapshot};
 
 /// The format's name (and the imported cluster's).
@@ -153,8 +157,9 @@ impl<R: BufRead> JsonLines<R> {
             if self.line.trim().is_empty() {
                 continue;
             }
-            let value: Value = serde_json::from_str(&self.line)
-                .map_err(|e| self.error(format!("not a JSON object: {e}")))?;
+            let text = self.line.trim_end_matches(['\n', '\r']);
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| self.error(json_error(text, &e)))?;
             if !value.is_object() {
                 return Err(self.error("a row is a JSON object"));
             }
@@ -167,42 +172,56 @@ impl<R: BufRead> JsonLines<R> {
     }
 }
 
-/// An attribute name ECS takes: `google.` and the trace's name, characters other than letters,
-/// digits, `-`, `_` and `.` made `_`.
-fn attribute_name(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
+/// The longest attribute name ECS takes.
+const MAX_ATTRIBUTE_NAME_CHARS: usize = 128;
+
+/// An attribute name ECS takes: `google.` and the trace's name, each character an ECS name
+/// cannot hold (anything but letters, digits, `-`, `_`, `/` and `.`), and `\` itself, written
+/// `\` and two lowercase hex digits per UTF-8 byte (`+` as `\2b`). Every `\` starts such an
+/// escape, so two different names never meet. A name that is empty, or longer than 128
+/// characters once written, is an error.
+fn attribute_name(name: &str) -> Result<String, String> {
+    if name.is_empty() {
+        return Err("an attribute name is empty".to_owned());
+    }
+    let mut out = String::from("google.");
+    for c in name.chars() {
+        if c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.') {
+            out.push(c);
+        } else {
+            let mut bytes = [0u8; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("\\{byte:02x}"));
             }
-        })
-        .collect();
-    format!("google.{clean}")
+        }
+    }
+    let length = out.chars().count();
+    if length > MAX_ATTRIBUTE_NAME_CHARS {
+        return Err(format!(
+            "attribute name {name:?} becomes {length} characters as an ECS attribute name ({out}); ECS allows {MAX_ATTRIBUTE_NAME_CHARS}"
+        ));
+    }
+    Ok(out)
 }
 
+/// A machine's attributes from `machine_attributes`: (ECS name, value; `None` for an empty
+/// value, an attribute with a name only).
+pub type MachineAttributes = HashMap<String, Vec<(String, Option<String>)>>;
+
 /// Each machine's attributes at time 0 (`machine_attributes`), by machine.
-pub fn attributes(
-    reader: impl BufRead,
-) -> Result<HashMap<String, Vec<(String, String)>>, EcsError> {
+pub fn attributes(reader: impl BufRead) -> Result<MachineAttributes, EcsError> {
     let mut rows = JsonLines::new(reader, "machine_attributes");
-    let mut out: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut out: MachineAttributes = HashMap::new();
     while let Some(row) = rows.next_row()? {
         if seconds(row.get("time")) != Some(0.0) || row.get("deleted") == Some(&Value::Bool(true)) {
             continue;
         }
         let machine = text(row.get("machine_id"));
         let value = text(row.get("value"));
-        out.entry(machine).or_default().push((
-            attribute_name(&text(row.get("name"))),
-            if value.is_empty() {
-                "1".to_owned()
-            } else {
-                value
-            },
-        ));
+        let name = attribute_name(&text(row.get("name"))).map_err(|m| rows.error(m))?;
+        out.entry(machine)
+            .or_default()
+            .push((name, (!value.is_empty()).then_some(value)));
     }
     Ok(out)
 }
@@ -210,7 +229,7 @@ pub fn attributes(
 /// The machines: the snapshot's (added at time 0) and the events of the others, by time.
 pub fn machines(
     reader: impl BufRead,
-    attributes: &HashMap<String, Vec<(String, String)>>,
+    attributes: &MachineAttributes,
     scale: Scale,
 ) -> Result<(Vec<crate::aws::ContainerInstance>, Vec<TraceEvent>), EcsError> {
     let mut rows = JsonLines::new(reader, "machine_events");
@@ -228,18 +247,19 @@ pub fn machines(
                     .ok_or_else(|| rows.error("an ADD needs capacity {cpus, memory}"))?;
                 let switch = text(row.get("switch_id"));
                 let platform = text(row.get("platform_id"));
-                let mut named: Vec<(&str, &str)> = vec![
+                let named: [(&str, &str); 2] = [
                     ("ecs.availability-zone", &switch),
                     ("google.platform-id", &platform),
                 ];
-                let extra = attributes.get(&id);
-                named.extend(
-                    extra
-                        .iter()
-                        .flat_map(|a| a.iter())
-                        .map(|(n, v)| (n.as_str(), v.as_str())),
-                );
-                let wire = instance(FORMAT, &id, size, &named);
+                let mut wire = instance(FORMAT, &id, size, &named);
+                let extra = attributes.get(&id).into_iter().flatten();
+                wire.attributes
+                    .get_or_insert_with(Vec::new)
+                    .extend(extra.map(|(name, value)| Attribute {
+                        name: name.clone(),
+                        value: value.clone(),
+                        ..Attribute::default()
+                    }));
                 known.insert(id, ());
                 if at <= 0.0 {
                     instances.push(wire);
@@ -404,7 +424,7 @@ fn member_of(constraint: &Value) -> Result<PlacementConstraint, String> {
     .ok_or("constraint relation: expected EQUAL ... NOT_PRESENT or 0 to 7")?;
     let subject = format!(
         "attribute:{}",
-        attribute_name(&text(constraint.get("name")))
+        attribute_name(&text(constraint.get("name"))).map_err(|m| format!("constraint: {m}"))?
     );
     let operator = RELATIONS[relation].1;
     let expression = if relation >= 6 {
@@ -417,4 +437,62 @@ fn member_of(constraint: &Value) -> Result<PlacementConstraint, String> {
         kind: Some(PlacementConstraintType::MemberOf),
         expression: Some(expression),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn attribute_names_keep_what_ecs_allows_and_escape_the_rest_without_collisions() {
+        let name = |n: &str| attribute_name(n).unwrap();
+        assert_eq!(name("rs/9Ab+"), "google.rs/9Ab\\2b");
+        assert_eq!(name("a_b-c.d/é"), "google.a_b-c.d/é");
+        assert_eq!(name("a\\b"), "google.a\\5cb");
+        assert_eq!(name("a b€"), "google.a\\20b\\e2\\82\\ac");
+        // Once `_` stood for every other character: these three met as google.a_b.
+        let written: HashSet<String> = ["a_b", "a+b", "a=b", "a\\2bb", "a\\b"]
+            .iter()
+            .map(|n| name(n))
+            .collect();
+        assert_eq!(written.len(), 5);
+        for n in &written {
+            crate::model::check_attribute_name(n).unwrap();
+        }
+        assert!(attribute_name("").is_err());
+        assert!(
+            attribute_name(&"x".repeat(122))
+                .unwrap_err()
+                .contains("becomes 129 characters")
+        );
+        assert_eq!(name(&"x".repeat(121)).chars().count(), 128);
+    }
+
+    #[test]
+    fn an_empty_value_is_a_name_only_attribute() {
+        let attributes = attributes(
+            "{\"time\":\"0\",\"machine_id\":\"1\",\"name\":\"rs/9Ab+\",\"value\":\"\"}\n{\"time\":\"0\",\"machine_id\":\"1\",\"name\":\"k\",\"value\":\"5\"}\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            attributes["1"],
+            [
+                ("google.rs/9Ab\\2b".to_owned(), None),
+                ("google.k".to_owned(), Some("5".to_owned()))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_that_is_not_json_names_its_line_and_column() {
+        let error = attributes("{\"time\":\"1\"}\n{\"time\":\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            error.message,
+            "machine_attributes line 2: column 9: the line ends early: not a JSON object: EOF while parsing a value"
+        );
+    }
 }
