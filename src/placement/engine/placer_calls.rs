@@ -8,11 +8,22 @@ use crate::aws::{
     TaskDefinition,
 };
 use crate::error::EcsError;
-use crate::model::StateUpdate;
+use crate::model::{Snapshot, StateUpdate};
 
 use super::placer::Placer;
 
 impl Placer {
+    /// Applies one cluster-changing call to the snapshot and, when it succeeds, drops the
+    /// compiled requests (a refused call changes nothing, so they stay).
+    fn change_cluster<T>(
+        &mut self,
+        call: impl FnOnce(&mut Snapshot) -> Result<T, EcsError>,
+    ) -> Result<T, EcsError> {
+        let answer = call(&mut self.snapshot)?;
+        self.forget_requests();
+        Ok(answer)
+    }
+
     /// StartTask on the current state, as [`start_task`](fn@crate::placement::start_task)
     /// would, then applies the started tasks to it. Compiled requests are kept: starting a
     /// task changes what placing one does, and their rows judge the instances it touched again.
@@ -32,9 +43,7 @@ impl Placer {
         &mut self,
         instance: ContainerInstance,
     ) -> Result<String, EcsError> {
-        let arn = self.snapshot.register_container_instance(instance)?;
-        self.forget_requests();
-        Ok(arn)
+        self.change_cluster(|snapshot| snapshot.register_container_instance(instance))
     }
 
     /// `DeregisterContainerInstance` (see
@@ -45,11 +54,7 @@ impl Placer {
         instance: &str,
         force: bool,
     ) -> Result<Vec<String>, EcsError> {
-        let stopped = self
-            .snapshot
-            .deregister_container_instance(instance, force)?;
-        self.forget_requests();
-        Ok(stopped)
+        self.change_cluster(|snapshot| snapshot.deregister_container_instance(instance, force))
     }
 
     /// `UpdateContainerInstancesState` on the placer's state (see
@@ -59,11 +64,7 @@ impl Placer {
         instances: &[&str],
         status: ContainerInstanceStatus,
     ) -> Result<StateUpdate, EcsError> {
-        let outcome = self
-            .snapshot
-            .update_container_instances_state(instances, status)?;
-        self.forget_requests();
-        Ok(outcome)
+        self.change_cluster(|snapshot| snapshot.update_container_instances_state(instances, status))
     }
 
     /// An instance's agent connects or disconnects (see [`crate::model::Snapshot::set_agent_connected`]).
@@ -72,23 +73,17 @@ impl Placer {
         instance: &str,
         connected: bool,
     ) -> Result<u32, EcsError> {
-        let position = self.snapshot.set_agent_connected(instance, connected)?;
-        self.forget_requests();
-        Ok(position)
+        self.change_cluster(|snapshot| snapshot.set_agent_connected(instance, connected))
     }
 
     /// `PutAttributes` (see [`crate::model::Snapshot::put_attributes`]).
     pub fn put_attributes(&mut self, attributes: &[Attribute]) -> Result<(), EcsError> {
-        self.snapshot.put_attributes(attributes)?;
-        self.forget_requests();
-        Ok(())
+        self.change_cluster(|snapshot| snapshot.put_attributes(attributes))
     }
 
     /// `DeleteAttributes` (see [`crate::model::Snapshot::delete_attributes`]).
     pub fn delete_attributes(&mut self, attributes: &[Attribute]) -> Result<(), EcsError> {
-        self.snapshot.delete_attributes(attributes)?;
-        self.forget_requests();
-        Ok(())
+        self.change_cluster(|snapshot| snapshot.delete_attributes(attributes))
     }
 
     /// `RegisterTaskDefinition` (see [`crate::model::Snapshot::register_task_definition`]); returns its ARN.
@@ -96,15 +91,11 @@ impl Placer {
         &mut self,
         definition: TaskDefinition,
     ) -> Result<String, EcsError> {
-        let arn = self.snapshot.register_task_definition(definition)?;
-        self.forget_requests();
-        Ok(arn)
+        self.change_cluster(|snapshot| snapshot.register_task_definition(definition))
     }
 
     /// `DeregisterTaskDefinition` (see [`crate::model::Snapshot::deregister_task_definition`]).
     pub fn deregister_task_definition(&mut self, name: &str) -> Result<(), EcsError> {
-        self.snapshot.deregister_task_definition(name)?;
-        self.forget_requests();
-        Ok(())
+        self.change_cluster(|snapshot| snapshot.deregister_task_definition(name))
     }
 }
