@@ -29,7 +29,7 @@ use crate::model::SnapshotFile;
 
 use super::super::gauges::Demand;
 use super::super::trace::{Action, TraceEvent, json_error};
-use super::{family, instance, snapshot};
+use super::{NumberedLines, family, instance, snapshot};
 
 /// The format's name (and the imported cluster's).
 pub const FORMAT: &str = "google-2019";
@@ -122,53 +122,37 @@ const RELATIONS: [(&str, &str); 8] = [
     ("NOT_PRESENT", "!exists"),
 ];
 
-/// JSON lines, a line at a time, with their numbers.
+/// JSON lines, a line at a time, with their numbers; each row a JSON object.
 struct JsonLines<R> {
-    reader: R,
-    line: String,
-    number: usize,
-    file: &'static str,
+    lines: NumberedLines<R>,
 }
 
 impl<R: BufRead> JsonLines<R> {
     fn new(reader: R, file: &'static str) -> Self {
         Self {
-            reader,
-            line: String::new(),
-            number: 0,
-            file,
+            lines: NumberedLines::new(reader, file),
         }
     }
 
     fn next_row(&mut self) -> Result<Option<Value>, EcsError> {
-        loop {
-            self.line.clear();
-            let read = self.reader.read_line(&mut self.line).map_err(|e| {
-                EcsError::client(format!(
-                    "{} line {}: cannot read: {e}",
-                    self.file,
-                    self.number + 1
-                ))
-            })?;
-            if read == 0 {
-                return Ok(None);
+        let Some(text) = self.lines.next_line()? else {
+            return Ok(None);
+        };
+        let value: Value = match serde_json::from_str(text) {
+            Ok(value) => value,
+            Err(e) => {
+                let message = json_error(text, &e);
+                return Err(self.error(message));
             }
-            self.number += 1;
-            if self.line.trim().is_empty() {
-                continue;
-            }
-            let text = self.line.trim_end_matches(['\n', '\r']);
-            let value: Value =
-                serde_json::from_str(text).map_err(|e| self.error(json_error(text, &e)))?;
-            if !value.is_object() {
-                return Err(self.error("a row is a JSON object"));
-            }
-            return Ok(Some(value));
+        };
+        if !value.is_object() {
+            return Err(self.error("a row is a JSON object"));
         }
+        Ok(Some(value))
     }
 
     fn error(&self, message: impl std::fmt::Display) -> EcsError {
-        EcsError::invalid_parameter(format!("{} line {}: {message}", self.file, self.number))
+        self.lines.error(message)
     }
 }
 
@@ -330,7 +314,7 @@ pub fn instance_events(
                     return Some(Err(error));
                 }
             };
-            match instance_row(&row, rows.number, scale, &mut last) {
+            match instance_row(&row, rows.lines.number, scale, &mut last) {
                 Ok(Some(event)) => return Some(Ok(event)),
                 Ok(None) => {}
                 Err(message) => {

@@ -115,16 +115,16 @@ fn snapshot(
     }
 }
 
-/// The lines of a CSV file without quoting (the published trace files have none), split at
-/// commas, with their numbers; blank lines skipped.
-struct CsvLines<R> {
+/// A text file a line at a time (one line in memory), blank lines skipped, each with its
+/// number: what both the CSV and the JSON-lines readers read.
+struct NumberedLines<R> {
     reader: R,
     line: String,
     number: usize,
     file: &'static str,
 }
 
-impl<R: BufRead> CsvLines<R> {
+impl<R: BufRead> NumberedLines<R> {
     fn new(reader: R, file: &'static str) -> Self {
         Self {
             reader,
@@ -134,8 +134,8 @@ impl<R: BufRead> CsvLines<R> {
         }
     }
 
-    /// The next row's fields and line number.
-    fn next_row(&mut self) -> Result<Option<(Vec<String>, usize)>, EcsError> {
+    /// The next line that is not blank, without its line break.
+    fn next_line(&mut self) -> Result<Option<&str>, EcsError> {
         loop {
             self.line.clear();
             let read = self.reader.read_line(&mut self.line).map_err(|e| {
@@ -149,17 +149,42 @@ impl<R: BufRead> CsvLines<R> {
                 return Ok(None);
             }
             self.number += 1;
-            let text = self.line.trim_end_matches(['\n', '\r']);
-            if text.trim().is_empty() {
-                continue;
+            if !self.line.trim().is_empty() {
+                return Ok(Some(self.line.trim_end_matches(['\n', '\r'])));
             }
-            let fields = text.split(',').map(|f| f.trim().to_owned()).collect();
-            return Ok(Some((fields, self.number)));
         }
     }
 
+    /// An error about the line read last.
     fn error(&self, message: impl std::fmt::Display) -> EcsError {
         EcsError::invalid_parameter(format!("{} line {}: {message}", self.file, self.number))
+    }
+}
+
+/// The lines of a CSV file without quoting (the published trace files have none), split at
+/// commas, with their numbers; blank lines skipped.
+struct CsvLines<R> {
+    lines: NumberedLines<R>,
+}
+
+impl<R: BufRead> CsvLines<R> {
+    fn new(reader: R, file: &'static str) -> Self {
+        Self {
+            lines: NumberedLines::new(reader, file),
+        }
+    }
+
+    /// The next row's fields and line number.
+    fn next_row(&mut self) -> Result<Option<(Vec<String>, usize)>, EcsError> {
+        let Some(text) = self.lines.next_line()? else {
+            return Ok(None);
+        };
+        let fields = text.split(',').map(|f| f.trim().to_owned()).collect();
+        Ok(Some((fields, self.lines.number)))
+    }
+
+    fn error(&self, message: impl std::fmt::Display) -> EcsError {
+        self.lines.error(message)
     }
 }
 
