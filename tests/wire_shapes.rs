@@ -17,11 +17,19 @@ const MODEL: &str = concat!(
 const GENERATED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/aws/model_shapes.rs");
 const MODEL_VERSION: &str = "botocore 1.44.8";
 
-/// The structures whose members are checked: the requests the crate reads, and the described
-/// resources a snapshot holds. Everything they hold is generated too.
+/// The structures whose members are checked: the requests the crate, `serve` and the Python
+/// package read, and the described resources a snapshot holds. Everything they hold is
+/// generated too.
 const ROOTS: &[&str] = &[
     "RunTaskRequest",
     "StartTaskRequest",
+    "RegisterContainerInstanceRequest",
+    "DeregisterContainerInstanceRequest",
+    "UpdateContainerInstancesStateRequest",
+    "PutAttributesRequest",
+    "DeleteAttributesRequest",
+    "RegisterTaskDefinitionRequest",
+    "DeregisterTaskDefinitionRequest",
     "ContainerInstance",
     "Task",
     "TaskDefinition",

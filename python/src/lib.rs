@@ -18,9 +18,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use ecs_placement::aws::read::{RequestShape, text_from_bytes};
 use ecs_placement::aws::shapes::{
-    ATTRIBUTE, CONTAINER_DEFINITION, CONTAINER_INSTANCE, EPHEMERAL_STORAGE, INFERENCE_ACCELERATOR,
-    Member, PROXY_CONFIGURATION, RUNTIME_PLATFORM, Shape, TAG,
-    TASK_DEFINITION_PLACEMENT_CONSTRAINT, VOLUME,
+    CONTAINER_INSTANCE, DELETE_ATTRIBUTES_REQUEST, PUT_ATTRIBUTES_REQUEST,
+    REGISTER_TASK_DEFINITION_REQUEST, Shape,
 };
 use ecs_placement::aws::{
     Attribute, ContainerInstance, ContainerInstanceStatus, RunTaskRequest, StartTaskRequest,
@@ -87,6 +86,14 @@ fn python_value<'py>(py: Python<'py>, value: &impl Serialize) -> PyResult<Bound<
     })
 }
 
+/// A call's outcome for Python: its value as Python objects, or its failure raised.
+fn answer<'py>(py: Python<'py>, result: Outcome<impl Serialize>) -> PyResult<Bound<'py, PyAny>> {
+    match result {
+        Ok(value) => python_value(py, &value),
+        Err(failure) => Err(failure.into_py(py)),
+    }
+}
+
 /// Reads a snapshot given as JSON text or as the path of a file (UTF-8, with or without a
 /// byte-order mark, or UTF-16 with one, as `ecs-place --cluster` reads it). Messages start
 /// with the file's path, or with `snapshot` for text.
@@ -129,46 +136,10 @@ fn read_shaped<T: serde::de::DeserializeOwned>(text: &str, shape: &'static Shape
     })
 }
 
-/// `put_attributes` and `delete_attributes` take `{"attributes": [...]}` (the wrapper makes it
-/// from the list), so a message names `attributes[N].member`.
-static ATTRIBUTES: Shape = Shape {
-    name: "PutAttributesRequest",
-    members: &[Member::holding("attributes", &ATTRIBUTE)],
-};
-
 #[derive(serde::Deserialize)]
 struct Attributes {
     attributes: Vec<Attribute>,
 }
-
-/// The RegisterTaskDefinition request (botocore's `RegisterTaskDefinitionRequest`): what
-/// `ecs.register_task_definition(**definition)` takes.
-static REGISTER_TASK_DEFINITION_REQUEST: Shape = Shape {
-    name: "RegisterTaskDefinitionRequest",
-    members: &[
-        Member::holding("containerDefinitions", &CONTAINER_DEFINITION),
-        Member::value("cpu"),
-        Member::value("enableFaultInjection"),
-        Member::holding("ephemeralStorage", &EPHEMERAL_STORAGE),
-        Member::value("executionRoleArn"),
-        Member::value("family"),
-        Member::holding("inferenceAccelerators", &INFERENCE_ACCELERATOR),
-        Member::value("ipcMode"),
-        Member::value("memory"),
-        Member::value("networkMode"),
-        Member::value("pidMode"),
-        Member::holding(
-            "placementConstraints",
-            &TASK_DEFINITION_PLACEMENT_CONSTRAINT,
-        ),
-        Member::holding("proxyConfiguration", &PROXY_CONFIGURATION),
-        Member::value("requiresCompatibilities"),
-        Member::holding("runtimePlatform", &RUNTIME_PLATFORM),
-        Member::holding("tags", &TAG),
-        Member::value("taskRoleArn"),
-        Member::holding("volumes", &VOLUME),
-    ],
-};
 
 /// The UpdateContainerInstancesState response.
 #[derive(Serialize)]
@@ -244,10 +215,7 @@ fn run_task<'py>(
         let request: RunTaskRequest = read_request(request)?;
         Ok(ecs_placement::run_task(&snapshot, &request, seed)?.response)
     });
-    match result {
-        Ok(response) => python_value(py, &response),
-        Err(failure) => Err(failure.into_py(py)),
-    }
+    answer(py, result)
 }
 
 /// `start_task(snapshot_source, is_path, request_json, seed)`: the StartTask response.
@@ -264,10 +232,7 @@ fn start_task<'py>(
         let request: StartTaskRequest = read_request(request)?;
         Ok(ecs_placement::start_task(&snapshot, &request, seed)?.response)
     });
-    match result {
-        Ok(response) => python_value(py, &response),
-        Err(failure) => Err(failure.into_py(py)),
-    }
+    answer(py, result)
 }
 
 /// `explain_run_task(snapshot_source, is_path, request_json, seed)`:
@@ -289,10 +254,7 @@ fn explain_run_task<'py>(
             explanations,
         })
     });
-    match result {
-        Ok(explained) => python_value(py, &explained),
-        Err(failure) => Err(failure.into_py(py)),
-    }
+    answer(py, result)
 }
 
 /// `list_container_instances(snapshot_source, is_path, filter, status)`: the matching ARNs.
@@ -325,17 +287,16 @@ fn check_expression(py: Python<'_>, text: &str) -> PyResult<String> {
 ///
 /// The placer sits behind a mutex taken with the interpreter released: calls from several
 /// Python threads run one at a time, in the order they get the lock, and never hold the
-/// interpreter while they wait. `None` only while a StartTask call has it apart (see
-/// [`NativePlacer::start_task`]).
+/// interpreter while they wait.
 #[pyclass(frozen, name = "Placer", module = "ecs_placement._native")]
 struct NativePlacer {
-    inner: Mutex<Option<Placer>>,
+    inner: Mutex<Placer>,
 }
 
 impl NativePlacer {
     /// The placer, even after a panic in another call (the state is whole: a call changes it
     /// only when it completes).
-    fn lock(&self) -> MutexGuard<'_, Option<Placer>> {
+    fn lock(&self) -> MutexGuard<'_, Placer> {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -351,9 +312,15 @@ impl NativePlacer {
         delete: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let result = py.detach(|| -> Outcome<_> {
-            let request: Attributes = read_shaped(request, &ATTRIBUTES)?;
-            let mut slot = self.lock();
-            let placer = placer(&mut slot)?;
+            // The wrapper makes `{"attributes": [...]}` from the list, so a message names
+            // `attributes[N].member`.
+            let shape = if delete {
+                &DELETE_ATTRIBUTES_REQUEST
+            } else {
+                &PUT_ATTRIBUTES_REQUEST
+            };
+            let request: Attributes = read_shaped(request, shape)?;
+            let mut placer = self.lock();
             if delete {
                 placer.delete_attributes(&request.attributes)?;
             } else {
@@ -361,20 +328,8 @@ impl NativePlacer {
             }
             Ok(request.attributes)
         });
-        match result {
-            Ok(attributes) => python_value(py, &attributes),
-            Err(failure) => Err(failure.into_py(py)),
-        }
+        answer(py, result)
     }
-}
-
-/// The placer, or the error a call on a placer lost to an earlier panic gets.
-fn placer(slot: &mut Option<Placer>) -> Outcome<&mut Placer> {
-    slot.as_mut().ok_or_else(|| {
-        Failure::from(EcsError::client(
-            "this Placer lost its state when an earlier call panicked; make a new one",
-        ))
-    })
 }
 
 #[pymethods]
@@ -386,7 +341,7 @@ impl NativePlacer {
             .detach(|| load_snapshot(snapshot, is_path))
             .map_err(|failure| failure.into_py(py))?;
         Ok(Self {
-            inner: Mutex::new(Some(Placer::new(snapshot))),
+            inner: Mutex::new(Placer::new(snapshot)),
         })
     }
 
@@ -399,13 +354,9 @@ impl NativePlacer {
     ) -> PyResult<Bound<'py, PyAny>> {
         let result = py.detach(|| -> Outcome<_> {
             let request: RunTaskRequest = read_request(request)?;
-            let mut slot = self.lock();
-            Ok(placer(&mut slot)?.run_task(&request, seed)?)
+            Ok(self.lock().run_task(&request, seed)?)
         });
-        match result {
-            Ok(response) => python_value(py, &response),
-            Err(failure) => Err(failure.into_py(py)),
-        }
+        answer(py, result)
     }
 
     /// `start_task(request_json, seed)`: the StartTask response; the started tasks join the
@@ -418,30 +369,22 @@ impl NativePlacer {
     ) -> PyResult<Bound<'py, PyAny>> {
         let result = py.detach(|| -> Outcome<_> {
             let request: StartTaskRequest = read_request(request)?;
-            let mut slot = self.lock();
-            Ok(placer(&mut slot)?.start_task(&request, seed)?)
+            Ok(self.lock().start_task(&request, seed)?)
         });
-        match result {
-            Ok(response) => python_value(py, &response),
-            Err(failure) => Err(failure.into_py(py)),
-        }
+        answer(py, result)
     }
 
     /// `stop_task(task_arn)`: the task stops and what it held is released; the StopTask
     /// response `{"task": ...}` (the task as described after the call, desired status STOPPED).
     fn stop_task<'py>(&self, py: Python<'py>, task_arn: &str) -> PyResult<Bound<'py, PyAny>> {
         let result = py.detach(|| -> Outcome<_> {
-            let mut slot = self.lock();
-            let placer = placer(&mut slot)?;
+            let mut placer = self.lock();
             placer.stop_task(task_arn)?;
             Ok(StopTaskResponse {
                 task: placer.snapshot().describe_task(task_arn),
             })
         });
-        match result {
-            Ok(response) => python_value(py, &response),
-            Err(failure) => Err(failure.into_py(py)),
-        }
+        answer(py, result)
     }
 
     /// `list_container_instances(filter=None, status=None)` on the current state.
@@ -452,11 +395,8 @@ impl NativePlacer {
         filter: Option<&str>,
         status: Option<&str>,
     ) -> PyResult<Vec<String>> {
-        py.detach(|| -> Outcome<_> {
-            let mut slot = self.lock();
-            list(placer(&mut slot)?.snapshot(), filter, status)
-        })
-        .map_err(|failure| failure.into_py(py))
+        py.detach(|| -> Outcome<_> { list(self.lock().snapshot(), filter, status) })
+            .map_err(|failure| failure.into_py(py))
     }
 
     /// `register_container_instance(instance_json)`: the registered instance's ARN. The
@@ -464,8 +404,7 @@ impl NativePlacer {
     fn register_container_instance(&self, py: Python<'_>, instance: &str) -> PyResult<String> {
         py.detach(|| -> Outcome<_> {
             let instance: ContainerInstance = read_shaped(instance, &CONTAINER_INSTANCE)?;
-            let mut slot = self.lock();
-            Ok(placer(&mut slot)?.register_container_instance(instance)?)
+            Ok(self.lock().register_container_instance(instance)?)
         })
         .map_err(|failure| failure.into_py(py))
     }
@@ -479,8 +418,7 @@ impl NativePlacer {
         force: bool,
     ) -> PyResult<Vec<String>> {
         py.detach(|| -> Outcome<_> {
-            let mut slot = self.lock();
-            Ok(placer(&mut slot)?.deregister_container_instance(instance, force)?)
+            Ok(self.lock().deregister_container_instance(instance, force)?)
         })
         .map_err(|failure| failure.into_py(py))
     }
@@ -495,8 +433,7 @@ impl NativePlacer {
     ) -> PyResult<Bound<'py, PyAny>> {
         let result = py.detach(|| -> Outcome<_> {
             let names: Vec<&str> = instances.iter().map(String::as_str).collect();
-            let mut slot = self.lock();
-            let placer = placer(&mut slot)?;
+            let mut placer = self.lock();
             let update = placer
                 .update_container_instances_state(&names, ContainerInstanceStatus::parse(status))?;
             let container_instances = if update.updated.is_empty() {
@@ -513,17 +450,13 @@ impl NativePlacer {
                 failures: update.failures,
             })
         });
-        match result {
-            Ok(response) => python_value(py, &response),
-            Err(failure) => Err(failure.into_py(py)),
-        }
+        answer(py, result)
     }
 
     /// `set_agent_connected(instance, connected)`.
     fn set_agent_connected(&self, py: Python<'_>, instance: &str, connected: bool) -> PyResult<()> {
         py.detach(|| -> Outcome<_> {
-            let mut slot = self.lock();
-            placer(&mut slot)?.set_agent_connected(instance, connected)?;
+            self.lock().set_agent_connected(instance, connected)?;
             Ok(())
         })
         .map_err(|failure| failure.into_py(py))
@@ -553,17 +486,13 @@ impl NativePlacer {
         let result = py.detach(|| -> Outcome<_> {
             let definition: TaskDefinition =
                 read_shaped(request, &REGISTER_TASK_DEFINITION_REQUEST)?;
-            let mut slot = self.lock();
-            let placer = placer(&mut slot)?;
+            let mut placer = self.lock();
             let arn = placer.register_task_definition(definition)?;
             Ok(TaskDefinitionResponse {
                 task_definition: find_task_definition(placer.snapshot(), &arn),
             })
         });
-        match result {
-            Ok(response) => python_value(py, &response),
-            Err(failure) => Err(failure.into_py(py)),
-        }
+        answer(py, result)
     }
 
     /// `deregister_task_definition(name)`: `{"taskDefinition": ...}`, now `INACTIVE`.
@@ -573,25 +502,18 @@ impl NativePlacer {
         name: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let result = py.detach(|| -> Outcome<_> {
-            let mut slot = self.lock();
-            let placer = placer(&mut slot)?;
+            let mut placer = self.lock();
             placer.deregister_task_definition(name)?;
             Ok(TaskDefinitionResponse {
                 task_definition: find_task_definition(placer.snapshot(), name),
             })
         });
-        match result {
-            Ok(response) => python_value(py, &response),
-            Err(failure) => Err(failure.into_py(py)),
-        }
+        answer(py, result)
     }
 
     /// `snapshot()`: the current state as a snapshot document (what `--state-out` writes).
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let file = py.detach(|| -> Outcome<SnapshotFile> {
-            let mut slot = self.lock();
-            Ok(placer(&mut slot)?.snapshot().to_file())
-        });
+        let file = py.detach(|| -> Outcome<SnapshotFile> { Ok(self.lock().snapshot().to_file()) });
         match file {
             Ok(file) => python_value(py, &file),
             Err(failure) => Err(failure.into_py(py)),

@@ -50,7 +50,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     let snapshot = read_snapshot(&args.cluster)?;
     let mut server = Server {
-        placer: Some(Placer::new(snapshot)),
+        placer: Placer::new(snapshot),
     };
     let mut input = io::stdin().lock();
     let mut output = io::stdout().lock();
@@ -152,9 +152,9 @@ struct Answer<'a, T> {
     outcome: Outcome<T>,
 }
 
-/// The server's state: the placer, `None` only while a StartTask call has it apart.
+/// The server's state: one placer every call reads and changes.
 struct Server {
-    placer: Option<Placer>,
+    placer: Placer,
 }
 
 impl Server {
@@ -195,19 +195,16 @@ impl Server {
             Ok(parts) => parts,
             Err(error) => return render::<()>(id, Err(error)),
         };
-        if parts.op == "startTask" {
-            let result = read::<StartTaskRequest>(parts.request)
-                .and_then(|request| self.start_task(&request, parts.seed));
-            return render(id, result);
-        }
-        let Some(placer) = self.placer.as_mut() else {
-            // Only a panic mid-StartTask leaves it so, and a panic ends the process.
-            return render::<()>(id, Err(EcsError::client("the server lost its state")));
-        };
+        let placer = &mut self.placer;
         match parts.op {
             "runTask" => {
                 let result = read::<RunTaskRequest>(parts.request)
                     .and_then(|request| placer.run_task(&request, parts.seed));
+                render(id, result)
+            }
+            "startTask" => {
+                let result = read::<StartTaskRequest>(parts.request)
+                    .and_then(|request| placer.start_task(&request, parts.seed));
                 render(id, result)
             }
             "stopTask" => render(id, stop_task(placer, parts.request)),
@@ -249,18 +246,6 @@ impl Server {
                 ))),
             ),
         }
-    }
-
-    /// StartTask on the current state ([`Placer::start_task`]).
-    fn start_task(
-        &mut self,
-        request: &StartTaskRequest,
-        seed: u64,
-    ) -> Result<ecs_placement::aws::RunTaskResponse, EcsError> {
-        let Some(placer) = self.placer.as_mut() else {
-            return Err(EcsError::client("the server lost its state"));
-        };
-        placer.start_task(request, seed)
     }
 }
 

@@ -6,9 +6,10 @@
 //! and answers as the API answers.
 
 use ecs_placement::aws::shapes::{
-    ATTRIBUTE, CONTAINER_DEFINITION, CONTAINER_INSTANCE, EPHEMERAL_STORAGE, INFERENCE_ACCELERATOR,
-    Member, PROXY_CONFIGURATION, RESOURCE, RUNTIME_PLATFORM, Shape, TAG,
-    TASK_DEFINITION_PLACEMENT_CONSTRAINT, VERSION_INFO, VOLUME,
+    ATTRIBUTE, CONTAINER_INSTANCE, DELETE_ATTRIBUTES_REQUEST,
+    DEREGISTER_CONTAINER_INSTANCE_REQUEST, DEREGISTER_TASK_DEFINITION_REQUEST, Member,
+    PLATFORM_DEVICE, PUT_ATTRIBUTES_REQUEST, REGISTER_TASK_DEFINITION_REQUEST, RESOURCE, Shape,
+    TAG, UPDATE_CONTAINER_INSTANCES_STATE_REQUEST, VERSION_INFO,
 };
 use ecs_placement::aws::{
     Attribute, ContainerInstance, ContainerInstanceStatus, Failure, Resource, Tag, TaskDefinition,
@@ -42,29 +43,6 @@ static REGISTER_CONTAINER_INSTANCE_REQUEST: Shape = Shape {
     ],
 };
 
-static PLATFORM_DEVICE: Shape = Shape {
-    name: "PlatformDevice",
-    members: &[Member::value("id"), Member::value("type")],
-};
-
-static DEREGISTER_CONTAINER_INSTANCE_REQUEST: Shape = Shape {
-    name: "DeregisterContainerInstanceRequest",
-    members: &[
-        Member::value("cluster"),
-        Member::value("containerInstance"),
-        Member::value("force"),
-    ],
-};
-
-static UPDATE_CONTAINER_INSTANCES_STATE_REQUEST: Shape = Shape {
-    name: "UpdateContainerInstancesStateRequest",
-    members: &[
-        Member::value("cluster"),
-        Member::value("containerInstances"),
-        Member::value("status"),
-    ],
-};
-
 /// `setAgentConnected` is no API call: an emulator's agent going away and coming back.
 static SET_AGENT_CONNECTED_REQUEST: Shape = Shape {
     name: "SetAgentConnectedRequest",
@@ -73,48 +51,6 @@ static SET_AGENT_CONNECTED_REQUEST: Shape = Shape {
         Member::value("cluster"),
         Member::value("containerInstance"),
     ],
-};
-
-/// `PutAttributesRequest` and `DeleteAttributesRequest` have the same members.
-static ATTRIBUTES_REQUEST: Shape = Shape {
-    name: "PutAttributesRequest",
-    members: &[
-        Member::holding("attributes", &ATTRIBUTE),
-        Member::value("cluster"),
-    ],
-};
-
-/// The RegisterTaskDefinition request (botocore's `RegisterTaskDefinitionRequest`).
-static REGISTER_TASK_DEFINITION_REQUEST: Shape = Shape {
-    name: "RegisterTaskDefinitionRequest",
-    members: &[
-        Member::holding("containerDefinitions", &CONTAINER_DEFINITION),
-        Member::value("cpu"),
-        Member::value("enableFaultInjection"),
-        Member::holding("ephemeralStorage", &EPHEMERAL_STORAGE),
-        Member::value("executionRoleArn"),
-        Member::value("family"),
-        Member::holding("inferenceAccelerators", &INFERENCE_ACCELERATOR),
-        Member::value("ipcMode"),
-        Member::value("memory"),
-        Member::value("networkMode"),
-        Member::value("pidMode"),
-        Member::holding(
-            "placementConstraints",
-            &TASK_DEFINITION_PLACEMENT_CONSTRAINT,
-        ),
-        Member::holding("proxyConfiguration", &PROXY_CONFIGURATION),
-        Member::value("requiresCompatibilities"),
-        Member::holding("runtimePlatform", &RUNTIME_PLATFORM),
-        Member::holding("tags", &TAG),
-        Member::value("taskRoleArn"),
-        Member::holding("volumes", &VOLUME),
-    ],
-};
-
-static DEREGISTER_TASK_DEFINITION_REQUEST: Shape = Shape {
-    name: "DeregisterTaskDefinitionRequest",
-    members: &[Member::value("taskDefinition")],
 };
 
 #[derive(Debug, Deserialize)]
@@ -368,7 +304,12 @@ pub(super) fn change_attributes(
     value: Option<&Value>,
     delete: bool,
 ) -> Result<AttributesResponse, EcsError> {
-    let request: AttributesRequest = read_shaped(value, &ATTRIBUTES_REQUEST)?;
+    let shape = if delete {
+        &DELETE_ATTRIBUTES_REQUEST
+    } else {
+        &PUT_ATTRIBUTES_REQUEST
+    };
+    let request: AttributesRequest = read_shaped(value, shape)?;
     cluster(placer.snapshot(), request.cluster.as_deref())?;
     let attributes = required(request.attributes, "attributes")?;
     if delete {
