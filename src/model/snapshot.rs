@@ -272,14 +272,8 @@ impl Snapshot {
     pub fn to_file(&self) -> SnapshotFile {
         SnapshotFile {
             cluster: Some(self.cluster.to_wire()),
-            container_instances: self
-                .instances
-                .iter()
-                .enumerate()
-                .map(|(position, instance)| {
-                    let document = self.instance_documents.get(position);
-                    instance.to_wire(document.unwrap_or(&ContainerInstance::default()))
-                })
+            container_instances: (0..self.instances.len() as u32)
+                .filter_map(|position| self.describe_instance(position))
                 .collect(),
             task_definitions: self.task_definitions.clone(),
             failures: Vec::new(),
